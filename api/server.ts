@@ -1,0 +1,21 @@
+/** `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL. */
+import { loadConfig, requireDatabaseUrl } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { startApi } from '../lib/services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const api = await startApi(config, logger, requireDatabaseUrl(config));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping');
+      void api.stop().then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

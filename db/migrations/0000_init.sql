@@ -1,0 +1,55 @@
+CREATE TABLE "case_events" (
+	"case_id" text NOT NULL,
+	"seq" integer NOT NULL,
+	"kind" text NOT NULL,
+	"actor" text NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"payload" jsonb NOT NULL,
+	CONSTRAINT "case_events_case_id_seq_pk" PRIMARY KEY("case_id","seq")
+);
+--> statement-breakpoint
+CREATE TABLE "complaints" (
+	"id" text PRIMARY KEY NOT NULL,
+	"workflow_id" text NOT NULL,
+	"channel" text NOT NULL,
+	"category" text NOT NULL,
+	"district" text NOT NULL,
+	"address" text NOT NULL,
+	"polluter" text,
+	"summary" text NOT NULL,
+	"urgent" boolean DEFAULT false NOT NULL,
+	"anonymous" boolean DEFAULT false NOT NULL,
+	"status" text NOT NULL,
+	"handling_unit" text,
+	"escalation_tier" integer DEFAULT 0 NOT NULL,
+	"repeat_of" text,
+	"rework_count" integer DEFAULT 0 NOT NULL,
+	"due_at" timestamp with time zone,
+	"overdue" boolean DEFAULT false NOT NULL,
+	"satisfaction" text,
+	"registered_at" timestamp with time zone NOT NULL,
+	"accepted_at" timestamp with time zone,
+	"assigned_at" timestamp with time zone,
+	"result_submitted_at" timestamp with time zone,
+	"closed_at" timestamp with time zone,
+	"last_seq" integer NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "notices" (
+	"id" text PRIMARY KEY NOT NULL,
+	"case_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"recipient" text NOT NULL,
+	"text" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"delivered_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE INDEX "case_events_kind_idx" ON "case_events" USING btree ("kind","at");--> statement-breakpoint
+CREATE INDEX "complaints_status_idx" ON "complaints" USING btree ("status","registered_at");--> statement-breakpoint
+CREATE INDEX "complaints_district_idx" ON "complaints" USING btree ("district","registered_at");--> statement-breakpoint
+CREATE INDEX "complaints_unit_idx" ON "complaints" USING btree ("handling_unit","status");--> statement-breakpoint
+CREATE INDEX "complaints_overdue_idx" ON "complaints" USING btree ("overdue") WHERE "complaints"."overdue";--> statement-breakpoint
+CREATE INDEX "notices_case_idx" ON "notices" USING btree ("case_id","created_at");--> statement-breakpoint
+CREATE INDEX "notices_undelivered_idx" ON "notices" USING btree ("created_at") WHERE "notices"."delivered_at" is null;

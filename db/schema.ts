@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { CalendarStatus } from '../workflows/calendar';
+
+/**
+ * The read side. Temporal holds each case's truth while it runs; these tables hold what many
+ * cases are asked about together (lists, reports) and the audit trail after closure. Every row
+ * is written by an activity, keyed so that a retried activity changes nothing.
+ */
+
+/** The current projection of each case, one row per complaint, rebuilt from `case_events`. */
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    channel: text('channel').notNull(),
+    category: text('category').notNull(),
+    district: text('district').notNull(),
+    address: text('address').notNull(),
+    polluter: text('polluter'),
+    summary: text('summary').notNull(),
+    urgent: boolean('urgent').notNull().default(false),
+    anonymous: boolean('anonymous').notNull().default(false),
+    status: text('status').notNull(),
+    handlingUnit: text('handling_unit'),
+    escalationTier: integer('escalation_tier').notNull().default(0),
+    repeatOf: text('repeat_of'),
+    reworkCount: integer('rework_count').notNull().default(0),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    overdue: boolean('overdue').notNull().default(false),
+    satisfaction: text('satisfaction'),
+    registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    resultSubmittedAt: timestamp('result_submitted_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Sequence of the last event applied; an event with a lower or equal one is a replay. */
+    lastSeq: integer('last_seq').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('complaints_status_idx').on(t.status, t.registeredAt),
+    index('complaints_district_idx').on(t.district, t.registeredAt),
+    index('complaints_unit_idx').on(t.handlingUnit, t.status),
+    index('complaints_overdue_idx').on(t.overdue).where(sql`${t.overdue}`),
+  ],
+);
+
+/** Append-only audit trail: one row per timeline entry of a case, numbered per case. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    caseId: text('case_id').notNull(),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    payload: jsonb('payload').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.seq] }), index('case_events_kind_idx').on(t.kind, t.at)],
+);
+
+/**
+ * Notices to the complainant, the unit or its superior, waiting for an integrator to deliver
+ * them. The id is the idempotency key the workflow derived, so a retried activity adds nothing.
+ */
+export const notices = pgTable(
+  'notices',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    kind: text('kind').notNull(),
+    recipient: text('recipient').notNull(),
+    text: text('text').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [index('notices_case_idx').on(t.caseId, t.createdAt), index('notices_undelivered_idx').on(t.createdAt).where(sql`${t.deliveredAt} is null`)],
+);
+
+/** Leaders who take ownership of escalated cases (领导包案), by tier and district. */
+export const leaders = pgTable(
+  'leaders',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** 1 section chief, 2 branch bureau head, 3 city bureau leader. */
+    tier: integer('tier').notNull(),
+    /** Null: a system leader for every district; set: the territorial leader of that district. */
+    district: text('district'),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [index('leaders_tier_idx').on(t.tier, t.district)],
+);
+
+/**
+ * Official holiday schedules loaded by ops after the package's bundled data (the State Council
+ * publishes a year's schedule in the preceding November or December).
+ */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  status: text('status').$type<CalendarStatus>().notNull(),
+  source: text('source').notNull(),
+  holidays: jsonb('holidays').$type<string[]>().notNull(),
+  workdays: jsonb('workdays').$type<string[]>().notNull(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull(),
+});

@@ -1,0 +1,190 @@
+/**
+ * Configuration comes only from environment variables, validated once at startup. Every variable
+ * is declared here with its default and meaning; the README's table is checked against this list
+ * by a test, so the docs cannot drift from the code.
+ */
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  databaseUrl: string | undefined;
+  apiHost: string;
+  apiPort: number;
+  temporalUiPort: number;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  policyFile: string | undefined;
+}
+
+interface Variable<K extends keyof Config> {
+  name: string;
+  key: K;
+  default: string | undefined;
+  description: string;
+  parse: (raw: string) => Config[K];
+}
+
+class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T => {
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    throw new Error(`must be one of ${values.join(', ')}`);
+  };
+}
+
+function port(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error('must be a TCP port (1-65535)');
+  return n;
+}
+
+function nonEmpty(raw: string): string {
+  if (raw.trim() === '') throw new Error('must not be empty');
+  return raw.trim();
+}
+
+function hostPort(raw: string): string {
+  const match = /^([^:\s]+):(\d+)$/.exec(raw.trim());
+  if (!match) throw new Error('must be host:port, e.g. 127.0.0.1:7233');
+  port(match[2] ?? '');
+  return raw.trim();
+}
+
+function postgresUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('must be a URL such as postgres://user:password@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`must use the postgres:// scheme, not ${url.protocol}//`);
+  }
+  return raw;
+}
+
+function variable<K extends keyof Config>(v: Variable<K>): Variable<K> {
+  return v;
+}
+
+export const variables = [
+  variable({
+    name: 'NODE_ENV',
+    key: 'nodeEnv',
+    default: 'development',
+    description: '`production` logs JSON; `development` logs pretty lines',
+    parse: oneOf(['development', 'production', 'test'] as const),
+  }),
+  variable({
+    name: 'LOG_LEVEL',
+    key: 'logLevel',
+    default: 'info',
+    description: 'pino level: fatal, error, warn, info, debug, trace, silent',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  }),
+  variable({
+    name: 'TEMPORAL_ADDRESS',
+    key: 'temporalAddress',
+    default: '127.0.0.1:7233',
+    description: 'Temporal frontend (host:port); `npm start` runs a dev server there',
+    parse: hostPort,
+  }),
+  variable({
+    name: 'TEMPORAL_NAMESPACE',
+    key: 'temporalNamespace',
+    default: 'default',
+    description: 'Temporal namespace of the complaint workflows',
+    parse: nonEmpty,
+  }),
+  variable({
+    name: 'TEMPORAL_TASK_QUEUE',
+    key: 'taskQueue',
+    default: 'complaints',
+    description: 'task queue the worker polls and the API starts workflows on',
+    parse: nonEmpty,
+  }),
+  variable({
+    name: 'DATABASE_URL',
+    key: 'databaseUrl',
+    default: undefined,
+    description:
+      'Postgres for projections and reports; unset, `npm start` runs an embedded Postgres (required by `npm run api`/`worker`)',
+    parse: postgresUrl,
+  }),
+  variable({
+    name: 'API_HOST',
+    key: 'apiHost',
+    default: '127.0.0.1',
+    description: 'address the API listens on (`0.0.0.0` in a container)',
+    parse: nonEmpty,
+  }),
+  variable({ name: 'API_PORT', key: 'apiPort', default: '3000', description: 'API port', parse: port }),
+  variable({
+    name: 'TEMPORAL_UI_PORT',
+    key: 'temporalUiPort',
+    default: '8233',
+    description: 'Web UI port of the dev server started by `npm start`',
+    parse: port,
+  }),
+  variable({
+    name: 'DATA_DIR',
+    key: 'dataDir',
+    default: '.data',
+    description: 'where `npm start` keeps the dev server database and embedded Postgres',
+    parse: nonEmpty,
+  }),
+  variable({
+    name: 'EMBEDDED_POSTGRES_PORT',
+    key: 'embeddedPostgresPort',
+    default: '54329',
+    description: 'port of the embedded Postgres that `npm start` runs when DATABASE_URL is unset',
+    parse: port,
+  }),
+  variable({
+    name: 'POLICY_FILE',
+    key: 'policyFile',
+    default: undefined,
+    description: 'JSON file overriding the default policy (deadlines, rates) for new cases',
+    parse: nonEmpty,
+  }),
+] as const;
+
+/** Reads and validates the environment; reports every bad value at once, not just the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const values: Partial<Record<keyof Config, unknown>> = {};
+  for (const v of variables) {
+    const raw = env[v.name] === '' ? undefined : env[v.name];
+    const input = raw ?? v.default;
+    if (input === undefined) {
+      values[v.key] = undefined;
+      continue;
+    }
+    try {
+      values[v.key] = v.parse(input);
+    } catch (err) {
+      problems.push(`${v.name}=${JSON.stringify(input)} ${(err as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values as Config;
+}
+
+/** For entry points that need Postgres from outside (`npm run api`, `npm run worker`). */
+export function requireDatabaseUrl(config: Config): string {
+  if (!config.databaseUrl) {
+    throw new ConfigError(['DATABASE_URL is required here (or use `npm start`, which runs an embedded Postgres)']);
+  }
+  return config.databaseUrl;
+}
+
+export { ConfigError };

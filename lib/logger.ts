@@ -1,0 +1,61 @@
+import pino, { type Logger } from 'pino';
+import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import type { Config } from './config';
+
+export type { Logger };
+
+/**
+ * Paths never written to a log line: API keys, and the complainant's identity and contact,
+ * wherever they appear in a logged object.
+ */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'complainant',
+  '*.complainant',
+  '*.*.complainant',
+];
+
+/** One logger for the API and the worker: JSON in production, pretty lines in development. */
+export function createLogger(config: Pick<Config, 'nodeEnv' | 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    ...(config.nodeEnv === 'development'
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      : {}),
+  });
+}
+
+const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+let installed = false;
+
+/**
+ * Sends the Temporal SDK's own logs (worker, workflow and activity loggers, and the native core's
+ * lines) into our pino logger, so ops read one stream. The Runtime is process-wide and can be
+ * installed only once, before any worker or native connection exists.
+ */
+export function forwardTemporalLogs(logger: Logger): void {
+  if (installed) return;
+  installed = true;
+  const temporal = logger.child({ component: 'temporal' });
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+      temporal[levels[level]](stripTimestamp(meta), message);
+    }),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  });
+}
+
+function stripTimestamp(meta: LogMetadata | undefined): LogMetadata {
+  if (!meta) return {};
+  const { timestamp: _ignored, ...rest } = meta as LogMetadata & { timestamp?: unknown };
+  return rest;
+}

@@ -1,0 +1,71 @@
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../activities';
+import { buildApp } from '../api/app';
+import { createDatabase } from '../db/client';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { forwardTemporalLogs } from './logger';
+import { loadPolicy } from './policy';
+import { ensureSpotCheckSchedule } from './schedules';
+import { connectClient, ensureSearchAttributes } from './temporal';
+import { createWorker } from './worker';
+
+/** A running part of the service and how to stop it cleanly. */
+export interface RunningPart {
+  stop(): Promise<void>;
+  /** Settles when the part stops by itself (a worker that failed, for one). */
+  done: Promise<void>;
+}
+
+/** The worker with its activities, ready for `npm run worker` and `npm start`. */
+export async function startWorker(config: Config, logger: Logger, databaseUrl: string): Promise<RunningPart> {
+  forwardTemporalLogs(logger);
+  const database = createDatabase(databaseUrl);
+  const client = await connectClient(config);
+  const added = await ensureSearchAttributes(client);
+  if (added.length > 0) logger.info({ added }, 'registered search attributes');
+  const policy = loadPolicy(config.policyFile);
+  if (await ensureSpotCheckSchedule(client, config.taskQueue, policy.spotCheckRate)) {
+    logger.info('created the daily spot-check schedule');
+  }
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker: Worker = await createWorker({ config, connection, activities: createActivities(database) });
+  logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace }, 'worker polling');
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await client.connection.close();
+    await database.close();
+  });
+  return {
+    done,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+/** The HTTP API, listening, ready for `npm run api` and `npm start`. */
+export async function startApi(
+  config: Config,
+  logger: Logger,
+  databaseUrl: string,
+): Promise<RunningPart & { app: FastifyInstance }> {
+  const database = createDatabase(databaseUrl);
+  const temporal = await connectClient(config);
+  const app = await buildApp({ config, logger, temporal, database });
+  await app.listen({ host: config.apiHost, port: config.apiPort });
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  return {
+    app,
+    done,
+    stop: async () => {
+      await app.close();
+      await temporal.connection.close();
+      await database.close();
+      resolveDone();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { SearchAttributeType } from '@temporalio/common';
+import type { Config } from './config';
+import { allSearchAttributes } from '../workflows/search-attributes';
+
+export type TemporalSettings = Pick<Config, 'temporalAddress' | 'temporalNamespace'>;
+
+/** A client whose calls fail fast when Temporal is down, instead of retrying for a minute. */
+export async function connectClient(settings: TemporalSettings): Promise<Client> {
+  const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
+  return new Client({ connection, namespace: settings.temporalNamespace });
+}
+
+const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+  [SearchAttributeType.TEXT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  [SearchAttributeType.INT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  [SearchAttributeType.DOUBLE]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  [SearchAttributeType.BOOL]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  [SearchAttributeType.DATETIME]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
+export function devServerSearchAttributeArgs(): string[] {
+  const cliTypes: Record<SearchAttributeType, string> = {
+    [SearchAttributeType.TEXT]: 'Text',
+    [SearchAttributeType.KEYWORD]: 'Keyword',
+    [SearchAttributeType.INT]: 'Int',
+    [SearchAttributeType.DOUBLE]: 'Double',
+    [SearchAttributeType.BOOL]: 'Bool',
+    [SearchAttributeType.DATETIME]: 'Datetime',
+    [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+  };
+  return allSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypes[key.type]}`]);
+}
+
+/**
+ * Registers the service's custom search attributes where they are missing, so a fresh namespace
+ * (the compose stack, a new cluster) works without a manual `temporal operator` step.
+ */
+export async function ensureSearchAttributes(client: Client): Promise<string[]> {
+  const { operatorService } = client.connection;
+  const existing = await operatorService.listSearchAttributes({ namespace: client.options.namespace });
+  const known = new Set(Object.keys(existing.customAttributes ?? {}));
+  const missing = allSearchAttributes.filter((key) => !known.has(key.name));
+  if (missing.length > 0) {
+    await operatorService.addSearchAttributes({
+      namespace: client.options.namespace,
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type]])),
+    });
+  }
+  return missing.map((key) => key.name);
+}

@@ -1,0 +1,18 @@
+/** `npm run worker`: the Temporal worker alone, against TEMPORAL_ADDRESS and DATABASE_URL. */
+import { loadConfig, requireDatabaseUrl } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { startWorker } from '../lib/services';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const worker = await startWorker(config, logger, requireDatabaseUrl(config));
+  // The SDK's worker stops itself on SIGINT/SIGTERM, finishing the tasks in hand.
+  await worker.done;
+  logger.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,247 @@
+import { monthsLater, recompute, wallClockDeadline, workingDeadline } from './deadlines';
+import type {
+  Actor,
+  CaseState,
+  CaseView,
+  ComplaintWorkflowInput,
+  Escalation,
+  NoticeKind,
+  Status,
+  TimelineEntry,
+} from './model';
+import { dispatchWorkingDays } from './policy';
+import type { CalendarYear } from './calendar';
+
+/**
+ * The case as state plus the small steps every action and timer is made of: record a timeline
+ * entry, send a notice, open a handling window, escalate, close. All synchronous and free of I/O:
+ * notices go to the outbox, which the workflow hands to activities.
+ */
+
+export const workflowIdFor = (complaintId: string) => `complaint-${complaintId}`;
+
+export function actorName(actor: Actor): string {
+  return `${actor.role}:${actor.id}`;
+}
+
+export function newCase(input: ComplaintWorkflowInput, now: string): CaseState {
+  const { complaint, policy, calendar } = input;
+  const state: CaseState = {
+    complaint,
+    policy,
+    calendar,
+    status: 'registered',
+    registeredAt: now,
+    refusedBy: [],
+    window: 0,
+    deadlines: {},
+    fired: [],
+    warnings: [],
+    overdue: false,
+    callbacks: [],
+    reworkCount: 0,
+    escalation: { tier: 0, owners: [], progress: [], resolved: false },
+    repeatReports: [],
+    timeline: [],
+    projectedSeq: 0,
+    outbox: [],
+  };
+  // The dispatch deadline counts from when the bureau received the complaint, not from when the
+  // workflow happened to start.
+  state.deadlines.dispatch = workingDeadline(
+    calendar,
+    complaint.receivedAt,
+    dispatchWorkingDays(policy, complaint.channel),
+  );
+  record(state, now, 'registered', `registrar:${complaint.firstReceiver}`, undefined, {
+    channel: complaint.channel,
+    category: complaint.category,
+    district: complaint.location.district,
+    urgent: complaint.urgent,
+    repeatOf: complaint.repeatOf,
+    policy: policy.version,
+  });
+  if (isRapidResponse(state)) startRapidResponse(state, complaint.receivedAt);
+  return state;
+}
+
+export function isRapidResponse(state: CaseState): boolean {
+  return state.complaint.urgent || state.policy.rapidResponseCategories.includes(state.complaint.category);
+}
+
+export function startRapidResponse(state: CaseState, from: string): void {
+  state.deadlines.rapidResponse = wallClockDeadline(from, state.policy.rapidResponseMinutes);
+}
+
+export function record(
+  state: CaseState,
+  at: string,
+  kind: string,
+  actor: string,
+  note?: string,
+  data?: Record<string, unknown>,
+): TimelineEntry {
+  const entry: TimelineEntry = {
+    seq: (state.timeline.at(-1)?.seq ?? 0) + 1,
+    at,
+    kind,
+    actor,
+    ...(note !== undefined ? { note } : {}),
+    ...(data !== undefined ? { data } : {}),
+  };
+  state.timeline.push(entry);
+  return entry;
+}
+
+/** Queues a notice; its key makes the activity that stores it idempotent. */
+export function notify(
+  state: CaseState,
+  kind: NoticeKind,
+  recipient: string,
+  params: Record<string, string | number | boolean> = {},
+): void {
+  if (recipient === 'complainant' && state.complaint.complainant.anonymous) return;
+  const seq = state.timeline.at(-1)?.seq ?? 0;
+  state.outbox.push({
+    type: 'notice',
+    notice: { key: `${state.complaint.id}:${seq}:${kind}:${recipient}`, kind, recipient, params: { caseId: state.complaint.id, ...params } },
+  });
+}
+
+export function unitRecipient(state: CaseState): string {
+  return `unit:${state.unit?.id ?? 'unassigned'}`;
+}
+
+export function superiorRecipient(state: CaseState): string {
+  return `superior-of:${state.unit?.id ?? 'unassigned'}`;
+}
+
+/**
+ * Opens a handling window (on assignment, reassignment or rework): the deadline, both warnings and
+ * the escalation point all count from the same start, so an extension moves them together.
+ */
+export function openWindow(state: CaseState, at: string, workingDays: number): void {
+  state.window += 1;
+  state.overdue = false;
+  const [first, second] = state.policy.warningThresholds;
+  state.deadlines.handling = workingDeadline(state.calendar, at, workingDays);
+  state.deadlines.warning1 = workingDeadline(state.calendar, at, workingDays * first);
+  state.deadlines.warning2 = workingDeadline(state.calendar, at, workingDays * second);
+  state.deadlines.escalation = workingDeadline(state.calendar, at, workingDays + state.policy.escalationGapWorkingDays);
+}
+
+export function closeWindow(state: CaseState): void {
+  delete state.deadlines.handling;
+  delete state.deadlines.warning1;
+  delete state.deadlines.warning2;
+  delete state.deadlines.escalation;
+  state.overdue = false;
+}
+
+/** Adds working days to the open window; a new due time also lifts the overdue mark. */
+export function extendWindow(state: CaseState, days: number, now: string): void {
+  const handling = state.deadlines.handling;
+  if (!handling || !('workingDays' in handling.basis)) return;
+  const { from, workingDays } = handling.basis;
+  const total = workingDays + days;
+  const [first, second] = state.policy.warningThresholds;
+  state.deadlines.handling = workingDeadline(state.calendar, from, total);
+  state.deadlines.warning1 = workingDeadline(state.calendar, from, total * first);
+  state.deadlines.warning2 = workingDeadline(state.calendar, from, total * second);
+  state.deadlines.escalation = workingDeadline(state.calendar, from, total + state.policy.escalationGapWorkingDays);
+  if (Date.parse(state.deadlines.handling.dueAt) > Date.parse(now)) state.overdue = false;
+}
+
+/** Leader ownership: raise to at least `tier` and review again a quarter later. */
+export function escalate(state: CaseState, tier: Escalation['tier'], reason: string, actor: string, now: string): void {
+  const next = Math.max(tier, state.escalation.tier) as Escalation['tier'];
+  if (next === state.escalation.tier && state.escalation.tier > 0) {
+    record(state, now, 'escalation_kept', actor, reason, { tier: next });
+    return;
+  }
+  state.escalation = {
+    ...state.escalation,
+    tier: next,
+    reason,
+    since: state.escalation.since ?? now,
+    resolved: false,
+    // A higher tier means new leaders: the directory is asked again.
+    owners: [],
+  };
+  state.deadlines.leaderReview = monthsLater(now, state.policy.leaderReviewMonths);
+  record(state, now, 'escalated', actor, reason, { tier: next });
+  state.outbox.push({ type: 'findLeaders', tier: next });
+  notify(state, 'escalation', superiorRecipient(state), { tier: next, reason });
+}
+
+export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback'];
+export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
+
+export function close(state: CaseState, reason: string, actor: string, now: string): void {
+  state.status = 'closed';
+  state.closedAt = now;
+  state.closeReason = reason;
+  closeWindow(state);
+  delete state.deadlines.callback;
+  delete state.deadlines.rapidResponse;
+  delete state.deadlines.dispatch;
+  if (state.escalation.tier > 0) {
+    state.escalation.resolved = true;
+    delete state.deadlines.leaderReview;
+  }
+  state.deadlines.reviewWindow = wallClockDeadline(now, state.policy.reviewWindowDays * 24 * 60);
+  record(state, now, 'closed', actor, reason);
+}
+
+/** Ends the case for good (not accepted, transferred, merged, withdrawn). */
+export function finish(state: CaseState, status: Status, kind: string, actor: string, now: string, note?: string): void {
+  state.status = status;
+  state.closedAt = now;
+  if (note !== undefined) state.closeReason = note;
+  state.deadlines = {};
+  record(state, now, kind, actor, note);
+}
+
+/** Sends the case back to its unit with a written rework deadline (退回整改). */
+export function startRework(state: CaseState, reason: string, actor: string, now: string): void {
+  state.reworkCount += 1;
+  state.status = 'rework';
+  delete state.closedAt;
+  delete state.closeReason;
+  delete state.deadlines.callback;
+  delete state.deadlines.reviewWindow;
+  state.callbacks = [];
+  openWindow(state, now, state.policy.reworkWorkingDays);
+  record(state, now, 'returned_for_rework', actor, reason, {
+    reworkCount: state.reworkCount,
+    dueAt: state.deadlines.handling?.dueAt,
+  });
+  notify(state, 'rework', unitRecipient(state), { reason, dueAt: state.deadlines.handling?.dueAt ?? '' });
+  if (state.reworkCount >= state.policy.reworksBeforeEscalation) {
+    escalate(state, 1, `rework number ${state.reworkCount}`, 'system:policy', now);
+  }
+}
+
+/** Recomputes pending working-day deadlines after official calendar data arrived. */
+export function applyCalendar(state: CaseState, years: CalendarYear[], now: string): boolean {
+  const byYear = new Map(state.calendar.map((y) => [y.year, y]));
+  for (const year of years) byYear.set(year.year, year);
+  state.calendar = [...byYear.values()].sort((a, b) => a.year - b.year);
+  const changes: Record<string, { from: string; to: string }> = {};
+  for (const [name, deadline] of Object.entries(state.deadlines)) {
+    if (!deadline?.provisional) continue;
+    const next = recompute(deadline, state.calendar);
+    state.deadlines[name as keyof CaseState['deadlines']] = next;
+    if (next.dueAt !== deadline.dueAt) changes[name] = { from: deadline.dueAt, to: next.dueAt };
+  }
+  record(state, now, 'calendar_updated', 'system:calendar', undefined, {
+    years: years.map((y) => `${y.year}:${y.status}`),
+    changes,
+  });
+  return Object.keys(changes).length > 0;
+}
+
+export function view(state: CaseState, workflowId: string): CaseView {
+  const { outbox: _outbox, calendar: _calendar, fired: _fired, projectedSeq: _projectedSeq, ...rest } = state;
+  return { ...rest, workflowId };
+}

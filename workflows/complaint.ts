@@ -1,0 +1,195 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { applyAction, validateAction } from './actions';
+import type { CaseActivities } from './activities';
+import { applyCalendar, escalate, handlingStatuses, newCase, notify, record, view, workflowIdFor } from './case';
+import { dueDeadlines, nextDueAt } from './deadlines';
+import {
+  actionNames,
+  actionUpdate,
+  calendarPublished,
+  getCase,
+  repeatReported,
+  selectedForSpotCheck,
+} from './definitions';
+import { finalStatuses, type CaseState, type CaseView, type ComplaintWorkflowInput, type OutboxItem } from './model';
+import { projectionOf, summaryOf } from './projection';
+import { reviewWindowOver, fireDeadline } from './timers';
+import { searchAttributesOf } from './visibility';
+
+const { projectCase, recordNotice, findLeaders, calendarYears } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  // A database outage delays the read side; it must never lose a notice or an event.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+const nowIso = () => new Date().toISOString();
+const shanghaiYear = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
+
+/**
+ * One complaint from registration to closure (docs/domain.md, steps 1–11). Actions arrive as
+ * Updates and change the state at once; deadlines are named timers in the state, fired by the loop
+ * below; notices and the Postgres projection leave through an outbox that activities empty.
+ */
+export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<CaseView> {
+  const { workflowId } = workflowInfo();
+  const state: CaseState = input.resume ?? newCase(input, nowIso());
+  let revision = 0;
+  let published = '';
+
+  /** After every change: wake the loop and keep the Temporal UI's attributes and memo current. */
+  const changed = () => {
+    revision += 1;
+    const attributes = searchAttributesOf(state);
+    const signature = JSON.stringify(attributes) + summaryOf(state);
+    if (signature === published) return;
+    published = signature;
+    upsertSearchAttributes(attributes);
+    upsertMemo({ summary: summaryOf(state) });
+  };
+
+  for (const name of actionNames) {
+    setHandler(
+      actionUpdate(name),
+      (args) => {
+        applyAction(state, name, args, nowIso());
+        changed();
+        return view(state, workflowId);
+      },
+      { validator: (args) => validateAction(state, name, args) },
+    );
+  }
+  setHandler(getCase, () => view(state, workflowId));
+  setHandler(repeatReported, ({ caseId, summary, at }) => {
+    state.repeatReports.push({ caseId, summary, at });
+    record(state, nowIso(), 'repeat_reported', `system:${caseId}`, summary, { caseId });
+    if (handlingStatuses.includes(state.status) && state.escalation.tier === 0) {
+      escalate(state, 1, 'repeat complaint', 'system:policy', nowIso());
+    }
+    changed();
+  });
+  setHandler(selectedForSpotCheck, ({ day }) => {
+    if (state.status !== 'closed' || state.spotCheck?.selectedAt) return;
+    state.status = 'under_review';
+    state.spotCheck = { selectedAt: nowIso() };
+    record(state, nowIso(), 'spot_check_selected', 'system:spot-check', undefined, { day });
+    notify(state, 'supervision', 'supervisor', { reason: 'closed case drawn for spot check' });
+    changed();
+  });
+  setHandler(calendarPublished, ({ years }) => {
+    applyCalendar(state, years, nowIso());
+    changed();
+  });
+
+  changed();
+  const outbox = runOutbox(state, () => changed());
+  const limit = input.continueAsNewAfterEvents ?? 10_000;
+
+  while (!finalStatuses.includes(state.status) && !reviewWindowOver(state)) {
+    await coverCalendarYears(state);
+    const due = dueDeadlines(state, Date.now());
+    for (const [name, deadline] of due) fireDeadline(state, name, deadline, nowIso());
+    if (due.length > 0) {
+      changed();
+      continue;
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength >= limit) {
+      await outbox.drain();
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof complaintWorkflow>({ ...input, resume: state });
+    }
+    const seen = revision;
+    const next = nextDueAt(state);
+    await condition(() => revision !== seen, next === undefined ? undefined : Math.max(next - Date.now(), 1));
+  }
+
+  await condition(allHandlersFinished);
+  await outbox.drain();
+  log.info('case finished', { status: state.status });
+  return view(state, workflowId);
+}
+
+/** Keeps the calendar one year ahead of today, so deadline arithmetic never meets a missing year. */
+async function coverCalendarYears(state: CaseState): Promise<void> {
+  const year = shanghaiYear(Date.now());
+  const missing = [year, year + 1].filter((y) => !state.calendar.some((c) => c.year === y));
+  if (missing.length === 0) return;
+  state.calendar = [...state.calendar, ...(await calendarYears(missing))].sort((a, b) => a.year - b.year);
+}
+
+/**
+ * Empties the outbox in order through activities, beside the main loop so a slow database delays
+ * notices but never a deadline.
+ */
+function runOutbox(state: CaseState, changed: () => void) {
+  let busy = false;
+  const pending = () => state.outbox.length > 0 || (state.timeline.at(-1)?.seq ?? 0) > state.projectedSeq;
+
+  const deliver = async (item: OutboxItem) => {
+    switch (item.type) {
+      case 'notice':
+        await recordNotice({ caseId: state.complaint.id, notice: item.notice });
+        return;
+      case 'merge':
+        try {
+          await getExternalWorkflowHandle(workflowIdFor(item.intoCaseId)).signal(repeatReported, {
+            caseId: state.complaint.id,
+            summary: state.complaint.description.slice(0, 200),
+            at: state.registeredAt,
+          });
+        } catch (err) {
+          record(state, nowIso(), 'merge_target_unreachable', 'system:outbox', String(err), { intoCaseId: item.intoCaseId });
+        }
+        return;
+      case 'findLeaders': {
+        if (state.escalation.tier !== item.tier || state.escalation.owners.length > 0) return;
+        const owners = await findLeaders({
+          caseId: state.complaint.id,
+          tier: item.tier,
+          district: state.complaint.location.district,
+        });
+        if (state.escalation.tier !== item.tier || state.escalation.owners.length > 0) return;
+        state.escalation.owners = owners;
+        if (owners.length > 0) {
+          record(state, nowIso(), 'leaders_assigned', 'system:directory', undefined, { owners, tier: item.tier });
+          for (const owner of owners) notify(state, 'escalation', `leader:${owner.leaderId}`, { tier: item.tier });
+        } else {
+          record(state, nowIso(), 'leader_missing', 'system:directory', undefined, { tier: item.tier });
+          notify(state, 'supervision', 'supervisor', { reason: `no leader of tier ${item.tier} on file: designate one` });
+        }
+        changed();
+        return;
+      }
+    }
+  };
+
+  const loop = async () => {
+    for (;;) {
+      await condition(pending);
+      busy = true;
+      const events = state.timeline.filter((e) => e.seq > state.projectedSeq);
+      if (events.length > 0) {
+        await projectCase({ projection: projectionOf(state, workflowInfo().workflowId), events });
+        state.projectedSeq = events.at(-1)!.seq;
+      }
+      while (state.outbox.length > 0) {
+        await deliver(state.outbox[0]!);
+        state.outbox.shift();
+      }
+      busy = false;
+    }
+  };
+  void loop();
+  return { drain: () => condition(() => !busy && !pending()) };
+}

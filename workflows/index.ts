@@ -1,0 +1,3 @@
+// The workflow bundle's entry: every workflow type the worker runs.
+export { complaintWorkflow } from './complaint';
+export { spotCheckWorkflow } from './spot-check';

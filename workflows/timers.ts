@@ -1,0 +1,83 @@
+import { escalate, handlingStatuses, notify, openStatuses, record, superiorRecipient, unitRecipient } from './case';
+import { firedKey, monthsLater } from './deadlines';
+import type { CaseState, Deadline, DeadlineName, Escalation } from './model';
+
+/**
+ * What happens when each deadline of a case falls due. A deadline fires once (it is marked in
+ * `fired`); one whose condition no longer holds (the unit already submitted, the case closed) fires
+ * silently.
+ */
+export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Deadline, now: string): void {
+  state.fired.push(firedKey(state, name, deadline));
+  const inHandling = handlingStatuses.includes(state.status);
+  switch (name) {
+    case 'dispatch':
+      if (state.dispatchedAt === undefined && openStatuses.includes(state.status)) {
+        record(state, now, 'dispatch_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        notify(state, 'supervision', `registrar:${state.complaint.firstReceiver}`, {
+          reason: 'dispatch deadline passed',
+          dueAt: deadline.dueAt,
+        });
+      }
+      return;
+    case 'warning1':
+    case 'warning2': {
+      const level = name === 'warning1' ? 1 : 2;
+      const raised = state.warnings.some((w) => w.level === level && w.window === state.window);
+      if (!inHandling || raised) return;
+      state.warnings.push({ level, at: now, window: state.window });
+      const dueAt = state.deadlines.handling?.dueAt ?? '';
+      record(state, now, 'warning', 'system:timer', undefined, { level, dueAt });
+      notify(state, 'warning', unitRecipient(state), { level, dueAt });
+      return;
+    }
+    case 'handling':
+      if (!inHandling) return;
+      state.overdue = true;
+      record(state, now, 'overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+      // 督办: the unit and its superior both hear of it.
+      notify(state, 'supervision', unitRecipient(state), { reason: 'handling deadline passed', dueAt: deadline.dueAt });
+      notify(state, 'supervision', superiorRecipient(state), { reason: 'handling deadline passed', dueAt: deadline.dueAt });
+      return;
+    case 'escalation':
+      if (inHandling && state.overdue && state.escalation.tier === 0) {
+        escalate(state, 1, 'overdue past the escalation gap', 'system:timer', now);
+      }
+      return;
+    case 'leaderReview':
+      reviewLeaderCase(state, now);
+      return;
+    case 'callback':
+      if (state.status === 'callback') {
+        record(state, now, 'callback_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        notify(state, 'callback_overdue', `registrar:${state.complaint.firstReceiver}`, { dueAt: deadline.dueAt });
+      }
+      return;
+    case 'rapidResponse':
+      if (state.onSiteReportedAt === undefined && openStatuses.includes(state.status)) {
+        record(state, now, 'rapid_response_missed', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        notify(state, 'rapid_response_missed', 'duty-leader', { dueAt: deadline.dueAt });
+      }
+      return;
+    case 'reviewWindow':
+      // Ends the case's spot-check window; the workflow sees the fired mark and completes.
+      return;
+  }
+}
+
+/** Quarterly review of a leader-owned case: still overdue means one tier up (领导包案). */
+function reviewLeaderCase(state: CaseState, now: string): void {
+  if (state.escalation.resolved || !openStatuses.includes(state.status)) return;
+  if (state.overdue && state.escalation.tier < 3) {
+    escalate(state, (state.escalation.tier + 1) as Escalation['tier'], 'still overdue at leader review', 'system:timer', now);
+    return;
+  }
+  record(state, now, 'leader_review', 'system:timer', undefined, { tier: state.escalation.tier, overdue: state.overdue });
+  state.deadlines.leaderReview = monthsLater(now, state.policy.leaderReviewMonths);
+}
+
+/** True once a closed case's spot-check window has passed with no review under way. */
+export function reviewWindowOver(state: CaseState): boolean {
+  const window = state.deadlines.reviewWindow;
+  return state.status === 'closed' && window !== undefined && state.fired.includes(firedKey(state, 'reviewWindow', window));
+}
