@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/client';
+import type { ApiKey } from '../lib/api-keys';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import { defaultPolicy, type Policy } from '../workflows/policy';
+import { authPlugin } from './auth';
+import { CaseGateway } from './case-gateway';
+import { errorHandler, sendProblem } from './problem';
+import { actionRoutesPlugin } from './routes/actions';
+import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
 
 export interface AppDeps {
@@ -11,11 +23,16 @@ export interface AppDeps {
   logger: Logger;
   temporal: Client;
   database: Database;
+  apiKeys: readonly ApiKey[];
+  /** The policy new cases start with; running cases keep their own. */
+  policy?: Policy;
+  rateLimitPerMinute?: number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    gateway: CaseGateway;
   }
 }
 
@@ -28,11 +45,61 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 256 * 1024,
-  });
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
   app.decorate('deps', deps);
+  app.decorate(
+    'gateway',
+    new CaseGateway({
+      temporal: deps.temporal,
+      db: deps.database.db,
+      taskQueue: deps.config.taskQueue,
+      policy: deps.policy ?? defaultPolicy,
+    }),
+  );
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not-found', `no route ${request.method} ${request.url}`));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  await app.register(helmet, {
+    // Swagger UI at /docs needs its inline scripts and styles.
+    contentSecurityPolicy: false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Complaint service API',
+        version: '1.0.0',
+        description:
+          'Register environmental complaints and move them through acceptance, assignment, handling, callback and closure. Authenticate with `Authorization: Bearer <key>`. Errors are application/problem+json (RFC 9457).',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+      tags: [
+        { name: 'complaints', description: 'Intake and views' },
+        { name: 'actions', description: 'Moves of registrars, units, leaders and integrators' },
+        { name: 'overrides', description: 'Supervisor overrides; each needs a reason' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(authPlugin, { keys: deps.apiKeys });
+  await app.register(rateLimit, {
+    max: deps.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    // Per key, so one busy integrator cannot starve the others; unauthenticated calls per address.
+    keyGenerator: (request) => request.principal?.id ?? request.ip,
+    allowList: (request) => request.routeOptions.config.roles === 'public',
+  });
+
+  app.get('/openapi.json', { config: { roles: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes);
+  await app.register(complaintRoutes);
+  await app.register(actionRoutesPlugin);
   return app;
 }

@@ -106,3 +106,14 @@ export const calendarYears = pgTable('calendar_years', {
   workdays: jsonb('workdays').$type<string[]>().notNull(),
   loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Intake idempotency: the integrator's external id (or Idempotency-Key) and the hash of the body
+ * first sent with it. A repeat with the same body gets the same case; another body is a conflict.
+ */
+export const intakeKeys = pgTable('intake_keys', {
+  key: text('key').primaryKey(),
+  bodySha256: text('body_sha256').notNull(),
+  caseId: text('case_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});

@@ -17,6 +17,8 @@ export interface Config {
   dataDir: string;
   embeddedPostgresPort: number;
   policyFile: string | undefined;
+  apiKeysFile: string | undefined;
+  rateLimitPerMinute: number;
 }
 
 interface Variable<K extends keyof Config> {
@@ -155,6 +157,25 @@ export const variables = [
     default: undefined,
     description: 'JSON file overriding the default policy (deadlines, rates) for new cases',
     parse: nonEmpty,
+  }),
+  variable({
+    name: 'API_KEYS_FILE',
+    key: 'apiKeysFile',
+    default: undefined,
+    description:
+      'JSON list of API keys (`id`, `role`, `unitId`, `sha256` of the key); unset in development, `npm start` makes one key per role in `DATA_DIR/dev-api-keys.json`',
+    parse: nonEmpty,
+  }),
+  variable({
+    name: 'RATE_LIMIT_PER_MINUTE',
+    key: 'rateLimitPerMinute',
+    default: '600',
+    description: 'requests per minute allowed to one API key',
+    parse: (raw) => {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1) throw new Error('must be a whole number, at least 1');
+      return n;
+    },
   }),
 ] as const;
 

@@ -1,8 +1,11 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../activities';
 import { buildApp } from '../api/app';
 import { createDatabase } from '../db/client';
+import { developmentKeys, loadApiKeys, type ApiKey } from './api-keys';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { forwardTemporalLogs } from './logger';
@@ -46,15 +49,34 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
   };
 }
 
+function loadKeys(config: Config, logger: Logger): ApiKey[] {
+  if (config.apiKeysFile) return loadApiKeys(config.apiKeysFile);
+  if (config.nodeEnv === 'production') throw new Error('API_KEYS_FILE is required in production');
+  const file = path.join(config.dataDir, 'dev-api-keys.json');
+  mkdirSync(config.dataDir, { recursive: true });
+  const { keys } = developmentKeys(file);
+  logger.warn({ file }, 'no API_KEYS_FILE: using development keys, one per role');
+  return keys;
+}
+
 /** The HTTP API, listening, ready for `npm run api` and `npm start`. */
 export async function startApi(
   config: Config,
   logger: Logger,
   databaseUrl: string,
 ): Promise<RunningPart & { app: FastifyInstance }> {
+  const apiKeys = loadKeys(config, logger);
   const database = createDatabase(databaseUrl);
   const temporal = await connectClient(config);
-  const app = await buildApp({ config, logger, temporal, database });
+  const app = await buildApp({
+    config,
+    logger,
+    temporal,
+    database,
+    apiKeys,
+    policy: loadPolicy(config.policyFile),
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
   await app.listen({ host: config.apiHost, port: config.apiPort });
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import type { Config } from './config';
 import { allSearchAttributes } from '../workflows/search-attributes';
 
@@ -41,15 +42,17 @@ export function devServerSearchAttributeArgs(): string[] {
  * (the compose stack, a new cluster) works without a manual `temporal operator` step.
  */
 export async function ensureSearchAttributes(client: Client): Promise<string[]> {
-  const { operatorService } = client.connection;
-  const existing = await operatorService.listSearchAttributes({ namespace: client.options.namespace });
+  const existing = await client.connection.operatorService.listSearchAttributes({ namespace: client.options.namespace });
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = allSearchAttributes.filter((key) => !known.has(key.name));
-  if (missing.length > 0) {
-    await operatorService.addSearchAttributes({
-      namespace: client.options.namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type]])),
-    });
-  }
+  if (missing.length > 0) await addSearchAttributes(client, missing);
   return missing.map((key) => key.name);
+}
+
+/** Adds search attributes without asking first (the time-skipping test server cannot list them). */
+export async function addSearchAttributes(client: Client, keys: readonly SearchAttributeKey<SearchAttributeType>[] = allSearchAttributes): Promise<void> {
+  await client.connection.operatorService.addSearchAttributes({
+    namespace: client.options.namespace,
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, indexedValueTypes[key.type]])),
+  });
 }

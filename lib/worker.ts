@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from './config';
 
 export type WorkflowSource = { workflowBundle: { code: string } | { codePath: string } } | { workflowsPath: string };
 
-export const workflowsPath = require.resolve('../workflows');
+/** The workflow bundle's entry; the SDK bundles it with webpack, so a plain path is what it takes. */
+export const workflowsPath = path.join(__dirname, '..', 'workflows', 'index.ts');
 
 export interface WorkerDeps {
   config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>;

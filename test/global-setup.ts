@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +57,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let databaseUrl = process.env.DATABASE_URL;
   let stopPostgres: () => Promise<void> = async () => undefined;
   if (!databaseUrl) {
-    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'complaints-test-')), 'postgres');
+    const parent = mkdtempSync(path.join(os.tmpdir(), 'complaints-test-'));
+    // As root, Postgres runs as the "postgres" user, who must be able to enter the folder.
+    chmodSync(parent, 0o755);
+    const dataDir = path.join(parent, 'postgres');
     const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'complaints_test' });
     databaseUrl = embedded.url;
     stopPostgres = embedded.stop;

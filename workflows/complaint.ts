@@ -178,14 +178,15 @@ function runOutbox(state: CaseState, changed: () => void) {
     for (;;) {
       await condition(pending);
       busy = true;
+      // Notices first: once the projection shows an entry, the notices it caused are stored too.
+      while (state.outbox.length > 0) {
+        await deliver(state.outbox[0]!);
+        state.outbox.shift();
+      }
       const events = state.timeline.filter((e) => e.seq > state.projectedSeq);
       if (events.length > 0) {
         await projectCase({ projection: projectionOf(state, workflowInfo().workflowId), events });
         state.projectedSeq = events.at(-1)!.seq;
-      }
-      while (state.outbox.length > 0) {
-        await deliver(state.outbox[0]!);
-        state.outbox.shift();
       }
       busy = false;
     }

@@ -1,3 +1,4 @@
+import { hasProvisionalDeadline } from './deadlines';
 import type { CaseState, Status } from './model';
 
 /** The row the read side keeps per case (db/schema.ts `complaints`), as the workflow sees it. */
@@ -73,6 +74,7 @@ export function summaryOf(state: CaseState): string {
     state.unit ? `unit ${state.unit.id}` : undefined,
     state.escalation.tier > 0 ? `tier ${state.escalation.tier}` : undefined,
     state.overdue ? 'OVERDUE' : undefined,
+    hasProvisionalDeadline(state) ? 'provisional deadline' : undefined,
   ];
   return parts.filter(Boolean).join(' · ');
 }

@@ -4,7 +4,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  * The custom search attributes every complaint workflow keeps current, so ops can list cases in
  * the Temporal UI and CLI (`ComplaintStatus = "in_progress" AND HandlingUnit = "u-1" AND Overdue`).
  * They carry no personal data. The dev server registers them at start; the worker makes sure a
- * production namespace has them before it polls.
+ * production namespace has them before it polls. SQL visibility stores allow three of each of
+ * Bool, Int and Datetime per namespace, so these stay within that.
  */
 export const ComplaintStatus = defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD);
 export const Channel = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
@@ -16,7 +17,6 @@ export const Overdue = defineSearchAttributeKey('Overdue', SearchAttributeType.B
 export const EscalationTier = defineSearchAttributeKey('EscalationTier', SearchAttributeType.INT);
 export const RepeatComplaint = defineSearchAttributeKey('RepeatComplaint', SearchAttributeType.BOOL);
 export const Urgent = defineSearchAttributeKey('Urgent', SearchAttributeType.BOOL);
-export const ProvisionalDeadline = defineSearchAttributeKey('ProvisionalDeadline', SearchAttributeType.BOOL);
 
 export const allSearchAttributes = [
   ComplaintStatus,
@@ -29,5 +29,4 @@ export const allSearchAttributes = [
   EscalationTier,
   RepeatComplaint,
   Urgent,
-  ProvisionalDeadline,
 ] as const;

@@ -10,11 +10,9 @@ import {
   EscalationTier,
   HandlingUnit,
   Overdue,
-  ProvisionalDeadline,
   RepeatComplaint,
   Urgent,
 } from './search-attributes';
-import { hasProvisionalDeadline } from './deadlines';
 
 /** The attributes known at registration, set by the API when it starts the workflow. */
 export function initialSearchAttributes(complaint: Complaint): SearchAttributePair[] {
@@ -39,7 +37,6 @@ export function searchAttributesOf(state: CaseState): SearchAttributeUpdatePair[
     { key: Overdue, value: state.overdue },
     { key: EscalationTier, value: state.escalation.tier },
     { key: RepeatComplaint, value: state.complaint.repeatOf.length > 0 || state.repeatReports.length > 0 },
-    { key: ProvisionalDeadline, value: hasProvisionalDeadline(state) },
     { key: HandlingUnit, value: state.unit?.id ?? null },
     { key: DueAt, value: due ? new Date(due) : null },
   ];

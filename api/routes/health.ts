@@ -23,10 +23,10 @@ async function check(run: () => Promise<unknown>): Promise<string | undefined> {
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
   /** Liveness: the process answers. Restart it if this fails. */
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { roles: 'public' }, schema: { tags: ['health'] } }, async () => ({ status: 'ok' }));
 
   /** Readiness: Temporal and Postgres both answer; 503 names the part that does not. */
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', { config: { roles: 'public' }, schema: { tags: ['health'] } }, async (_request, reply) => {
     const { temporal, database } = app.deps;
     const [temporalError, postgresError] = await Promise.all([
       check(() => temporal.workflowService.describeNamespace({ namespace: temporal.options.namespace })),

@@ -1,3 +1,12 @@
+CREATE TABLE "calendar_years" (
+	"year" integer PRIMARY KEY NOT NULL,
+	"status" text NOT NULL,
+	"source" text NOT NULL,
+	"holidays" jsonb NOT NULL,
+	"workdays" jsonb NOT NULL,
+	"loaded_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "case_events" (
 	"case_id" text NOT NULL,
 	"seq" integer NOT NULL,
@@ -36,6 +45,21 @@ CREATE TABLE "complaints" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "intake_keys" (
+	"key" text PRIMARY KEY NOT NULL,
+	"body_sha256" text NOT NULL,
+	"case_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "leaders" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"tier" integer NOT NULL,
+	"district" text,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "notices" (
 	"id" text PRIMARY KEY NOT NULL,
 	"case_id" text NOT NULL,
@@ -51,5 +75,6 @@ CREATE INDEX "complaints_status_idx" ON "complaints" USING btree ("status","regi
 CREATE INDEX "complaints_district_idx" ON "complaints" USING btree ("district","registered_at");--> statement-breakpoint
 CREATE INDEX "complaints_unit_idx" ON "complaints" USING btree ("handling_unit","status");--> statement-breakpoint
 CREATE INDEX "complaints_overdue_idx" ON "complaints" USING btree ("overdue") WHERE "complaints"."overdue";--> statement-breakpoint
+CREATE INDEX "leaders_tier_idx" ON "leaders" USING btree ("tier","district");--> statement-breakpoint
 CREATE INDEX "notices_case_idx" ON "notices" USING btree ("case_id","created_at");--> statement-breakpoint
 CREATE INDEX "notices_undelivered_idx" ON "notices" USING btree ("created_at") WHERE "notices"."delivered_at" is null;

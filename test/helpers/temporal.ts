@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { addSearchAttributes } from '../../lib/temporal';
 
 let runtimeQuiet = false;
 
@@ -15,9 +16,11 @@ function quietRuntime(): void {
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = inject('testServerPath');
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
   });
+  await addSearchAttributes(env.client);
+  return env;
 }
 
 /** Attaches to the dev server started once for the whole run. */

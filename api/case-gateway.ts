@@ -1,0 +1,144 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { intakeKeys } from '../db/schema';
+import { loadCalendarYears } from '../activities/calendar';
+import type { ActionArgsByName, ActionName } from '../workflows/actions';
+import { workflowIdFor } from '../workflows/case';
+import { actionUpdate, getCase } from '../workflows/definitions';
+import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/model';
+import type { Policy } from '../workflows/policy';
+import { initialSearchAttributes } from '../workflows/visibility';
+import { Problem } from './problem';
+
+/** Every call to Temporal carries a deadline: an outage answers 503, never hangs a request. */
+const TEMPORAL_DEADLINE_MS = 10_000;
+
+type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseView>>;
+
+function isUnavailable(err: unknown): boolean {
+  if (err instanceof ServiceError && isUnavailable(err.cause)) return true;
+  if (!isGrpcServiceError(err)) return err instanceof ServiceError;
+  // UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, CANCELLED
+  return [14, 4, 8, 1].includes(err.code);
+}
+
+/** Maps what Temporal says to the API's problem types. */
+export function temporalProblem(err: unknown): Problem {
+  if (err instanceof Problem) return err;
+  if (err instanceof WorkflowNotFoundError) return new Problem('case-not-found');
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type === 'ActionRejected') {
+      return new Problem('action-rejected', cause.message);
+    }
+    return new Problem('action-rejected', cause?.message ?? err.message);
+  }
+  if (isGrpcServiceError(err) && err.code === 5) return new Problem('case-not-found');
+  if (err instanceof ServiceError && /already completed/i.test(err.message)) {
+    return new Problem('case-archived', 'the case is closed and its review window has ended');
+  }
+  if (isUnavailable(err)) return new Problem('temporal-unavailable', (err as Error).message);
+  return new Problem('temporal-unavailable', (err as Error)?.message ?? String(err));
+}
+
+export interface CaseGatewayDeps {
+  temporal: Client;
+  db: Db;
+  taskQueue: string;
+  policy: Policy;
+}
+
+/** The API's one way to the workflows: start, act, query, each with a deadline and error mapping. */
+export class CaseGateway {
+  constructor(private readonly deps: CaseGatewayDeps) {}
+
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return this.deps.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn).catch((err: unknown) => {
+      throw temporalProblem(err);
+    });
+  }
+
+  handle(caseId: string): CaseHandle {
+    return this.deps.temporal.workflow.getHandle(workflowIdFor(caseId));
+  }
+
+  view(caseId: string): Promise<CaseView> {
+    return this.call(() => this.handle(caseId).query(getCase));
+  }
+
+  act<K extends ActionName>(caseId: string, name: K, args: ActionArgsByName[K]): Promise<CaseView> {
+    return this.call(() => this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args] }));
+  }
+
+  /**
+   * Registers a complaint once per idempotency key: the key row is claimed in Postgres, the
+   * workflow id derives from the case id, and the start reuses a running workflow, so concurrent
+   * repeats converge on one case and one workflow.
+   */
+  async register(
+    complaint: Omit<Complaint, 'id'>,
+    idempotency: { key: string; body: unknown } | undefined,
+  ): Promise<{ view: CaseView; created: boolean }> {
+    let caseId = newCaseId(new Date(complaint.receivedAt));
+    let created = true;
+    if (idempotency) {
+      const bodySha256 = createHash('sha256').update(JSON.stringify(idempotency.body)).digest('hex');
+      const claimed = await this.deps.db
+        .insert(intakeKeys)
+        .values({ key: idempotency.key, bodySha256, caseId, createdAt: new Date() })
+        .onConflictDoNothing()
+        .returning();
+      if (claimed.length === 0) {
+        const [existing] = await this.deps.db.select().from(intakeKeys).where(eq(intakeKeys.key, idempotency.key));
+        if (!existing) throw new Problem('database-unavailable', 'intake key vanished');
+        if (existing.bodySha256 !== bodySha256) {
+          throw new Problem('idempotency-conflict', `key ${idempotency.key} was first used with a different body`);
+        }
+        caseId = existing.caseId;
+        created = false;
+      }
+    }
+    const full: Complaint = { ...complaint, id: caseId };
+    const years = yearsFor(full.receivedAt);
+    const calendar = await loadCalendarYears(this.deps.db, years);
+    const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.policy, calendar };
+    await this.call(() =>
+      this.deps.temporal.workflow.start('complaintWorkflow', {
+        taskQueue: this.deps.taskQueue,
+        workflowId: workflowIdFor(caseId),
+        args: [input],
+        typedSearchAttributes: initialSearchAttributes(full),
+        memo: { summary: `${full.category} · ${full.location.district} · registered` },
+        // A repeat finds the case running; a case archived long ago is not registered twice.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    ).catch((err: unknown) => {
+      if (!created && err instanceof Problem && /already/i.test(err.detail ?? '')) return undefined;
+      throw err;
+    });
+    return { view: await this.view(caseId), created };
+  }
+}
+
+/** Readable, sortable and unguessable: `20261124-` and 10 hex digits. */
+function newCaseId(at: Date): string {
+  const day = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return `${day}-${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+}
+
+/** From the year received to the year after now: every year a deadline of the case can touch. */
+function yearsFor(receivedAt: string): number[] {
+  const first = new Date(Date.parse(receivedAt) + 8 * 3_600_000).getUTCFullYear();
+  const last = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear() + 1;
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}

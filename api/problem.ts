@@ -1,0 +1,95 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+
+/**
+ * Every error leaves the API as `application/problem+json` (RFC 9457) with a stable `type`, so
+ * integrators branch on the type, never on the wording.
+ */
+export const problemTypes = {
+  validation: { status: 400, title: 'The request is not valid' },
+  unauthenticated: { status: 401, title: 'A valid API key is required' },
+  forbidden: { status: 403, title: 'This key may not do that' },
+  'not-found': { status: 404, title: 'No such resource' },
+  'case-not-found': { status: 404, title: 'No such case' },
+  'action-rejected': { status: 409, title: 'The case does not allow this action now' },
+  'idempotency-conflict': { status: 409, title: 'The idempotency key was used with a different request' },
+  'case-archived': { status: 409, title: 'The case is archived and takes no more actions' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'Send application/json' },
+  'rate-limited': { status: 429, title: 'Too many requests for this key' },
+  'temporal-unavailable': { status: 503, title: 'The workflow service is unavailable' },
+  'database-unavailable': { status: 503, title: 'The database is unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ProblemType = keyof typeof problemTypes;
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ examples: ['/problems/action-rejected'] }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
+
+export class Problem extends Error {
+  constructor(
+    readonly problem: ProblemType,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? problemTypes[problem].title);
+    this.name = 'Problem';
+  }
+}
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: ProblemType,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+): FastifyReply {
+  const { status, title } = problemTypes[problem];
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({ type: `/problems/${problem}`, title, status, ...(detail ? { detail } : {}), instance: request.url, ...extra });
+}
+
+/** Turns validation failures into a field list: `/location/district` → `location.district`. */
+function validationErrors(error: FastifyError): { field: string; message: string }[] {
+  return (error.validation ?? []).map((v) => {
+    const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const missing = (v.params as { missingProperty?: string }).missingProperty;
+    const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+    const field = [path, missing ?? extra].filter(Boolean).join('.') || error.validationContext || 'body';
+    return { field, message: extra ? 'is not a known field' : (v.message ?? 'is invalid') };
+  });
+}
+
+export function errorHandler(error: FastifyError | Problem, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof Problem) return sendProblem(request, reply, error.problem, error.detail, error.extra);
+  if (error.validation) {
+    return sendProblem(request, reply, 'validation', `invalid ${error.validationContext ?? 'request'}`, {
+      errors: validationErrors(error),
+    });
+  }
+  switch (error.statusCode) {
+    case 413:
+      return sendProblem(request, reply, 'payload-too-large');
+    case 415:
+      return sendProblem(request, reply, 'unsupported-media-type');
+    case 429:
+      return sendProblem(request, reply, 'rate-limited', error.message);
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return sendProblem(request, reply, 'validation', error.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(request, reply, 'internal');
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../../lib/api-keys';
+import type { CaseView, Complainant } from '../../workflows/model';
+import { Problem } from '../problem';
+
+/** Roles cleared to see who complained and how to reach them. */
+const cleared: readonly Principal['role'][] = ['registrar', 'supervisor'];
+
+/**
+ * A handling unit sees and acts on its own cases only; for it the case is read first. Other
+ * roles see every case, and the workflow itself rejects what they may not do.
+ */
+export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseView | undefined> {
+  const { principal } = request;
+  if (principal.role !== 'unit') return undefined;
+  const view = await app.gateway.view(caseId);
+  if (view.unit?.id !== principal.unitId) {
+    throw new Problem('forbidden', `case ${caseId} is not with unit ${principal.unitId}`);
+  }
+  return view;
+}
+
+export function maskComplainant(complainant: Complainant): Complainant {
+  const mask = (value: string | undefined, keep: number) =>
+    value === undefined ? undefined : `${value.slice(0, keep)}${'*'.repeat(Math.max(value.length - keep, 3))}`;
+  return {
+    anonymous: complainant.anonymous,
+    ...(complainant.name !== undefined ? { name: mask(complainant.name, 1) } : {}),
+    ...(complainant.phone !== undefined ? { phone: mask(complainant.phone, 3) } : {}),
+    ...(complainant.idNumber !== undefined ? { idNumber: mask(complainant.idNumber, 0) } : {}),
+  };
+}
+
+/** The case as this caller may see it: identity and contact only for cleared roles. */
+export function presentCase(view: CaseView, principal: Principal): CaseView {
+  if (cleared.includes(principal.role)) return view;
+  return { ...view, complaint: { ...view.complaint, complainant: maskComplainant(view.complaint.complainant) } };
+}

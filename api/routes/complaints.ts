@@ -1,0 +1,202 @@
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { FastifyPluginAsync } from 'fastify';
+import { complaints, notices } from '../../db/schema';
+import { channels, statuses, type Complaint } from '../../workflows/model';
+import { Problem, ProblemSchema } from '../problem';
+import { CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, type ComplaintSubmission } from '../schemas';
+import { loadVisibleCase, presentCase } from './case-access';
+
+const everyone = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'] as const;
+const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
+
+const RegisteredSchema = Type.Object({
+  id: Type.String({ examples: ['20261124-3f9a0c1b2d'] }),
+  workflowId: Type.String({ examples: ['complaint-20261124-3f9a0c1b2d'] }),
+  status: Type.String({ examples: ['registered'] }),
+  dispatchDueAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(statuses.map((s) => Type.Literal(s)))),
+    district: Type.Optional(Type.String({ minLength: 1 })),
+    unit: Type.Optional(Type.String({ minLength: 1 })),
+    category: Type.Optional(Type.String({ minLength: 1 })),
+    channel: Type.Optional(Type.Union(channels.map((c) => Type.Literal(c)))),
+    overdue: Type.Optional(Type.Boolean()),
+    escalated: Type.Optional(Type.Boolean()),
+    urgent: Type.Optional(Type.Boolean()),
+    createdFrom: Type.Optional(Type.String({ format: 'date-time' })),
+    createdTo: Type.Optional(Type.String({ format: 'date-time' })),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'matches summary, address or polluter' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+const CaseRowSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String(),
+    channel: Type.String(),
+    category: Type.String(),
+    district: Type.String(),
+    handlingUnit: Type.Union([Type.String(), Type.Null()]),
+    escalationTier: Type.Integer(),
+    overdue: Type.Boolean(),
+    urgent: Type.Boolean(),
+    dueAt: Type.Union([Type.String(), Type.Null()]),
+    registeredAt: Type.String(),
+    summary: Type.String(),
+  },
+  { additionalProperties: true },
+);
+
+/** Keyset pagination on (registered_at, id): stable while new cases keep arriving. */
+function encodeCursor(registeredAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([registeredAt.toISOString(), id])).toString('base64url');
+}
+function decodeCursor(cursor: string): [Date, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(at);
+    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
+    return [date, id];
+  } catch {
+    throw new Problem('validation', 'cursor is not one this API gave out', { errors: [{ field: 'cursor', message: 'is invalid' }] });
+  }
+}
+
+export const complaintRoutes: FastifyPluginAsync = async (app) => {
+  app.post<{ Body: ComplaintSubmission }>(
+    '/complaints',
+    {
+      config: { roles: ['integrator', 'registrar'] },
+      schema: {
+        tags: ['complaints'],
+        summary: 'Register a complaint (登记)',
+        description:
+          'Starts the case workflow. Idempotent on `externalId` or the `Idempotency-Key` header: a repeat returns the same case with 200; the same key with another body is 409.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+        body: ComplaintSubmissionSchema,
+        response: { 200: RegisteredSchema, 201: RegisteredSchema, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { externalId, ...submission } = request.body;
+      const header = request.headers['idempotency-key'];
+      const key = (typeof header === 'string' ? header : undefined) ?? externalId;
+      const complaint: Omit<Complaint, 'id'> = {
+        ...submission,
+        evidence: submission.evidence ?? [],
+        urgent: submission.urgent ?? false,
+        receivedAt: submission.receivedAt ?? new Date().toISOString(),
+        firstReceiver: request.principal.id,
+        repeatOf: [],
+      };
+      const idempotency = key ? { key: `${request.principal.id}:${key}`, body: request.body } : undefined;
+      const { view, created } = await app.gateway.register(complaint, idempotency);
+      const id = view.complaint.id;
+      return reply
+        .code(created ? 201 : 200)
+        .header('location', `/complaints/${id}`)
+        .send({ id, workflowId: view.workflowId, status: view.status, dispatchDueAt: view.deadlines.dispatch?.dueAt });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/complaints/:id',
+    {
+      config: { roles: everyone },
+      schema: { tags: ['complaints'], summary: 'The live case', params: CaseIdParams, response: { 200: CaseViewSchema, ...problems } },
+    },
+    async (request) => {
+      const view = (await loadVisibleCase(app, request, request.params.id)) ?? (await app.gateway.view(request.params.id));
+      return presentCase(view, request.principal);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/complaints/:id/timeline',
+    {
+      config: { roles: everyone },
+      schema: { tags: ['complaints'], summary: 'Every step of the case, in order', params: CaseIdParams, response: problems },
+    },
+    async (request) => {
+      const view = (await loadVisibleCase(app, request, request.params.id)) ?? (await app.gateway.view(request.params.id));
+      return { id: request.params.id, timeline: view.timeline };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/complaints/:id/notices',
+    {
+      config: { roles: ['registrar', 'supervisor', 'integrator', 'unit', 'ops'] },
+      schema: { tags: ['complaints'], summary: 'Notices recorded for delivery', params: CaseIdParams, response: problems },
+    },
+    async (request) => {
+      await loadVisibleCase(app, request, request.params.id);
+      const rows = await app.deps.database.db
+        .select()
+        .from(notices)
+        .where(eq(notices.caseId, request.params.id))
+        .orderBy(notices.createdAt, notices.id);
+      return { id: request.params.id, notices: rows };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/complaints',
+    {
+      config: { roles: everyone },
+      schema: {
+        tags: ['complaints'],
+        summary: 'List cases with filters, newest first',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(CaseRowSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problems },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const limit = q.limit ?? 20;
+      const unit = request.principal.role === 'unit' ? request.principal.unitId : q.unit;
+      const filters: (SQL | undefined)[] = [
+        q.status && eq(complaints.status, q.status),
+        q.district ? eq(complaints.district, q.district) : undefined,
+        unit ? eq(complaints.handlingUnit, unit) : undefined,
+        q.category ? eq(complaints.category, q.category) : undefined,
+        q.channel ? eq(complaints.channel, q.channel) : undefined,
+        q.overdue !== undefined ? eq(complaints.overdue, q.overdue) : undefined,
+        q.urgent !== undefined ? eq(complaints.urgent, q.urgent) : undefined,
+        q.escalated !== undefined ? (q.escalated ? sql`${complaints.escalationTier} > 0` : eq(complaints.escalationTier, 0)) : undefined,
+        q.createdFrom ? gte(complaints.registeredAt, new Date(q.createdFrom)) : undefined,
+        q.createdTo ? lt(complaints.registeredAt, new Date(q.createdTo)) : undefined,
+        q.text
+          ? or(ilike(complaints.summary, `%${q.text}%`), ilike(complaints.address, `%${q.text}%`), ilike(complaints.polluter, `%${q.text}%`))
+          : undefined,
+      ];
+      if (q.cursor) {
+        const [at, id] = decodeCursor(q.cursor);
+        filters.push(or(lt(complaints.registeredAt, at), and(eq(complaints.registeredAt, at), lt(complaints.id, id))));
+      }
+      const rows = await app.deps.database.db
+        .select()
+        .from(complaints)
+        .where(and(...filters))
+        .orderBy(desc(complaints.registeredAt), desc(complaints.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => ({
+          ...r,
+          dueAt: r.dueAt?.toISOString() ?? null,
+          registeredAt: r.registeredAt.toISOString(),
+        })),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.registeredAt, last.id) : null,
+      };
+    },
+  );
+};

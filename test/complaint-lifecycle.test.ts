@@ -1,0 +1,287 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actors, makeComplaint, recordingActivities, unitA, unitB, workflowInput } from './helpers/cases';
+import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
+import { CaseDriver } from './helpers/workflow-driver';
+
+const taskQueue = 'lifecycle';
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const recorded = recordingActivities();
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  worker = await createTestWorker(env, { taskQueue, activities: recorded.activities });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function startCase(overrides: Parameters<typeof makeComplaint>[0] = {}) {
+  return CaseDriver.start(env, taskQueue, workflowInput(makeComplaint(overrides)));
+}
+
+/** Registered → accepted → assigned to unit A → acknowledged. */
+async function caseInProgress(overrides: Parameters<typeof makeComplaint>[0] = {}) {
+  const c = await startCase(overrides);
+  await c.act('accept', { actor: actors.registrar });
+  await c.act('assign', { actor: actors.registrar, unit: unitA });
+  await c.act('acknowledge', { actor: actors.unitA });
+  return c;
+}
+
+const result = {
+  finding: 'substantiated' as const,
+  actions: ['inspection' as const, 'order_to_rectify' as const],
+  reply: '经现场核查，该厂存在夜间偷排行为，已责令整改。',
+};
+
+describe('complaint lifecycle', () => {
+  it('runs the happy path from registration to closed and archives after the review window', async () => {
+    const c = await startCase();
+    expect((await c.view()).status).toBe('registered');
+    expect((await c.act('accept', { actor: actors.registrar })).status).toBe('accepted');
+    const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });
+    expect(assigned.status).toBe('assigned');
+    expect(assigned.unit?.id).toBe('unit-a');
+    expect(assigned.deadlines.handling?.dueAt).toBeDefined();
+    expect(assigned.deadlines.dispatch).toBeUndefined();
+    await c.act('acknowledge', { actor: actors.unitA });
+    const submitted = await c.act('submitResult', { actor: actors.unitA, ...result });
+    expect(submitted.status).toBe('callback');
+    expect(submitted.result?.onTime).toBe(true);
+    const closed = await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    expect(closed.status).toBe('closed');
+
+    // The case stays open to spot checks for the review window, then the workflow completes.
+    const final = await c.finished(recorded.projectedSeq);
+    expect(final.status).toBe('closed');
+    expect(c.kinds(final)).toEqual(['registered', 'accepted', 'assigned', 'acknowledged', 'result_submitted', 'callback', 'closed']);
+
+    const notices = recorded.noticesOf(c.complaint.id).map((n) => `${n.kind}->${n.recipient}`);
+    expect(notices).toEqual(['acceptance->complainant', 'assignment->unit:unit-a', 'result_reply->complainant']);
+    expect(recorded.eventsOf(c.complaint.id).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(recorded.projectionOf(c.complaint.id)?.status).toBe('closed');
+    expect(recorded.projectionOf(c.complaint.id)?.satisfaction).toBe('satisfied');
+  });
+
+  it('ends a case that is not accepted, with a notice giving the reason', async () => {
+    const c = await startCase();
+    await c.act('notAccept', { actor: actors.registrar, reason: '不属于生态环境部门职责范围' });
+    const final = await c.finished(recorded.projectedSeq);
+    expect(final.status).toBe('not_accepted');
+    expect(recorded.noticesOf(c.complaint.id).map((n) => n.kind)).toEqual(['not_accepted']);
+  });
+
+  it('transfers a case out to another department', async () => {
+    const c = await startCase();
+    await c.act('accept', { actor: actors.registrar });
+    await c.act('transferOut', { actor: actors.registrar, department: '城管局', reason: '占道经营油烟归城管' });
+    const final = await c.finished(recorded.projectedSeq);
+    expect(final.status).toBe('transferred_out');
+    expect(final.timeline.at(-1)?.data).toEqual({ department: '城管局' });
+  });
+
+  it('merges a duplicate into the open case, which records the repeat and escalates', async () => {
+    const original = await caseInProgress();
+    const duplicate = await startCase();
+    await duplicate.act('merge', { actor: actors.registrar, intoCaseId: original.complaint.id, reason: '同一企业同一问题' });
+    expect((await duplicate.finished(recorded.projectedSeq)).mergedInto).toBe(original.complaint.id);
+    const view = await original.until((v) => v.repeatReports.length === 1, 'the repeat report');
+    expect(view.repeatReports[0]?.caseId).toBe(duplicate.complaint.id);
+    expect(view.escalation.tier).toBe(1);
+    expect(view.escalation.reason).toBe('repeat complaint');
+  });
+
+  it('sends a refused case back for reassignment and keeps the refusing unit out', async () => {
+    const c = await startCase();
+    await c.act('accept', { actor: actors.registrar });
+    await c.act('assign', { actor: actors.registrar, unit: unitA });
+    const refused = await c.act('refuseJurisdiction', { actor: actors.unitA, reason: '不在本辖区' });
+    expect(refused.status).toBe('accepted');
+    expect(refused.deadlines.handling).toBeUndefined();
+    expect(await c.rejected('assign', { actor: actors.registrar, unit: unitA })).toMatch(/already refused/);
+    const reassigned = await c.act('assign', { actor: actors.registrar, unit: unitB });
+    expect(reassigned.unit?.id).toBe('unit-b');
+    // The old unit can no longer act on the case.
+    expect(await c.rejected('acknowledge', { actor: actors.unitA })).toMatch(/not the unit handling/);
+  });
+
+  it('raises both warnings at their instants, then supervision, then climbs the leader tiers', async () => {
+    const c = await caseInProgress();
+    const start = await c.view();
+    const { warning1, warning2, handling, escalation } = start.deadlines;
+    if (!warning1 || !warning2 || !handling || !escalation) throw new Error('handling window not open');
+
+    await c.advanceTo(warning1.dueAt, -60_000);
+    expect((await c.view()).warnings).toHaveLength(0);
+    await c.advanceTo(warning1.dueAt, 1_000);
+    let view = await c.until((v) => v.warnings.length === 1, 'the first warning');
+    expect(Date.parse(view.warnings[0]!.at)).toBeGreaterThanOrEqual(Date.parse(warning1.dueAt));
+
+    await c.advanceTo(warning2.dueAt, -60_000);
+    expect((await c.view()).warnings).toHaveLength(1);
+    await c.advanceTo(warning2.dueAt, 1_000);
+    view = await c.until((v) => v.warnings.length === 2, 'the second warning');
+    expect(view.overdue).toBe(false);
+
+    await c.advanceTo(handling.dueAt, 1_000);
+    view = await c.until((v) => v.overdue, 'overdue');
+    await c.settled(recorded.projectedSeq);
+    const supervision = recorded.noticesOf(c.complaint.id).filter((n) => n.kind === 'supervision').map((n) => n.recipient);
+    expect(supervision).toEqual(['unit:unit-a', 'superior-of:unit-a']);
+    expect(view.escalation.tier).toBe(0);
+
+    await c.advanceTo(escalation.dueAt, -60_000);
+    expect((await c.view()).escalation.tier).toBe(0);
+    await c.advanceTo(escalation.dueAt, 1_000);
+    view = await c.until((v) => v.escalation.tier === 1 && v.escalation.owners.length === 1, 'tier 1 with its leader');
+    expect(view.escalation.owners[0]).toEqual({ leaderId: 'leader-1', kind: 'system' });
+
+    // Still overdue at each quarterly review: one tier up, to the city bureau leader and no further.
+    for (const tier of [2, 3]) {
+      await c.advanceTo(view.deadlines.leaderReview!.dueAt, 1_000);
+      view = await c.until((v) => v.escalation.tier === tier, `tier ${tier}`);
+    }
+    await c.advanceTo(view.deadlines.leaderReview!.dueAt, 1_000);
+    view = await c.until((v) => c.kinds(v).includes('leader_review'), 'a review at the top tier');
+    expect(view.escalation.tier).toBe(3);
+
+    // The owning leader records the plan and resolves the case.
+    await c.act('recordLeaderPlan', { actor: actors.leader, plan: '一案一策：停产整治，月底复查' });
+    expect(await c.rejected('recordLeaderPlan', { actor: { role: 'leader', id: 'someone-else' }, plan: 'x' })).toMatch(
+      /only a leader who owns/,
+    );
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    const done = await c.act('recordCallback', { actor: actors.registrar, outcome: 'basically_satisfied' });
+    expect(done.status).toBe('closed');
+    expect(done.result?.onTime).toBe(false);
+    expect(done.escalation.resolved).toBe(true);
+  });
+
+  it('moves the deadline when an extension is approved, once only', async () => {
+    const c = await caseInProgress();
+    const before = (await c.view()).deadlines.handling!.dueAt;
+    await c.act('requestExtension', { actor: actors.unitA, days: 5, reason: '需第三方检测' });
+    const approved = await c.act('approveExtension', { actor: actors.supervisor, reason: '检测周期合理' });
+    expect(Date.parse(approved.deadlines.handling!.dueAt)).toBeGreaterThan(Date.parse(before));
+    expect(approved.extension?.decision).toBe('approved');
+    expect(await c.rejected('requestExtension', { actor: actors.unitA, days: 3, reason: '再延' })).toMatch(/only one/);
+  });
+
+  it('keeps the deadline when an extension is denied', async () => {
+    const c = await caseInProgress();
+    const before = (await c.view()).deadlines.handling!.dueAt;
+    await c.act('requestExtension', { actor: actors.unitA, days: 5, reason: '人手不足' });
+    const denied = await c.act('denyExtension', { actor: actors.supervisor, reason: '理由不充分' });
+    expect(denied.deadlines.handling!.dueAt).toBe(before);
+    expect(denied.extension?.decision).toBe('denied');
+    expect(await c.rejected('approveExtension', { actor: actors.supervisor, reason: 'x' })).toMatch(/no extension request/);
+  });
+
+  it('returns an unsatisfied, reasonable complaint for rework and escalates at the second rework', async () => {
+    const c = await caseInProgress();
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied', note: '仍有异味' });
+    expect(await c.rejected('recordCallback', { actor: actors.registrar, outcome: 'satisfied' })).toMatch(/supervisor decides/);
+    const rework = await c.act('returnForRework', { actor: actors.supervisor, reason: '诉求合理，异味仍存在' });
+    expect(rework.status).toBe('rework');
+    expect(rework.reworkCount).toBe(1);
+    expect(rework.escalation.tier).toBe(0);
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).some((n) => n.kind === 'rework')).toBe(true);
+
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied' });
+    const second = await c.act('returnForRework', { actor: actors.supervisor, reason: '第二次整改' });
+    expect(second.reworkCount).toBe(2);
+    expect(second.escalation.tier).toBe(1);
+  });
+
+  it('closes after the last unreachable callback attempt', async () => {
+    const c = await caseInProgress();
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unreachable' });
+    const second = await c.act('recordCallback', { actor: actors.registrar, outcome: 'unreachable' });
+    expect(second.status).toBe('callback');
+    const third = await c.act('recordCallback', { actor: actors.registrar, outcome: 'unreachable' });
+    expect(third.status).toBe('closed');
+    expect(third.closeReason).toMatch(/unreachable after 3 attempts/);
+  });
+
+  it('skips the callback of an anonymous complaint', async () => {
+    const c = await caseInProgress({ complainant: { anonymous: true } });
+    const view = await c.act('submitResult', { actor: actors.unitA, ...result });
+    expect(view.status).toBe('closed');
+    expect(view.closeReason).toMatch(/anonymous/);
+    // Nobody to notify: no notice goes to an anonymous complainant.
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).filter((n) => n.recipient === 'complainant')).toEqual([]);
+  });
+
+  it('alerts the duty leader when an urgent case misses its 30 minutes on the wall clock', async () => {
+    const c = await startCase({ urgent: true, category: 'noise' });
+    const due = (await c.view()).deadlines.rapidResponse!;
+    expect(Date.parse(due.dueAt) - Date.parse(c.complaint.receivedAt)).toBe(30 * 60_000);
+    await c.advanceTo(due.dueAt, 1_000);
+    const view = await c.until((v) => c.kinds(v).includes('rapid_response_missed'), 'the rapid-response alert');
+    expect(view.status).toBe('registered');
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).map((n) => n.recipient)).toContain('duty-leader');
+  });
+
+  it('records an on-site report within the 30 minutes without an alert', async () => {
+    const c = await startCase({ urgent: true });
+    await c.act('accept', { actor: actors.registrar });
+    await c.act('assign', { actor: actors.registrar, unit: unitA, dutyOfficer: 'duty-7' });
+    const view = await c.act('reportOnSite', { actor: actors.unitA, report: '已到现场，噪声源为冷却塔' });
+    expect(view.deadlines.rapidResponse).toBeUndefined();
+    expect(view.timeline.at(-1)?.data).toEqual({ withinRapidResponse: true });
+  });
+
+  it('flags a dispatch that misses the channel deadline', async () => {
+    const c = await startCase({ channel: 'letter' });
+    const due = (await c.view()).deadlines.dispatch!;
+    await c.advanceTo(due.dueAt, 1_000);
+    await c.until((v) => c.kinds(v).includes('dispatch_overdue'), 'dispatch overdue');
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).map((n) => n.recipient)).toContain('registrar:reg-1');
+  });
+
+  it('puts a closed case drawn by the spot check under review and reopens it when the check fails', async () => {
+    const c = await caseInProgress();
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    recorded.drawForSpotCheck([c.complaint.id]);
+    const check = await env.client.workflow.execute('spotCheckWorkflow', {
+      taskQueue,
+      workflowId: `spot-check-${c.complaint.id}`,
+      args: [{ rate: 1, day: '2026-11-24' }],
+    });
+    expect(check.selected).toEqual([c.complaint.id]);
+    await c.until((v) => v.status === 'under_review', 'under review');
+    const failed = await c.act('recordSpotCheck', { actor: actors.supervisor, passed: false, note: '未附整改照片' });
+    expect(failed.status).toBe('rework');
+    expect(failed.reworkCount).toBe(1);
+    expect(failed.spotCheck?.passed).toBe(false);
+  });
+
+  it('lets a withdrawal end the case from any open state', async () => {
+    const c = await caseInProgress();
+    await c.act('withdraw', { actor: actors.integrator, reason: '问题已自行解决' });
+    expect((await c.finished(recorded.projectedSeq)).status).toBe('withdrawn');
+  });
+
+  it('adds evidence and follow-up messages to the timeline', async () => {
+    const c = await caseInProgress();
+    const view = await c.act('addEvidence', { actor: actors.integrator, links: ['https://evidence.example/1.jpg'], message: '夜里又排了' });
+    expect(view.complaint.evidence).toEqual(['https://evidence.example/1.jpg']);
+    expect(await c.rejected('addEvidence', { actor: actors.integrator })).toMatch(/links, a message/);
+  });
+});

@@ -1,0 +1,139 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createActivities } from '../activities';
+import { createDatabase, type Database } from '../db/client';
+import { caseEvents, complaints, leaders, notices } from '../db/schema';
+import { actors, makeComplaint, unitA, workflowInput } from './helpers/cases';
+import { attachDevServer, createTestWorker } from './helpers/temporal';
+import { CaseDriver } from './helpers/workflow-driver';
+
+/**
+ * The real worker with the real activities, against the Temporal dev server and Postgres: what
+ * `npm start` runs, minus the HTTP layer.
+ */
+const taskQueue = `integration-${process.pid}`;
+let env: TestWorkflowEnvironment;
+let database: Database;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await attachDevServer();
+  database = createDatabase(inject('databaseUrl'));
+  await database.db
+    .insert(leaders)
+    .values({ id: 'chief-nancheng', name: '科长', tier: 1, district: 'nancheng' })
+    .onConflictDoNothing();
+  worker = await createTestWorker(env, { taskQueue, activities: createActivities(database) });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await database?.close();
+});
+
+/** Bounded wait for the read side, which the workflow's outbox fills just after each action. */
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 100 && !ok(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  if (!ok(value)) throw new Error(`timed out waiting for ${what}`);
+  return value;
+}
+
+describe('worker against the dev server and Postgres', () => {
+  it('projects a case into Postgres, stores its notices once, and keeps search attributes current', async () => {
+    const c = await CaseDriver.start(env, taskQueue, workflowInput(makeComplaint()));
+    const id = c.complaint.id;
+    await c.act('accept', { actor: actors.registrar });
+    await c.act('assign', { actor: actors.registrar, unit: unitA });
+    await c.act('escalate', { actor: actors.supervisor, reason: '重点案件' });
+    await c.act('submitResult', {
+      actor: actors.unitA,
+      finding: 'substantiated',
+      actions: ['penalty'],
+      reply: '已立案处罚',
+    });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+
+    const row = await eventually(
+      async () => (await database.db.select().from(complaints).where(eq(complaints.id, id)))[0],
+      (r) => r?.status === 'closed',
+      'the closed projection',
+    );
+    expect(row).toMatchObject({ handlingUnit: 'unit-a', escalationTier: 1, satisfaction: 'satisfied', district: 'nancheng' });
+
+    const events = await database.db.select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(caseEvents.seq);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.map((e) => e.kind)).toContain('leaders_assigned');
+
+    const stored = await database.db.select().from(notices).where(eq(notices.caseId, id));
+    expect(stored.map((n) => n.kind).sort()).toEqual(['acceptance', 'assignment', 'escalation', 'escalation', 'result_reply']);
+    expect(stored.find((n) => n.kind === 'acceptance')?.text).toMatch(/已受理/);
+    // The complainant's identity never reaches a notice text.
+    expect(stored.map((n) => n.text).join('\n')).not.toMatch(/张三|13800000000/);
+
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of env.client.workflow.list({
+          query: `ComplaintStatus = "closed" AND HandlingUnit = "unit-a" AND EscalationTier = 1 AND WorkflowId = "${c.handle.workflowId}"`,
+        })) {
+          ids.push(wf.workflowId);
+        }
+        return ids;
+      },
+      (ids) => ids.length === 1,
+      'the case in a visibility query',
+    );
+    expect(found).toEqual([c.handle.workflowId]);
+    const description = await c.handle.describe();
+    expect(await description.memo).toMatchObject({ summary: expect.stringContaining('closed') });
+  });
+
+  it('writes an activity retried with the same input only once', async () => {
+    const activities = createActivities(database);
+    const id = makeComplaint().id;
+    const projection = {
+      id,
+      workflowId: `complaint-${id}`,
+      channel: 'web',
+      category: 'air',
+      district: 'dongcheng',
+      address: 'x',
+      polluter: null,
+      summary: 'air · dongcheng · registered',
+      urgent: false,
+      anonymous: true,
+      status: 'registered' as const,
+      handlingUnit: null,
+      escalationTier: 0,
+      repeatOf: null,
+      reworkCount: 0,
+      dueAt: null,
+      overdue: false,
+      satisfaction: null,
+      registeredAt: new Date().toISOString(),
+      acceptedAt: null,
+      assignedAt: null,
+      resultSubmittedAt: null,
+      closedAt: null,
+    };
+    const events = [{ seq: 1, at: new Date().toISOString(), kind: 'registered', actor: 'registrar:r' }];
+    await activities.projectCase({ projection, events });
+    await activities.projectCase({ projection, events });
+    const notice = { key: `${id}:1:acceptance:complainant`, kind: 'acceptance' as const, recipient: 'complainant', params: { caseId: id } };
+    await activities.recordNotice({ caseId: id, notice });
+    await activities.recordNotice({ caseId: id, notice });
+    expect(await database.db.select().from(caseEvents).where(eq(caseEvents.caseId, id))).toHaveLength(1);
+    expect(await database.db.select().from(notices).where(eq(notices.caseId, id))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,89 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarYears, provisionalYear } from '../lib/calendar-data';
+import type { CalendarYear } from '../workflows/calendar';
+import { calendarPublished } from '../workflows/definitions';
+import { actors, makeComplaint, recordingActivities, unitA, workflowInput } from './helpers/cases';
+import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
+import { CaseDriver } from './helpers/workflow-driver';
+
+const taskQueue = 'long-life';
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const recorded = recordingActivities();
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  worker = await createTestWorker(env, { taskQueue, activities: recorded.activities });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+const shanghaiYear = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
+
+describe('a case that lives long', () => {
+  it('continues as new with its whole state when the history grows', async () => {
+    const input = workflowInput(makeComplaint(), { continueAsNewAfterEvents: 40 });
+    const c = await CaseDriver.start(env, taskQueue, input);
+    const firstRun = (await c.handle.describe()).runId;
+    await c.act('accept', { actor: actors.registrar });
+    await c.act('assign', { actor: actors.registrar, unit: unitA });
+    for (let i = 0; i < 12; i++) {
+      await c.act('addEvidence', { actor: actors.integrator, message: `补充材料 ${i}` });
+    }
+    const latest = env.client.workflow.getHandle(c.handle.workflowId);
+    const view = await c.until((v) => v.timeline.length === 15, 'all follow-ups');
+    let runId = (await latest.describe()).runId;
+    for (let i = 0; i < 50 && runId === firstRun; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      runId = (await latest.describe()).runId;
+    }
+    expect(runId).not.toBe(firstRun);
+    // The new run carries the case on: same timeline, same deadline, and it still takes actions.
+    const carried = await latest.query('getCase');
+    expect(carried).toMatchObject({ status: 'assigned', timeline: view.timeline, deadlines: view.deadlines });
+    const next = await new CaseDriver(env, latest, c.complaint).act('acknowledge', { actor: actors.unitA });
+    expect(next.status).toBe('in_progress');
+    expect(next.timeline.at(-1)?.seq).toBe(16);
+  });
+
+  it('recomputes provisional deadlines when the official calendar of the next year arrives', async () => {
+    const now = await env.currentTimeMs();
+    const year = shanghaiYear(now);
+    // The next year is provisional (its official schedule is not out), as every year until
+    // its November; the case is assigned late in December so its deadline reaches into it.
+    const calendar: CalendarYear[] = [...calendarYears([year]), provisionalYear(year + 1)];
+    const c = await CaseDriver.start(env, taskQueue, workflowInput(makeComplaint(), { calendar }));
+    await c.act('accept', { actor: actors.registrar });
+    await c.advanceTo(`${year}-12-20T02:00:00.000Z`);
+    const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });
+    expect(assigned.deadlines.handling?.provisional).toBe(true);
+    expect((await c.handle.describe()).memo?.summary).toMatch(/provisional deadline/);
+
+    // Official data: the provisional holidays plus a New Year break through 8 January, which
+    // holds at least three weekdays whatever the year.
+    const provisional = provisionalYear(year + 1);
+    const longBreak = [4, 5, 6, 7, 8].map((d) => `${year + 1}-01-0${d}`);
+    const official: CalendarYear = {
+      ...provisional,
+      status: 'official',
+      source: 'test fixture: a published schedule',
+      holidays: [...new Set([...provisional.holidays, ...longBreak])].sort(),
+    };
+    await c.handle.signal(calendarPublished, { years: [official] });
+    const view = await c.until((v) => c.kinds(v).includes('calendar_updated'), 'the recomputation');
+    expect(view.deadlines.handling?.provisional).toBe(false);
+    expect((await c.handle.describe()).memo?.summary).not.toMatch(/provisional deadline/);
+    expect(Date.parse(view.deadlines.handling!.dueAt)).toBeGreaterThan(Date.parse(assigned.deadlines.handling!.dueAt));
+    expect(view.timeline.at(-1)?.data).toMatchObject({
+      changes: { handling: { from: assigned.deadlines.handling!.dueAt, to: view.deadlines.handling!.dueAt } },
+    });
+  });
+});

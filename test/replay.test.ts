@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+
+const fixtures = path.join(__dirname, 'fixtures', 'histories');
+
+/**
+ * Histories recorded from earlier versions of the workflow stand for cases running in production:
+ * the current code must replay every one of them without a non-determinism error.
+ */
+describe('replay of recorded histories', () => {
+  const files = readdirSync(fixtures).filter((f) => f.endsWith('.json'));
+
+  it('has a recorded history for each main path', () => {
+    expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(
+      ['anonymous', 'happy-path', 'not-accepted', 'overdue-escalated', 'refused-and-reassigned', 'rework-twice'].sort(),
+    );
+  });
+
+  for (const file of files) {
+    it(`replays ${file} against the current code`, async () => {
+      const history = JSON.parse(readFileSync(path.join(fixtures, file), 'utf8'));
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file },
+        history,
+      );
+    });
+  }
+});
