@@ -21,27 +21,25 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const testServer = resolveTemporalBinary('testServer', { log: console.log });
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: sdkExecutable(testServer) } });
-  await addSearchAttributes(env.client);
-  const taskQueue = 'record-histories';
-  const recorded = recordingActivities();
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath,
-    activities: recorded.activities,
-  });
-  await worker.runUntil(async () => {
-    for (const [name, scenario] of Object.entries(scenarios)) {
-      const c = await scenario(env, taskQueue);
-      await c.finished(recorded.projectedSeq);
-      const history = await c.handle.fetchHistory();
-      // The proto3 JSON form, as `temporal workflow show --output json` writes it.
-      const json = historyToJSON(temporal.api.history.v1.History.fromObject(history));
-      writeFileSync(path.join(out, `${name}.json`), json + '\n');
-      console.log(`recorded ${name}: ${history.events?.length ?? 0} events`);
-    }
-  });
-  await env.teardown();
+  try {
+    await addSearchAttributes(env.client);
+    const taskQueue = 'record-histories';
+    const recorded = recordingActivities();
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: recorded.activities });
+    await worker.runUntil(async () => {
+      for (const [name, scenario] of Object.entries(scenarios)) {
+        const c = await scenario(env, taskQueue);
+        await c.finished(recorded.projectedSeq);
+        const history = await c.handle.fetchHistory();
+        // The proto3 JSON form, as `temporal workflow show --output json` writes it.
+        const json = historyToJSON(temporal.api.history.v1.History.fromObject(history));
+        writeFileSync(path.join(out, `${name}.json`), json + '\n');
+        console.log(`recorded ${name}: ${history.events?.length ?? 0} events`);
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -10,12 +10,14 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { loadConfig } from '../lib/config';
 import { startDevServer } from '../lib/dev-server';
-import { createLogger } from '../lib/logger';
+import { createLogger, forwardTemporalLogs } from '../lib/logger';
 import { startApi, startWorker, type RunningPart } from '../lib/services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
+  // The Temporal runtime is process-wide: route its logs before the dev server creates it.
+  forwardTemporalLogs(logger);
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
@@ -26,7 +28,8 @@ async function main(): Promise<void> {
       await stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
     }
     logger.info('stopped');
-    process.exit(code);
+    // The pretty printer runs in a worker thread: let it write the last lines before exiting.
+    logger.flush(() => process.exit(code));
   };
   process.once('SIGINT', () => void shutdown('SIGINT', 0));
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
