@@ -130,6 +130,13 @@ describe('complaint lifecycle', () => {
     await c.advanceTo(warning2.dueAt, 1_000);
     view = await c.until((v) => v.warnings.length === 2, 'the second warning');
     expect(view.overdue).toBe(false);
+    await c.settled(recorded.projectedSeq);
+    // The first warning goes to the unit; the second also to its superior (patch warning2-copies-superior).
+    expect(recorded.noticesOf(c.complaint.id).filter((n) => n.kind === 'warning').map((n) => `${n.params.level}->${n.recipient}`)).toEqual([
+      '1->unit:unit-a',
+      '2->unit:unit-a',
+      '2->superior-of:unit-a',
+    ]);
 
     await c.advanceTo(handling.dueAt, 1_000);
     view = await c.until((v) => v.overdue, 'overdue');

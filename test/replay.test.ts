@@ -19,6 +19,14 @@ describe('replay of recorded histories', () => {
     );
   });
 
+  it('includes a history recorded before the warning2-copies-superior patch, which still replays', () => {
+    const history = readFileSync(path.join(fixtures, 'overdue-escalated.json'), 'utf8');
+    // The case passed its 80 % warning, and its history has no marker of the patch: replaying it
+    // exercises the old branch of patched('warning2-copies-superior').
+    expect(history).toContain('EVENT_TYPE_TIMER_FIRED');
+    expect(history).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+  });
+
   for (const file of files) {
     it(`replays ${file} against the current code`, async () => {
       const history = JSON.parse(readFileSync(path.join(fixtures, file), 'utf8'));

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import { escalate, handlingStatuses, notify, openStatuses, record, superiorRecipient, unitRecipient } from './case';
 import { firedKey, monthsLater } from './deadlines';
 import type { CaseState, Deadline, DeadlineName, Escalation } from './model';
@@ -29,6 +30,11 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
       const dueAt = state.deadlines.handling?.dueAt ?? '';
       record(state, now, 'warning', 'system:timer', undefined, { level, dueAt });
       notify(state, 'warning', unitRecipient(state), { level, dueAt });
+      // Added after cases were already running: the 80 % warning also goes to the unit's
+      // superior. Histories recorded before the change replay without it (patched() is false).
+      if (level === 2 && patched('warning2-copies-superior')) {
+        notify(state, 'warning', superiorRecipient(state), { level, dueAt });
+      }
       return;
     }
     case 'handling':
