@@ -27,6 +27,8 @@ export interface AppDeps {
   /** The policy new cases start with; running cases keep their own. */
   policy?: Policy;
   rateLimitPerMinute?: number;
+  /** How long one call to Temporal may take before the API answers 503. */
+  temporalDeadlineMs?: number;
 }
 
 declare module 'fastify' {
@@ -56,9 +58,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db: deps.database.db,
       taskQueue: deps.config.taskQueue,
       policy: deps.policy ?? defaultPolicy,
+      deadlineMs: deps.temporalDeadlineMs ?? 10_000,
     }),
   );
   app.setErrorHandler(errorHandler);
+  // JSON only: anything else is a 415, not a body that fails validation.
+  app.removeContentTypeParser('text/plain');
+  // The API's own description and its viewer are public; every other route names its roles.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, roles: 'public' };
+  });
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not-found', `no route ${request.method} ${request.url}`));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

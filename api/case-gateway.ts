@@ -19,9 +19,6 @@ import type { Policy } from '../workflows/policy';
 import { initialSearchAttributes } from '../workflows/visibility';
 import { Problem } from './problem';
 
-/** Every call to Temporal carries a deadline: an outage answers 503, never hangs a request. */
-const TEMPORAL_DEADLINE_MS = 10_000;
-
 type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseView>>;
 
 function isUnavailable(err: unknown): boolean {
@@ -55,6 +52,8 @@ export interface CaseGatewayDeps {
   db: Db;
   taskQueue: string;
   policy: Policy;
+  /** Every call to Temporal carries this deadline: an outage answers 503, never hangs a request. */
+  deadlineMs: number;
 }
 
 /** The API's one way to the workflows: start, act, query, each with a deadline and error mapping. */
@@ -62,7 +61,7 @@ export class CaseGateway {
   constructor(private readonly deps: CaseGatewayDeps) {}
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
-    return this.deps.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn).catch((err: unknown) => {
+    return this.deps.temporal.withDeadline(Date.now() + this.deps.deadlineMs, fn).catch((err: unknown) => {
       throw temporalProblem(err);
     });
   }

@@ -1,0 +1,252 @@
+import { Client, Connection } from '@temporalio/client';
+import { like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { intakeKeys } from '../db/schema';
+import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await startApiHarness('api');
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const unitA = { id: 'unit-a', name: '南城分局', level: 'district' };
+
+async function register(body: object = submission(), key: string = keys.integrator) {
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(key), payload: body });
+  return response;
+}
+
+async function act(id: string, path: string, key: string, payload: object = {}) {
+  return h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: bearer(key), payload });
+}
+
+/** Bounded wait for the Postgres read side, filled by the workflow just after each action. */
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 100 && !ok(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+describe('authentication and roles', () => {
+  it('answers 401 problem+json without a key or with an unknown one', async () => {
+    for (const headers of [{}, bearer('nope'), { 'x-api-key': 'nope' }]) {
+      const response = await h.app.inject({ method: 'GET', url: '/complaints', headers });
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(response.json().type).toBe('/problems/unauthenticated');
+    }
+  });
+
+  it('accepts the key in X-API-Key too', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/complaints', headers: { 'x-api-key': keys.ops } });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('answers 403 for a role the route does not allow', async () => {
+    const response = await register(submission(), keys.unitA);
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ type: '/problems/forbidden', status: 403 });
+  });
+
+  it('keeps health and the API description public', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    const spec = await h.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    const paths = Object.keys(spec.json().paths);
+    expect(paths).toEqual(expect.arrayContaining(['/complaints', '/complaints/{id}', '/complaints/{id}/accept', '/complaints/{id}/overrides/reopen']));
+    expect((await h.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
+  });
+});
+
+describe('intake', () => {
+  it('registers a complaint: 201, Location, id, status and dispatch deadline', async () => {
+    const response = await register();
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body.status).toBe('registered');
+    expect(response.headers.location).toBe(`/complaints/${body.id}`);
+    expect(body.workflowId).toBe(`complaint-${body.id}`);
+    expect(Date.parse(body.dispatchDueAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('returns the same case with 200 for a repeat, and 409 for the same key with another body', async () => {
+    const body = submission();
+    const first = await register(body);
+    const again = await register(body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    const changed = await register({ ...body, description: '另一件事' });
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().type).toBe('/problems/idempotency-conflict');
+  });
+
+  it('honours an Idempotency-Key header in place of an external id', async () => {
+    const { externalId: _none, ...body } = submission();
+    const headers = { ...bearer(keys.integrator), 'idempotency-key': `idem-${Date.now()}` };
+    const first = await h.app.inject({ method: 'POST', url: '/complaints', headers, payload: body });
+    const second = await h.app.inject({ method: 'POST', url: '/complaints', headers, payload: body });
+    expect([first.statusCode, second.statusCode]).toEqual([201, 200]);
+    expect(second.json().id).toBe(first.json().id);
+  });
+
+  it('makes one case and one workflow of 20 identical submissions sent at once', async () => {
+    const body = submission();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => register(body)));
+    const ids = new Set(responses.map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(19);
+    const [id] = [...ids];
+    const workflows: string[] = [];
+    for await (const wf of h.env.client.workflow.list({ query: `WorkflowId = "complaint-${id}"` })) workflows.push(wf.runId);
+    expect(workflows).toHaveLength(1);
+    const rows = await h.database.db.select().from(intakeKeys).where(like(intakeKeys.key, `%:${body.externalId}`));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('lists every bad field of an invalid submission', async () => {
+    const response = await register({
+      ...submission(),
+      channel: 'pigeon',
+      complainant: { anonymous: false, phone: 'call me' },
+      location: { address: 'x' },
+      extra: 1,
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.type).toBe('/problems/validation');
+    const fields = body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['channel', 'complainant.phone', 'location.district', 'extra']));
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/complaints',
+      headers: { ...bearer(keys.integrator), 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().type).toBe('/problems/unsupported-media-type');
+  });
+});
+
+describe('actions and overrides', () => {
+  it('moves a case and returns its new state; an illegal move is 409 with the reason', async () => {
+    const { id } = (await register()).json();
+    const accepted = await act(id, 'accept', keys.registrar);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json().status).toBe('accepted');
+    const again = await act(id, 'accept', keys.registrar);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ type: '/problems/action-rejected', detail: 'cannot accept a case that is accepted' });
+  });
+
+  it('answers 404 for an unknown case', async () => {
+    const response = await act('20260101-0000000000', 'accept', keys.registrar);
+    expect(response.statusCode).toBe(404);
+    expect(response.json().type).toBe('/problems/case-not-found');
+    const view = await h.app.inject({ method: 'GET', url: '/complaints/20260101-0000000000', headers: bearer(keys.registrar) });
+    expect(view.statusCode).toBe(404);
+  });
+
+  it('scopes a unit to its own cases, in views, actions and lists', async () => {
+    const { id } = (await register()).json();
+    await act(id, 'accept', keys.registrar);
+    await act(id, 'assign', keys.registrar, { unit: unitA });
+    expect((await act(id, 'acknowledge', keys.unitB)).statusCode).toBe(403);
+    expect((await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.unitB) })).statusCode).toBe(403);
+    expect((await act(id, 'acknowledge', keys.unitA)).json().status).toBe('in_progress');
+    const listB = await eventually(
+      async () => (await h.app.inject({ method: 'GET', url: '/complaints?limit=100', headers: bearer(keys.unitB) })).json(),
+      () => true,
+    );
+    expect(listB.items.map((c: { id: string }) => c.id)).not.toContain(id);
+    const listA = await eventually(
+      async () => (await h.app.inject({ method: 'GET', url: '/complaints?limit=100&status=in_progress', headers: bearer(keys.unitA) })).json(),
+      (page) => page.items.some((c: { id: string }) => c.id === id),
+    );
+    expect(listA.items.every((c: { handlingUnit: string }) => c.handlingUnit === 'unit-a')).toBe(true);
+  });
+
+  it('lets only supervisors override, and only with a reason that the timeline keeps', async () => {
+    const { id } = (await register()).json();
+    expect((await act(id, 'overrides/close', keys.registrar, { reason: '重复' })).statusCode).toBe(403);
+    const noReason = await act(id, 'overrides/close', keys.supervisor, {});
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().errors).toEqual([{ field: 'reason', message: "must have required property 'reason'" }]);
+    const closed = await act(id, 'overrides/close', keys.supervisor, { reason: '经核实已解决' });
+    expect(closed.json().status).toBe('closed');
+    const timeline = await h.app.inject({ method: 'GET', url: `/complaints/${id}/timeline`, headers: bearer(keys.ops) });
+    expect(timeline.json().timeline.at(-1)).toMatchObject({ kind: 'closed', actor: 'supervisor:sup-1', note: '经核实已解决' });
+  });
+
+  it('shows the complainant only to cleared roles', async () => {
+    const { id } = (await register()).json();
+    const forRegistrar = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.registrar) });
+    expect(forRegistrar.json().complaint.complainant).toMatchObject({ name: '王五', phone: '13700000000' });
+    const forOps = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.ops) });
+    expect(forOps.json().complaint.complainant).toEqual({ anonymous: false, name: '王***', phone: '137********' });
+  });
+});
+
+describe('lists', () => {
+  it('pages with a stable cursor: every case once, newest first', async () => {
+    const district = `d-${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await register(submission({ location: { address: 'x', district } }))).json().id);
+    const read = async (cursor?: string) =>
+      (
+        await h.app.inject({
+          method: 'GET',
+          url: `/complaints?district=${district}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          headers: bearer(keys.supervisor),
+        })
+      ).json();
+    await eventually(() => read(), () => true);
+    await eventually(
+      async () => (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&limit=100`, headers: bearer(keys.ops) })).json(),
+      (page) => page.items.length === 5,
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await read(cursor);
+      seen.push(...page.items.map((c: { id: string }) => c.id));
+      cursor = page.nextCursor ?? undefined;
+      // A case registered while paging must not shift the pages already read.
+      if (seen.length === 2) await register(submission({ location: { address: 'x', district } }));
+    } while (cursor);
+    expect(seen.slice().sort()).toEqual(ids.slice().sort());
+    expect(new Set(seen).size).toBe(5);
+  });
+
+  it('rejects a cursor it did not give out', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/complaints?cursor=garbage', headers: bearer(keys.ops) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([{ field: 'cursor', message: 'is invalid' }]);
+  });
+});
+
+describe('outages', () => {
+  it('answers 503 problem+json, not a hang, when Temporal is unreachable', async () => {
+    const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
+    const down = await startApiHarness('api-down', { temporal: dead, temporalDeadlineMs: 2_000 });
+    try {
+      const response = await down.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().type).toBe('/problems/temporal-unavailable');
+    } finally {
+      await down.close();
+    }
+  });
+});
+

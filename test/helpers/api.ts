@@ -1,0 +1,96 @@
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { createActivities } from '../../activities';
+import { buildApp } from '../../api/app';
+import { createDatabase, type Database } from '../../db/client';
+import { hashKey, type ApiKey } from '../../lib/api-keys';
+import { loadConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { attachDevServer, createTestWorker } from './temporal';
+
+/** One plain key per caller the API tests use; the app sees only their hashes. */
+export const keys = {
+  integrator: 'test-integrator-key',
+  registrar: 'test-registrar-key',
+  unitA: 'test-unit-a-key',
+  unitB: 'test-unit-b-key',
+  leader: 'test-leader-key',
+  supervisor: 'test-supervisor-key',
+  ops: 'test-ops-key',
+} as const;
+
+const apiKeys: ApiKey[] = [
+  { id: 'hotline', role: 'integrator', sha256: hashKey(keys.integrator) },
+  { id: 'reg-1', role: 'registrar', sha256: hashKey(keys.registrar) },
+  { id: 'officer-a', role: 'unit', unitId: 'unit-a', sha256: hashKey(keys.unitA) },
+  { id: 'officer-b', role: 'unit', unitId: 'unit-b', sha256: hashKey(keys.unitB) },
+  { id: 'leader-1', role: 'leader', sha256: hashKey(keys.leader) },
+  { id: 'sup-1', role: 'supervisor', sha256: hashKey(keys.supervisor) },
+  { id: 'ops-1', role: 'ops', sha256: hashKey(keys.ops) },
+];
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+export interface ApiHarness {
+  app: FastifyInstance;
+  env: TestWorkflowEnvironment;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/**
+ * The API as `npm start` wires it, on the shared dev server and Postgres, with a worker running
+ * the real activities on a task queue of this test file's own.
+ */
+export async function startApiHarness(
+  name: string,
+  overrides: { temporal?: Client; temporalDeadlineMs?: number } = {},
+): Promise<ApiHarness> {
+  const taskQueue = `${name}-${process.pid}`;
+  const env = await attachDevServer();
+  const database = createDatabase(inject('databaseUrl'));
+  const worker: Worker = await createTestWorker(env, { taskQueue, activities: createActivities(database) });
+  const running = worker.run();
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), taskQueue };
+  const app = await buildApp({
+    config,
+    logger: createLogger(config),
+    temporal: overrides.temporal ?? env.client,
+    database,
+    apiKeys,
+    rateLimitPerMinute: 10_000,
+    ...(overrides.temporalDeadlineMs ? { temporalDeadlineMs: overrides.temporalDeadlineMs } : {}),
+  });
+  return {
+    app,
+    env,
+    database,
+    close: async () => {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await database.close();
+    },
+  };
+}
+
+let counter = 0;
+
+/** A valid submission; each call a new external id unless one is given. */
+export function submission(overrides: Record<string, unknown> = {}) {
+  counter += 1;
+  return {
+    externalId: `ext-${process.pid}-${Date.now()}-${counter}`,
+    channel: 'hotline_12345',
+    category: 'water',
+    description: '河道发黑发臭',
+    location: { address: '城南路 18 号旁河道', district: 'nancheng' },
+    polluter: '某印染厂',
+    complainant: { anonymous: false, name: '王五', phone: '13700000000' },
+    ...overrides,
+  };
+}
