@@ -45,13 +45,14 @@ const result = {
 describe('complaint lifecycle', () => {
   it('runs the happy path from registration to closed and archives after the review window', async () => {
     const c = await startCase();
-    expect((await c.view()).status).toBe('registered');
+    expect(await c.view()).toMatchObject({ status: 'registered', onDuty: 'registrar:reg-1' });
     expect((await c.act('accept', { actor: actors.registrar })).status).toBe('accepted');
     const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });
     expect(assigned.status).toBe('assigned');
     expect(assigned.unit?.id).toBe('unit-a');
     expect(assigned.deadlines.handling?.dueAt).toBeDefined();
     expect(assigned.deadlines.dispatch).toBeUndefined();
+    expect(assigned.onDuty).toBe('unit:unit-a');
     await c.act('acknowledge', { actor: actors.unitA });
     const submitted = await c.act('submitResult', { actor: actors.unitA, ...result });
     expect(submitted.status).toBe('callback');
@@ -61,7 +62,7 @@ describe('complaint lifecycle', () => {
 
     // The case stays open to spot checks for the review window, then the workflow completes.
     const final = await c.finished(recorded.projectedSeq);
-    expect(final.status).toBe('closed');
+    expect(final).toMatchObject({ status: 'closed', onDuty: null });
     expect(c.kinds(final)).toEqual(['registered', 'accepted', 'assigned', 'acknowledged', 'result_submitted', 'callback', 'closed']);
 
     const notices = recorded.noticesOf(c.complaint.id).map((n) => `${n.kind}->${n.recipient}`);
@@ -195,7 +196,8 @@ describe('complaint lifecycle', () => {
   it('returns an unsatisfied, reasonable complaint for rework and escalates at the second rework', async () => {
     const c = await caseInProgress();
     await c.act('submitResult', { actor: actors.unitA, ...result });
-    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied', note: '仍有异味' });
+    const unsatisfied = await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied', note: '仍有异味' });
+    expect(unsatisfied.onDuty).toBe('supervisor');
     expect(await c.rejected('recordCallback', { actor: actors.registrar, outcome: 'satisfied' })).toMatch(/supervisor decides/);
     const rework = await c.act('returnForRework', { actor: actors.supervisor, reason: '诉求合理，异味仍存在' });
     expect(rework.status).toBe('rework');

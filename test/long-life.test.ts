@@ -86,4 +86,31 @@ describe('a case that lives long', () => {
       changes: { handling: { from: assigned.deadlines.handling!.dueAt, to: view.deadlines.handling!.dueAt } },
     });
   });
+
+  it('counts a handling deadline across a holiday with a make-up working Saturday', async () => {
+    const year = shanghaiYear(await env.currentTimeMs()) + 1;
+    // The first Monday of March of next year; that week's Tuesday to Thursday are declared off
+    // and the Saturday after is a make-up working day (data as the State Council publishes it).
+    let monday = Date.UTC(year, 2, 1);
+    while (new Date(monday).getUTCDay() !== 1) monday += 86_400_000;
+    const day = (offset: number) => new Date(monday + offset * 86_400_000).toISOString().slice(0, 10);
+    const published: CalendarYear = {
+      year,
+      status: 'official',
+      source: 'test fixture',
+      holidays: [day(1), day(2), day(3)],
+      workdays: [day(5)],
+    };
+    const calendar = [...calendarYears([year - 1]), published, provisionalYear(year + 1)];
+    const c = await CaseDriver.start(env, taskQueue, workflowInput(makeComplaint(), { calendar, policy: { handlingWorkingDays: 5 } }));
+    await c.act('accept', { actor: actors.registrar });
+    await c.advanceTo(`${day(0)}T10:00:00+08:00`);
+    const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });
+    // Tue–Thu off; Fri (1), Sat make-up (2), Mon (3), Tue (4), Wed (5): due at Thursday 00:00.
+    expect(assigned.deadlines.handling?.dueAt).toBe(new Date(`${day(10)}T00:00:00+08:00`).toISOString());
+    expect(assigned.deadlines.handling?.provisional).toBe(false);
+    // Half of 5 days: noon of the third counted day, the Monday after the make-up Saturday.
+    expect(assigned.deadlines.warning1?.dueAt).toBe(new Date(`${day(7)}T12:00:00+08:00`).toISOString());
+  });
 });
+

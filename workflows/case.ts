@@ -241,7 +241,28 @@ export function applyCalendar(state: CaseState, years: CalendarYear[], now: stri
   return Object.keys(changes).length > 0;
 }
 
+/** The actor the case waits for now. */
+export function onDuty(state: CaseState): string | null {
+  const registrar = `registrar:${state.complaint.firstReceiver}`;
+  switch (state.status) {
+    case 'registered':
+    case 'accepted':
+      return registrar;
+    case 'assigned':
+    case 'in_progress':
+    case 'rework':
+      return unitRecipient(state);
+    case 'callback':
+      // After an unsatisfied callback the supervisor decides: rework or close.
+      return state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'supervisor' : registrar;
+    case 'under_review':
+      return 'supervisor';
+    default:
+      return null;
+  }
+}
+
 export function view(state: CaseState, workflowId: string): CaseView {
   const { outbox: _outbox, calendar: _calendar, fired: _fired, projectedSeq: _projectedSeq, ...rest } = state;
-  return { ...rest, workflowId };
+  return { ...rest, workflowId, onDuty: onDuty(state) };
 }

@@ -242,4 +242,8 @@ export type OutboxItem =
   | { type: 'findLeaders'; tier: Escalation['tier'] };
 
 /** What queries and update results return: the full case, minus the internal outbox. */
-export type CaseView = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'> & { workflowId: string };
+export type CaseView = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'> & {
+  workflowId: string;
+  /** Who must act next, e.g. `unit:unit-a`, `registrar:reg-1`, `supervisor`; none once finished. */
+  onDuty: string | null;
+};
