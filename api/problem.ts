@@ -72,8 +72,21 @@ function validationErrors(error: FastifyError): { field: string; message: string
   });
 }
 
+/** Connection failures of Postgres: network codes, SQLSTATE class 08, shutdowns, pool timeouts. */
+function isDatabaseOutage(error: Error & { code?: string; cause?: unknown }): boolean {
+  const code = error.code ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (/timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) return true;
+  return error.cause instanceof Error && isDatabaseOutage(error.cause);
+}
+
 export function errorHandler(error: FastifyError | Problem, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof Problem) return sendProblem(request, reply, error.problem, error.detail, error.extra);
+  if (isDatabaseOutage(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return sendProblem(request, reply, 'database-unavailable');
+  }
   if (error.validation) {
     return sendProblem(request, reply, 'validation', `invalid ${error.validationContext ?? 'request'}`, {
       errors: validationErrors(error),

@@ -236,7 +236,49 @@ describe('lists', () => {
   });
 });
 
+describe('limits', () => {
+  it('refuses a body over 256 KiB with 413', async () => {
+    const response = await register(submission({ description: 'x'.repeat(300 * 1024) }));
+    expect(response.statusCode).toBe(413);
+    expect(response.json().type).toBe('/problems/payload-too-large');
+  });
+
+  it('sets the usual security headers', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(response.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('limits the rate per key, not per server: one busy key does not starve another', async () => {
+    const limited = await startApiHarness('api-rate', { rateLimitPerMinute: 3 });
+    try {
+      const call = (key: string) => limited.app.inject({ method: 'GET', url: '/complaints?limit=1', headers: bearer(key) });
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await call(keys.ops)).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      const refused = await call(keys.ops);
+      expect(refused.json().type).toBe('/problems/rate-limited');
+      expect(refused.headers['retry-after']).toBeDefined();
+      expect((await call(keys.supervisor)).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('outages', () => {
+  it('answers 503 problem+json when Postgres is unreachable', async () => {
+    const down = await startApiHarness('api-db-down', { databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none' });
+    try {
+      const response = await down.app.inject({ method: 'GET', url: '/complaints', headers: bearer(keys.ops) });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().type).toBe('/problems/database-unavailable');
+    } finally {
+      await down.close();
+    }
+  });
+
   it('answers 503 problem+json, not a hang, when Temporal is unreachable', async () => {
     const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
     const down = await startApiHarness('api-down', { temporal: dead, temporalDeadlineMs: 2_000 });

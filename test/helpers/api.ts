@@ -47,12 +47,15 @@ export interface ApiHarness {
  */
 export async function startApiHarness(
   name: string,
-  overrides: { temporal?: Client; temporalDeadlineMs?: number } = {},
+  overrides: { temporal?: Client; temporalDeadlineMs?: number; databaseUrl?: string; rateLimitPerMinute?: number } = {},
 ): Promise<ApiHarness> {
   const taskQueue = `${name}-${process.pid}`;
   const env = await attachDevServer();
-  const database = createDatabase(inject('databaseUrl'));
-  const worker: Worker = await createTestWorker(env, { taskQueue, activities: createActivities(database) });
+  const database = createDatabase(overrides.databaseUrl ?? inject('databaseUrl'));
+  const worker: Worker = await createTestWorker(env, {
+    taskQueue,
+    activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database),
+  });
   const running = worker.run();
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), taskQueue };
   const app = await buildApp({
@@ -61,7 +64,7 @@ export async function startApiHarness(
     temporal: overrides.temporal ?? env.client,
     database,
     apiKeys,
-    rateLimitPerMinute: 10_000,
+    rateLimitPerMinute: overrides.rateLimitPerMinute ?? 10_000,
     ...(overrides.temporalDeadlineMs ? { temporalDeadlineMs: overrides.temporalDeadlineMs } : {}),
   });
   return {
