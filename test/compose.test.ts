@@ -44,6 +44,9 @@ function withoutLegacyIds(node: unknown): unknown {
 
 function validator() {
   const ajv = new Ajv2019({ strict: false, allErrors: true });
+  // The spec's own formats: Go durations are checked; port and subnet syntax is Docker's to judge.
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+  for (const format of ['expose', 'ports', 'subnet_ip_address']) ajv.addFormat(format, true);
   return ajv.compile(withoutLegacyIds(schema) as object);
 }
 
@@ -60,6 +63,7 @@ describe('docker-compose.yml', () => {
     const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
     broken.services.api!.ports = 'not-a-list';
     broken.services.worker!.restarts = 'always';
+    (broken.services.postgresql!.healthcheck as Record<string, unknown>).interval = 'five seconds';
     expect(validate(broken)).toBe(false);
   });
 
