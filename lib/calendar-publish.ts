@@ -16,6 +16,8 @@ export async function publishCalendarYear(
   client: Client,
   year: CalendarYear,
   progress: (line: string) => void = () => undefined,
+  /** Narrows the cases told, e.g. to one task queue; by default every running case. */
+  scope?: string,
 ): Promise<{ signalled: number; failed: string[] }> {
   await db
     .insert(calendarYears)
@@ -28,7 +30,7 @@ export async function publishCalendarYear(
 
   let signalled = 0;
   const failed: string[] = [];
-  const query = 'ExecutionStatus = "Running" AND WorkflowType = "complaintWorkflow"';
+  const query = `ExecutionStatus = "Running" AND WorkflowType = "complaintWorkflow"${scope ? ` AND ${scope}` : ''}`;
   for await (const execution of client.workflow.list({ query })) {
     try {
       await client.workflow.getHandle(execution.workflowId).signal(calendarPublished, { years: [year] });

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../activities';
 import { createDatabase, type Database } from '../db/client';
-import { caseEvents, complaints, leaders, notices } from '../db/schema';
+import { calendarYears as calendarYearsTable, caseEvents, complaints, leaders, notices } from '../db/schema';
+import { calendarYears, parseCalendarYear, provisionalYear } from '../lib/calendar-data';
+import { publishCalendarYear } from '../lib/calendar-publish';
 import { actors, makeComplaint, unitA, workflowInput } from './helpers/cases';
 import { attachDevServer, createTestWorker } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
@@ -97,6 +99,36 @@ describe('worker against the dev server and Postgres', () => {
     expect(found).toEqual([c.handle.workflowId]);
     const description = await c.handle.describe();
     expect(await description.memo).toMatchObject({ summary: expect.stringContaining('closed') });
+  });
+
+  it('publishes an official year: stored, and running cases recompute their provisional deadlines', async () => {
+    const year = new Date().getUTCFullYear() + 1;
+    // 40 working days from now always reach into next year, which is provisional until published.
+    const calendar = [...calendarYears([year - 1]), provisionalYear(year), provisionalYear(year + 1)];
+    const c = await CaseDriver.start(env, taskQueue, workflowInput(makeComplaint(), { calendar, policy: { handlingWorkingDays: 40 } }));
+    await c.act('accept', { actor: actors.registrar });
+    const before = await c.act('assign', { actor: actors.registrar, unit: unitA });
+    expect(before.deadlines.handling?.provisional).toBe(true);
+
+    const official = parseCalendarYear({
+      ...provisionalYear(year),
+      status: 'official',
+      source: 'test fixture',
+      holidays: [...provisionalYear(year).holidays, `${year}-01-04`, `${year}-01-05`, `${year}-01-06`],
+    });
+    const lines: string[] = [];
+    try {
+      const { signalled, failed } = await publishCalendarYear(database.db, env.client, official, (l) => lines.push(l), `TaskQueue = "${taskQueue}"`);
+      expect(failed).toEqual([]);
+      expect(signalled).toBeGreaterThanOrEqual(1);
+      expect(lines.at(-1)).toMatch(/signalled \d+ running cases/);
+      const stored = await database.db.select().from(calendarYearsTable).where(eq(calendarYearsTable.year, year));
+      expect(stored[0]?.status).toBe('official');
+      const after = await c.until((v) => c.kinds(v).includes('calendar_updated'), 'the recomputation');
+      expect(after.deadlines.handling?.provisional).toBe(false);
+    } finally {
+      await database.db.delete(calendarYearsTable).where(eq(calendarYearsTable.year, year));
+    }
   });
 
   it('writes an activity retried with the same input only once', async () => {
