@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/client';
 import type { ApiKey } from '../lib/api-keys';
@@ -15,6 +16,7 @@ import { authPlugin } from './auth';
 import { CaseGateway } from './case-gateway';
 import { errorHandler, sendProblem } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
+import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
 
@@ -29,6 +31,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** How long one call to Temporal may take before the API answers 503. */
   temporalDeadlineMs?: number;
+  /** The payload codec, served to ops at /codec for the Temporal UI and CLI. */
+  codec?: PayloadCodec;
 }
 
 declare module 'fastify' {
@@ -110,5 +114,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(complaintRoutes);
   await app.register(actionRoutesPlugin);
+  if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;
 }

@@ -29,7 +29,8 @@ export const authPlugin = fp<{ keys: readonly ApiKey[] }>(async (app, { keys }) 
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request) => {
     const roles = request.routeOptions.config.roles;
-    if (roles === 'public' || request.routeOptions.url === undefined) return;
+    // CORS preflights carry no credentials by design; the CORS plugin answers them.
+    if (roles === 'public' || request.routeOptions.url === undefined || request.method === 'OPTIONS') return;
     const key = presentedKey(request);
     const principal = key ? findKey(keys, key) : undefined;
     if (!principal) throw new Problem('unauthenticated', 'send the key as "Authorization: Bearer <key>" or "X-API-Key"');

@@ -19,6 +19,8 @@ export interface Config {
   policyFile: string | undefined;
   apiKeysFile: string | undefined;
   rateLimitPerMinute: number;
+  payloadKeys: string | undefined;
+  codecCorsOrigins: string[];
 }
 
 interface Variable<K extends keyof Config> {
@@ -175,6 +177,27 @@ export const variables = [
       const n = Number(raw);
       if (!Number.isInteger(n) || n < 1) throw new Error('must be a whole number, at least 1');
       return n;
+    },
+  }),
+  variable({
+    name: 'PAYLOAD_KEYS',
+    key: 'payloadKeys',
+    default: undefined,
+    description:
+      'AES-256 keys encrypting Temporal payloads, `id:base64key,…`, newest last; unset in development, one is made in `DATA_DIR/dev-payload-keys`',
+    parse: nonEmpty,
+  }),
+  variable({
+    name: 'CODEC_CORS_ORIGINS',
+    key: 'codecCorsOrigins',
+    default: 'http://127.0.0.1:8233,http://localhost:8233',
+    description: 'origins (Temporal Web UI) allowed to call the codec endpoint, comma-separated',
+    parse: (raw) => {
+      const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`"${origin}" is not an origin like http://host:port`);
+      }
+      return origins;
     },
   }),
 ] as const;

@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { Config } from './config';
 
@@ -16,11 +16,18 @@ export const redactedPaths = [
   '*.*.complainant',
 ];
 
-/** One logger for the API and the worker: JSON in production, pretty lines in development. */
-export function createLogger(config: Pick<Config, 'nodeEnv' | 'logLevel'>): Logger {
-  return pino({
+/**
+ * One logger for the API and the worker: JSON in production, pretty lines in development.
+ * `destination` is for tests that read what was logged.
+ */
+export function createLogger(config: Pick<Config, 'nodeEnv' | 'logLevel'>, destination?: DestinationStream): Logger {
+  const options = {
     level: config.logLevel,
     redact: { paths: redactedPaths, censor: '[redacted]' },
+  };
+  if (destination) return pino(options, destination);
+  return pino({
+    ...options,
     ...(config.nodeEnv === 'development'
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
       : {}),

@@ -1,17 +1,16 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../activities';
 import { buildApp } from '../api/app';
 import { createDatabase } from '../db/client';
-import { developmentKeys, loadApiKeys, type ApiKey } from './api-keys';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { forwardTemporalLogs } from './logger';
 import { loadPolicy } from './policy';
 import { ensureSpotCheckSchedule } from './schedules';
 import { connectClient, ensureSearchAttributes } from './temporal';
+import { AesGcmCodec, dataConverterFor } from './codec';
+import { apiKeysFor, payloadKeysFor } from './secrets';
 import { createWorker } from './worker';
 
 /** A running part of the service and how to stop it cleanly. */
@@ -24,8 +23,9 @@ export interface RunningPart {
 /** The worker with its activities, ready for `npm run worker` and `npm start`. */
 export async function startWorker(config: Config, logger: Logger, databaseUrl: string): Promise<RunningPart> {
   forwardTemporalLogs(logger);
+  const dataConverter = dataConverterFor(payloadKeysFor(config, logger));
   const database = createDatabase(databaseUrl);
-  const client = await connectClient(config);
+  const client = await connectClient(config, dataConverter);
   const added = await ensureSearchAttributes(client);
   if (added.length > 0) logger.info({ added }, 'registered search attributes');
   const policy = loadPolicy(config.policyFile);
@@ -33,7 +33,12 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
     logger.info('created the daily spot-check schedule');
   }
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const worker: Worker = await createWorker({ config, connection, activities: createActivities(database) });
+  const worker: Worker = await createWorker({
+    config,
+    connection,
+    activities: createActivities(database),
+    options: { dataConverter },
+  });
   logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace }, 'worker polling');
   const done = worker.run().finally(async () => {
     await connection.close();
@@ -49,25 +54,16 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
   };
 }
 
-function loadKeys(config: Config, logger: Logger): ApiKey[] {
-  if (config.apiKeysFile) return loadApiKeys(config.apiKeysFile);
-  if (config.nodeEnv === 'production') throw new Error('API_KEYS_FILE is required in production');
-  const file = path.join(config.dataDir, 'dev-api-keys.json');
-  mkdirSync(config.dataDir, { recursive: true });
-  const { keys } = developmentKeys(file);
-  logger.warn({ file }, 'no API_KEYS_FILE: using development keys, one per role');
-  return keys;
-}
-
 /** The HTTP API, listening, ready for `npm run api` and `npm start`. */
 export async function startApi(
   config: Config,
   logger: Logger,
   databaseUrl: string,
 ): Promise<RunningPart & { app: FastifyInstance }> {
-  const apiKeys = loadKeys(config, logger);
+  const apiKeys = apiKeysFor(config, logger);
+  const codec = new AesGcmCodec(payloadKeysFor(config, logger));
   const database = createDatabase(databaseUrl);
-  const temporal = await connectClient(config);
+  const temporal = await connectClient(config, { payloadCodecs: [codec] });
   const app = await buildApp({
     config,
     logger,
@@ -76,6 +72,7 @@ export async function startApi(
     apiKeys,
     policy: loadPolicy(config.policyFile),
     rateLimitPerMinute: config.rateLimitPerMinute,
+    codec,
   });
   await app.listen({ host: config.apiHost, port: config.apiPort });
   let resolveDone: () => void = () => undefined;

@@ -1,16 +1,19 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SearchAttributeType } from '@temporalio/common';
+import { SearchAttributeType, type DataConverter } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import type { Config } from './config';
 import { allSearchAttributes } from '../workflows/search-attributes';
 
 export type TemporalSettings = Pick<Config, 'temporalAddress' | 'temporalNamespace'>;
 
-/** A client whose calls fail fast when Temporal is down, instead of retrying for a minute. */
-export async function connectClient(settings: TemporalSettings): Promise<Client> {
+/**
+ * A client whose calls fail fast when Temporal is down, with the service's data converter (the
+ * payload encryption) so what it sends is ciphertext in the history.
+ */
+export async function connectClient(settings: TemporalSettings, dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect({ address: settings.temporalAddress, connectTimeout: '5s' });
-  return new Client({ connection, namespace: settings.temporalNamespace });
+  return new Client({ connection, namespace: settings.temporalNamespace, ...(dataConverter ? { dataConverter } : {}) });
 }
 
 const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {

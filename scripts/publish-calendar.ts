@@ -8,6 +8,9 @@ import { createDatabase } from '../db/client';
 import { parseCalendarYear } from '../lib/calendar-data';
 import { publishCalendarYear } from '../lib/calendar-publish';
 import { loadConfig, requireDatabaseUrl } from '../lib/config';
+import { dataConverterFor } from '../lib/codec';
+import { createLogger } from '../lib/logger';
+import { payloadKeysFor } from '../lib/secrets';
 import { connectClient } from '../lib/temporal';
 
 async function main(): Promise<void> {
@@ -16,7 +19,7 @@ async function main(): Promise<void> {
   const year = parseCalendarYear(JSON.parse(readFileSync(file, 'utf8')));
   const config = loadConfig();
   const database = createDatabase(requireDatabaseUrl(config), { max: 2 });
-  const client = await connectClient(config);
+  const client = await connectClient(config, dataConverterFor(payloadKeysFor(config, createLogger(config))));
   try {
     const { failed } = await publishCalendarYear(database.db, client, year, (line) => console.log(`[calendar] ${line}`));
     for (const line of failed) console.error(`[calendar] ${line}`);

@@ -106,7 +106,7 @@ describe('intake', () => {
     expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(19);
     const [id] = [...ids];
     const workflows: string[] = [];
-    for await (const wf of h.env.client.workflow.list({ query: `WorkflowId = "complaint-${id}"` })) workflows.push(wf.runId);
+    for await (const wf of h.client.workflow.list({ query: `WorkflowId = "complaint-${id}"` })) workflows.push(wf.runId);
     expect(workflows).toHaveLength(1);
     const rows = await h.database.db.select().from(intakeKeys).where(like(intakeKeys.key, `%:${body.externalId}`));
     expect(rows).toHaveLength(1);

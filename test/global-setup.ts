@@ -16,6 +16,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     testServerPath: string | undefined;
     temporalAddress: string;
+    /** The dev server's SQLite file, for tests that scan what Temporal stores. */
+    temporalDbFile: string;
     databaseUrl: string;
   }
 }
@@ -50,8 +52,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log('workflow code bundled');
 
   const temporalAddress = `127.0.0.1:${await freePort()}`;
-  const devServer = await startDevServer({ address: temporalAddress, namespace: 'default', log });
+  const temporalDbFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'complaints-temporal-')), 'temporal.db');
+  const devServer = await startDevServer({ address: temporalAddress, namespace: 'default', dbFile: temporalDbFile, log });
   project.provide('temporalAddress', temporalAddress);
+  project.provide('temporalDbFile', temporalDbFile);
   log(`dev server on ${temporalAddress}`);
 
   let databaseUrl = process.env.DATABASE_URL;

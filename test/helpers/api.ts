@@ -7,6 +7,7 @@ import { createActivities } from '../../activities';
 import { buildApp } from '../../api/app';
 import { createDatabase, type Database } from '../../db/client';
 import { hashKey, type ApiKey } from '../../lib/api-keys';
+import { AesGcmCodec, newKeyEntry, parsePayloadKeys, type PayloadKeys } from '../../lib/codec';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { attachDevServer, createTestWorker } from './temporal';
@@ -37,6 +38,8 @@ export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 export interface ApiHarness {
   app: FastifyInstance;
   env: TestWorkflowEnvironment;
+  /** The API's own client, with the payload codec. */
+  client: Client;
   database: Database;
   close(): Promise<void>;
 }
@@ -45,31 +48,46 @@ export interface ApiHarness {
  * The API as `npm start` wires it, on the shared dev server and Postgres, with a worker running
  * the real activities on a task queue of this test file's own.
  */
+export const testPayloadKeys = parsePayloadKeys(newKeyEntry('test-1'));
+
 export async function startApiHarness(
   name: string,
-  overrides: { temporal?: Client; temporalDeadlineMs?: number; databaseUrl?: string; rateLimitPerMinute?: number } = {},
+  overrides: {
+    temporal?: Client;
+    temporalDeadlineMs?: number;
+    databaseUrl?: string;
+    rateLimitPerMinute?: number;
+    payloadKeys?: PayloadKeys;
+  } = {},
 ): Promise<ApiHarness> {
   const taskQueue = `${name}-${process.pid}`;
   const env = await attachDevServer();
+  // As in production, every payload the API and the worker send is encrypted.
+  const codec = new AesGcmCodec(overrides.payloadKeys ?? testPayloadKeys);
+  const dataConverter = { payloadCodecs: [codec] };
+  const client = new Client({ connection: env.connection, dataConverter });
   const database = createDatabase(overrides.databaseUrl ?? inject('databaseUrl'));
   const worker: Worker = await createTestWorker(env, {
     taskQueue,
     activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database),
+    dataConverter,
   });
   const running = worker.run();
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), taskQueue };
   const app = await buildApp({
     config,
     logger: createLogger(config),
-    temporal: overrides.temporal ?? env.client,
+    temporal: overrides.temporal ?? client,
     database,
     apiKeys,
     rateLimitPerMinute: overrides.rateLimitPerMinute ?? 10_000,
+    codec,
     ...(overrides.temporalDeadlineMs ? { temporalDeadlineMs: overrides.temporalDeadlineMs } : {}),
   });
   return {
     app,
     env,
+    client,
     database,
     close: async () => {
       await app.close();
