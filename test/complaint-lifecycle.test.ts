@@ -293,4 +293,35 @@ describe('complaint lifecycle', () => {
     expect(view.complaint.evidence).toEqual(['https://evidence.example/1.jpg']);
     expect(await c.rejected('addEvidence', { actor: actors.integrator })).toMatch(/links, a message/);
   });
+
+  it('opens a reward for a substantiated report in a reward category, warns when unpaid, and waits for payment', async () => {
+    const c = await caseInProgress({ category: 'hazardous_waste_dumping', complainant: { anonymous: true } });
+    const closed = await c.act('submitResult', { actor: actors.unitA, ...result });
+    expect(closed.status).toBe('closed');
+    const reward = closed.reward!;
+    const months = (Date.parse(reward.dueAt) - Date.parse(reward.openedAt)) / 86_400_000;
+    expect(months).toBeGreaterThanOrEqual(89);
+    expect(months).toBeLessThanOrEqual(92);
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).map((n) => `${n.kind}->${n.recipient}`)).toContain('reward->supervisor');
+
+    // Past the review window the case stays open while the reward is unpaid; past the due date it warns.
+    await c.advanceTo(reward.dueAt, 1_000);
+    const overdue = await c.until((v) => v.reward?.overdue === true, 'the overdue reward');
+    expect(overdue.status).toBe('closed');
+    expect((await c.handle.describe()).status.name).toBe('RUNNING');
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).some((n) => n.kind === 'supervision' && n.params.reason === 'reward payment overdue')).toBe(true);
+
+    expect(await c.rejected('recordRewardPaid', { actor: actors.registrar, reference: 'x' })).toMatch(/not allowed for role registrar/);
+    const paid = await c.act('recordRewardPaid', { actor: actors.supervisor, reference: 'PAY-0042' });
+    expect(paid.timeline.at(-1)?.data).toEqual({ reference: 'PAY-0042', onTime: false });
+    expect((await c.finished(recorded.projectedSeq)).reward?.paidAt).toBeDefined();
+  });
+
+  it('opens no reward for a category outside the reward list', async () => {
+    const c = await caseInProgress({ category: 'water', complainant: { anonymous: true } });
+    expect((await c.act('submitResult', { actor: actors.unitA, ...result })).reward).toBeUndefined();
+  });
 });
+

@@ -9,6 +9,7 @@ import {
   handlingStatuses,
   isRapidResponse,
   notify,
+  openReward,
   openStatuses,
   openWindow,
   record,
@@ -62,6 +63,7 @@ export interface ActionArgsByName {
   withdraw: Reasoned;
   addEvidence: ActionArgs & { links?: string[]; message?: string };
   recordSpotCheck: ActionArgs & { passed: boolean; note: string };
+  recordRewardPaid: ActionArgs & { reference: string };
   // Supervisor overrides: each needs a reason, kept in the timeline.
   returnForRework: Reasoned;
   reassign: Reasoned & { unit: Unit };
@@ -220,6 +222,9 @@ export const actions: ActionTable = {
       delete state.deadlines.rapidResponse;
       record(state, now, 'result_submitted', actorName(actor), undefined, { finding, actions: taken, onTime });
       notify(state, 'result_reply', 'complainant', { finding, reply });
+      if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
+        openReward(state, now);
+      }
       if (state.complaint.complainant.anonymous) {
         close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
         return;
@@ -348,6 +353,18 @@ export const actions: ActionTable = {
       } else {
         startRework(state, `spot check failed: ${note}`, actorName(actor), now);
       }
+    },
+  },
+  recordRewardPaid: {
+    roles: ['supervisor'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    required: ['reference'],
+    check: (state) =>
+      !state.reward ? 'this case has no reward to pay' : state.reward.paidAt ? 'the reward was already paid' : undefined,
+    apply(state, { actor, reference }, now) {
+      Object.assign(state.reward!, { paidAt: now, reference });
+      delete state.deadlines.rewardPayment;
+      record(state, now, 'reward_paid', actorName(actor), undefined, { reference, onTime: now < state.reward!.dueAt });
     },
   },
   returnForRework: {

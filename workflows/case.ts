@@ -202,6 +202,15 @@ export function finish(state: CaseState, status: Status, kind: string, actor: st
   record(state, now, kind, actor, note);
 }
 
+/** A reward to pay within the policy's months, watched like any other deadline. */
+export function openReward(state: CaseState, now: string): void {
+  const deadline = monthsLater(now, state.policy.rewardPaymentMonths);
+  state.deadlines.rewardPayment = deadline;
+  state.reward = { openedAt: now, dueAt: deadline.dueAt, overdue: false };
+  record(state, now, 'reward_opened', 'system:policy', undefined, { dueAt: deadline.dueAt });
+  notify(state, 'reward', 'supervisor', { dueAt: deadline.dueAt });
+}
+
 /** Sends the case back to its unit with a written rework deadline (退回整改). */
 export function startRework(state: CaseState, reason: string, actor: string, now: string): void {
   state.reworkCount += 1;

@@ -28,6 +28,7 @@ export const actionNames = [
   'withdraw',
   'addEvidence',
   'recordSpotCheck',
+  'recordRewardPaid',
   'returnForRework',
   'reassign',
   'extend',

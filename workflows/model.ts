@@ -156,7 +156,8 @@ export type DeadlineName =
   | 'callback'
   | 'rapidResponse'
   | 'leaderReview'
-  | 'reviewWindow';
+  | 'reviewWindow'
+  | 'rewardPayment';
 
 export interface Extension {
   days: number;
@@ -203,6 +204,8 @@ export interface CaseState {
   reworkCount: number;
   escalation: Escalation;
   spotCheck?: { selectedAt: string; passed?: boolean; note?: string; decidedAt?: string };
+  /** 有奖举报: a substantiated report in a reward category; paid within the policy's months. */
+  reward?: { openedAt: string; dueAt: string; paidAt?: string; reference?: string; overdue: boolean };
   closedAt?: string;
   closeReason?: string;
   mergedInto?: string;

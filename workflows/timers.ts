@@ -65,6 +65,13 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
         notify(state, 'rapid_response_missed', 'duty-leader', { dueAt: deadline.dueAt });
       }
       return;
+    case 'rewardPayment':
+      if (state.reward && !state.reward.paidAt) {
+        state.reward.overdue = true;
+        record(state, now, 'reward_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        notify(state, 'supervision', 'supervisor', { reason: 'reward payment overdue', dueAt: deadline.dueAt });
+      }
+      return;
     case 'reviewWindow':
       // Ends the case's spot-check window; the workflow sees the fired mark and completes.
       return;
@@ -82,8 +89,14 @@ function reviewLeaderCase(state: CaseState, now: string): void {
   state.deadlines.leaderReview = monthsLater(now, state.policy.leaderReviewMonths);
 }
 
-/** True once a closed case's spot-check window has passed with no review under way. */
+/**
+ * True once a closed case's spot-check window has passed with no review under way and no reward
+ * left to pay: then the workflow completes.
+ */
 export function reviewWindowOver(state: CaseState): boolean {
   const window = state.deadlines.reviewWindow;
-  return state.status === 'closed' && window !== undefined && state.fired.includes(firedKey(state, 'reviewWindow', window));
+  const rewardUnpaid = state.reward !== undefined && state.reward.paidAt === undefined;
+  return (
+    state.status === 'closed' && !rewardUnpaid && window !== undefined && state.fired.includes(firedKey(state, 'reviewWindow', window))
+  );
 }

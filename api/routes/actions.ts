@@ -100,6 +100,12 @@ export const actionRoutes: ActionRoute[] = [
     summary: 'Record the result of a spot check (随机抽查)',
     body: obj({ passed: Type.Boolean(), note: Note }),
   },
+  {
+    path: 'reward-payment',
+    action: 'recordRewardPaid',
+    summary: 'Record that the reward was paid (有奖举报)',
+    body: obj({ reference: Type.String({ minLength: 1, maxLength: 200, examples: ['PAY-2026-0042'] }) }),
+  },
   { path: 'overrides/return-for-rework', action: 'returnForRework', override: true, summary: 'Return for rework (退回整改)', body: obj({ reason: Reason }) },
   { path: 'overrides/reassign', action: 'reassign', override: true, summary: 'Reassign to another unit (改派)', body: obj({ unit: UnitSchema, reason: Reason }) },
   { path: 'overrides/extend', action: 'extend', override: true, summary: 'Extend the handling deadline', body: obj({ days: Days, reason: Reason }) },
