@@ -1,30 +1,13 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actors, makeComplaint, recordingActivities, unitA, unitB, workflowInput } from './helpers/cases';
-import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
+import { describe, expect, it } from 'vitest';
+import { actors, makeComplaint, unitA, unitB, workflowInput } from './helpers/cases';
+import { timeSkippingSuite } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
 
-const taskQueue = 'lifecycle';
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const recorded = recordingActivities();
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await createTestWorker(env, { taskQueue, activities: recorded.activities });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const suite = timeSkippingSuite('lifecycle');
+const { recorded, taskQueue } = suite;
 
 async function startCase(overrides: Parameters<typeof makeComplaint>[0] = {}) {
-  return CaseDriver.start(env, taskQueue, workflowInput(makeComplaint(overrides)));
+  return CaseDriver.start(suite.env, taskQueue, workflowInput(makeComplaint(overrides)));
 }
 
 /** Registered → accepted → assigned to unit A → acknowledged. */
@@ -268,7 +251,7 @@ describe('complaint lifecycle', () => {
     await c.act('submitResult', { actor: actors.unitA, ...result });
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     recorded.drawForSpotCheck([c.complaint.id]);
-    const check = await env.client.workflow.execute('spotCheckWorkflow', {
+    const check = await suite.env.client.workflow.execute('spotCheckWorkflow', {
       taskQueue,
       workflowId: `spot-check-${c.complaint.id}`,
       args: [{ rate: 1, day: '2026-11-24' }],

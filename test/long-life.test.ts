@@ -1,44 +1,27 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { calendarYears, provisionalYear } from '../lib/calendar-data';
 import type { CalendarYear } from '../workflows/calendar';
 import { calendarPublished } from '../workflows/definitions';
-import { actors, makeComplaint, recordingActivities, unitA, workflowInput } from './helpers/cases';
-import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
+import { actors, makeComplaint, unitA, workflowInput } from './helpers/cases';
+import { timeSkippingSuite } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
 
-const taskQueue = 'long-life';
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const recorded = recordingActivities();
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await createTestWorker(env, { taskQueue, activities: recorded.activities });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const suite = timeSkippingSuite('long-life');
+const { taskQueue } = suite;
 
 const shanghaiYear = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
 
 describe('a case that lives long', () => {
   it('continues as new with its whole state when the history grows', async () => {
     const input = workflowInput(makeComplaint(), { continueAsNewAfterEvents: 40 });
-    const c = await CaseDriver.start(env, taskQueue, input);
+    const c = await CaseDriver.start(suite.env, taskQueue, input);
     const firstRun = (await c.handle.describe()).runId;
     await c.act('accept', { actor: actors.registrar });
     await c.act('assign', { actor: actors.registrar, unit: unitA });
     for (let i = 0; i < 12; i++) {
       await c.act('addEvidence', { actor: actors.integrator, message: `补充材料 ${i}` });
     }
-    const latest = env.client.workflow.getHandle(c.handle.workflowId);
+    const latest = suite.env.client.workflow.getHandle(c.handle.workflowId);
     const view = await c.until((v) => v.timeline.length === 15, 'all follow-ups');
     let runId = (await latest.describe()).runId;
     for (let i = 0; i < 50 && runId === firstRun; i++) {
@@ -49,18 +32,18 @@ describe('a case that lives long', () => {
     // The new run carries the case on: same timeline, same deadline, and it still takes actions.
     const carried = await latest.query('getCase');
     expect(carried).toMatchObject({ status: 'assigned', timeline: view.timeline, deadlines: view.deadlines });
-    const next = await new CaseDriver(env, latest, c.complaint).act('acknowledge', { actor: actors.unitA });
+    const next = await new CaseDriver(suite.env, latest, c.complaint).act('acknowledge', { actor: actors.unitA });
     expect(next.status).toBe('in_progress');
     expect(next.timeline.at(-1)?.seq).toBe(16);
   });
 
   it('recomputes provisional deadlines when the official calendar of the next year arrives', async () => {
-    const now = await env.currentTimeMs();
+    const now = await suite.env.currentTimeMs();
     const year = shanghaiYear(now);
     // The next year is provisional (its official schedule is not out), as every year until
     // its November; the case is assigned late in December so its deadline reaches into it.
     const calendar: CalendarYear[] = [...calendarYears([year]), provisionalYear(year + 1)];
-    const c = await CaseDriver.start(env, taskQueue, workflowInput(makeComplaint(), { calendar }));
+    const c = await CaseDriver.start(suite.env, taskQueue, workflowInput(makeComplaint(), { calendar }));
     await c.act('accept', { actor: actors.registrar });
     await c.advanceTo(`${year}-12-20T02:00:00.000Z`);
     const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });
@@ -88,7 +71,7 @@ describe('a case that lives long', () => {
   });
 
   it('counts a handling deadline across a holiday with a make-up working Saturday', async () => {
-    const year = shanghaiYear(await env.currentTimeMs()) + 1;
+    const year = shanghaiYear(await suite.env.currentTimeMs()) + 1;
     // The first Monday of March of next year; that week's Tuesday to Thursday are declared off
     // and the Saturday after is a make-up working day (data as the State Council publishes it).
     let monday = Date.UTC(year, 2, 1);
@@ -102,7 +85,7 @@ describe('a case that lives long', () => {
       workdays: [day(5)],
     };
     const calendar = [...calendarYears([year - 1]), published, provisionalYear(year + 1)];
-    const c = await CaseDriver.start(env, taskQueue, workflowInput(makeComplaint(), { calendar, policy: { handlingWorkingDays: 5 } }));
+    const c = await CaseDriver.start(suite.env, taskQueue, workflowInput(makeComplaint(), { calendar, policy: { handlingWorkingDays: 5 } }));
     await c.act('accept', { actor: actors.registrar });
     await c.advanceTo(`${day(0)}T10:00:00+08:00`);
     const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });

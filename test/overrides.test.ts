@@ -1,35 +1,18 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionArgsByName } from '../workflows/actions';
 import type { Status } from '../workflows/model';
-import { actors, makeComplaint, recordingActivities, unitA, unitB, workflowInput } from './helpers/cases';
-import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
+import { actors, makeComplaint, unitA, unitB, workflowInput } from './helpers/cases';
+import { timeSkippingSuite } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
 
-const taskQueue = 'overrides';
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const recorded = recordingActivities();
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await createTestWorker(env, { taskQueue, activities: recorded.activities });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const suite = timeSkippingSuite('overrides');
+const { recorded, taskQueue } = suite;
 
 const result = { actor: actors.unitA, finding: 'partly_substantiated', actions: ['inspection'], reply: '部分属实' } as const;
 
 /** Brings a fresh case to `status` through the ordinary actions. */
 async function caseIn(status: Status): Promise<CaseDriver> {
-  const c = await CaseDriver.start(env, taskQueue, workflowInput(makeComplaint()));
+  const c = await CaseDriver.start(suite.env, taskQueue, workflowInput(makeComplaint()));
   const steps: (() => Promise<unknown>)[] = [
     () => c.act('accept', { actor: actors.registrar }),
     () => c.act('assign', { actor: actors.registrar, unit: unitA }),

@@ -1,7 +1,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { addSearchAttributes } from '../../lib/temporal';
+import { recordingActivities } from './cases';
 
 let runtimeQuiet = false;
 
@@ -40,4 +41,26 @@ export async function createTestWorker(
     workflowBundle: { codePath: inject('workflowBundlePath') },
     ...options,
   });
+}
+
+/**
+ * A test file's time-skipping environment and worker with recording activities, set up before
+ * its tests and torn down after. Read `env` inside tests (it exists once `beforeAll` ran).
+ */
+export function timeSkippingSuite(taskQueue: string) {
+  const recorded = recordingActivities();
+  const suite = { taskQueue, recorded, env: undefined as unknown as TestWorkflowEnvironment };
+  let worker: Worker | undefined;
+  let running: Promise<void> = Promise.resolve();
+  beforeAll(async () => {
+    suite.env = await createTimeSkippingEnv();
+    worker = await createTestWorker(suite.env, { taskQueue, activities: recorded.activities });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await suite.env?.teardown();
+  });
+  return suite;
 }
