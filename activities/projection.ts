@@ -1,6 +1,6 @@
-import { getTableColumns, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { caseEvents, complaints } from '../db/schema';
+import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks, units } from '../db/schema';
 import type { TimelineEntry } from '../workflows/model';
 import type { CaseProjection } from '../workflows/projection';
 
@@ -14,9 +14,10 @@ const excludedColumns = Object.fromEntries(
 const date = (iso: string | null) => (iso ? new Date(iso) : null);
 
 /**
- * Appends the case's new timeline entries and moves its row forward, in one transaction. Events
- * are keyed by (case, seq) and the row only ever moves to a higher seq, so a retried or replayed
- * call changes nothing.
+ * Appends the case's new timeline entries and moves its row (and its detail rows) forward, in
+ * one transaction. Events are keyed by (case, seq) and the row only ever moves to a higher seq,
+ * so a retried or replayed call changes nothing. The last event of each batch carries the
+ * projection itself, so the read side can be rebuilt from the events alone.
  */
 export async function projectCase(
   db: Db,
@@ -24,17 +25,6 @@ export async function projectCase(
 ): Promise<void> {
   if (events.length === 0) return;
   const lastSeq = Math.max(...events.map((e) => e.seq));
-  const row = {
-    ...projection,
-    dueAt: date(projection.dueAt),
-    registeredAt: new Date(projection.registeredAt),
-    acceptedAt: date(projection.acceptedAt),
-    assignedAt: date(projection.assignedAt),
-    resultSubmittedAt: date(projection.resultSubmittedAt),
-    closedAt: date(projection.closedAt),
-    lastSeq,
-    updatedAt: new Date(),
-  };
   await db.transaction(async (tx) => {
     await tx
       .insert(caseEvents)
@@ -45,17 +35,81 @@ export async function projectCase(
           kind: e.kind,
           actor: e.actor,
           at: new Date(e.at),
-          payload: { note: e.note ?? null, ...(e.data ?? {}) },
+          payload: { note: e.note ?? null, ...(e.data ?? {}), ...(e.seq === lastSeq ? { projection } : {}) },
         })),
       )
       .onConflictDoNothing();
-    await tx
-      .insert(complaints)
-      .values(row)
-      .onConflictDoUpdate({
-        target: complaints.id,
-        set: excludedColumns,
-        setWhere: sql`${complaints.lastSeq} < excluded.last_seq`,
-      });
+    await writeProjection(tx, projection, lastSeq);
   });
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** The row and its details as of `seq`; an older projection than the stored one is ignored. */
+export async function writeProjection(tx: Tx | Db, projection: CaseProjection, seq: number): Promise<void> {
+  const { unit, owners, callbacks: attempts, spotCheckSelectedAt, ...row } = projection;
+  const moved = await tx
+    .insert(complaints)
+    .values({
+      ...row,
+      dueAt: date(row.dueAt),
+      registeredAt: new Date(row.registeredAt),
+      acceptedAt: date(row.acceptedAt),
+      assignedAt: date(row.assignedAt),
+      resultSubmittedAt: date(row.resultSubmittedAt),
+      closedAt: date(row.closedAt),
+      lastSeq: seq,
+      updatedAt: new Date(),
+    })
+    .onConflictDoUpdate({ target: complaints.id, set: excludedColumns, setWhere: sql`${complaints.lastSeq} < excluded.last_seq` })
+    .returning({ id: complaints.id });
+  if (moved.length === 0) return;
+  const caseId = row.id;
+  if (unit) {
+    await tx.insert(units).values(unit).onConflictDoUpdate({ target: units.id, set: { name: unit.name, level: unit.level } });
+  }
+  await tx
+    .delete(leaderOwnerships)
+    .where(
+      owners.length > 0
+        ? and(eq(leaderOwnerships.caseId, caseId), notInArray(leaderOwnerships.leaderId, owners.map((o) => o.leaderId)))
+        : eq(leaderOwnerships.caseId, caseId),
+    );
+  if (owners.length > 0) {
+    await tx
+      .insert(leaderOwnerships)
+      .values(owners.map((o) => ({ caseId, leaderId: o.leaderId, kind: o.kind, tier: row.escalationTier })))
+      .onConflictDoUpdate({ target: [leaderOwnerships.caseId, leaderOwnerships.leaderId], set: { tier: row.escalationTier } });
+  }
+  if (attempts.length > 0) {
+    await tx
+      .insert(callbacks)
+      .values(attempts.map((c) => ({ caseId, at: new Date(c.at), outcome: c.outcome, by: c.by })))
+      .onConflictDoNothing();
+  }
+  if (spotCheckSelectedAt) {
+    const passed = row.spotCheck === 'passed' ? true : row.spotCheck === 'failed' ? false : null;
+    await tx
+      .insert(spotChecks)
+      .values({ caseId, selectedAt: new Date(spotCheckSelectedAt), passed })
+      .onConflictDoUpdate({ target: [spotChecks.caseId, spotChecks.selectedAt], set: { passed } });
+  }
+}
+
+/**
+ * Rebuilds every case's row from the projections the events carry: after a lost table, a new
+ * column or a bug in the projection code. Idempotent; returns how many cases it rebuilt.
+ */
+export async function rebuildProjections(db: Db): Promise<number> {
+  const latest = await db.execute<{ seq: number; projection: CaseProjection }>(sql`
+    select distinct on (case_id) seq, payload->'projection' as projection
+    from case_events where payload ? 'projection'
+    order by case_id, seq desc`);
+  for (const { seq, projection } of latest.rows) {
+    await db.transaction(async (tx) => {
+      await tx.delete(complaints).where(eq(complaints.id, projection.id));
+      await writeProjection(tx, projection, seq);
+    });
+  }
+  return latest.rows.length;
 }

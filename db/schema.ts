@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { CalendarStatus } from '../workflows/calendar';
 
 /**
@@ -19,6 +19,11 @@ export const complaints = pgTable(
     district: text('district').notNull(),
     address: text('address').notNull(),
     polluter: text('polluter'),
+    polluterKey: text('polluter_key'),
+    addressKey: text('address_key').notNull(),
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
+    industry: text('industry'),
     summary: text('summary').notNull(),
     urgent: boolean('urgent').notNull().default(false),
     anonymous: boolean('anonymous').notNull().default(false),
@@ -30,6 +35,9 @@ export const complaints = pgTable(
     dueAt: timestamp('due_at', { withTimezone: true }),
     overdue: boolean('overdue').notNull().default(false),
     satisfaction: text('satisfaction'),
+    dispatchedOnTime: boolean('dispatched_on_time'),
+    resultOnTime: boolean('result_on_time'),
+    spotCheck: text('spot_check'),
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull(),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     assignedAt: timestamp('assigned_at', { withTimezone: true }),
@@ -40,10 +48,19 @@ export const complaints = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
+    // Lists are newest first, filtered by one of these; reports range over registered_at.
+    index('complaints_registered_idx').on(t.registeredAt, t.id),
     index('complaints_status_idx').on(t.status, t.registeredAt),
     index('complaints_district_idx').on(t.district, t.registeredAt),
-    index('complaints_unit_idx').on(t.handlingUnit, t.status),
-    index('complaints_overdue_idx').on(t.overdue).where(sql`${t.overdue}`),
+    index('complaints_category_idx').on(t.category, t.registeredAt),
+    index('complaints_channel_idx').on(t.channel, t.registeredAt),
+    index('complaints_unit_idx').on(t.handlingUnit, t.registeredAt),
+    index('complaints_overdue_idx').on(t.handlingUnit).where(sql`${t.overdue}`),
+    index('complaints_escalated_idx').on(t.escalationTier).where(sql`${t.escalationTier} > 0`),
+    // Repeat detection and hotspots.
+    index('complaints_polluter_key_idx').on(t.polluterKey, t.registeredAt),
+    index('complaints_address_key_idx').on(t.addressKey, t.registeredAt),
+    index('complaints_category_geo_idx').on(t.category, t.lat, t.lng),
   ],
 );
 
@@ -117,3 +134,45 @@ export const intakeKeys = pgTable('intake_keys', {
   caseId: text('case_id').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
+
+/** Handling units and their level (province, city, district, street), as cases name them. */
+export const units = pgTable('units', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  level: text('level').notNull(),
+});
+
+/** Who owns each escalated case now (领导包案): one leader, or a system and a territorial one. */
+export const leaderOwnerships = pgTable(
+  'leader_ownerships',
+  {
+    caseId: text('case_id').notNull(),
+    leaderId: text('leader_id').notNull(),
+    kind: text('kind').notNull(),
+    tier: integer('tier').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.leaderId] }), index('leader_ownerships_leader_idx').on(t.leaderId)],
+);
+
+/** Every callback attempt (回访) and its outcome. */
+export const callbacks = pgTable(
+  'callbacks',
+  {
+    caseId: text('case_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    outcome: text('outcome').notNull(),
+    by: text('by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.at] })],
+);
+
+/** Spot checks of closed cases (随机抽查) and their results. */
+export const spotChecks = pgTable(
+  'spot_checks',
+  {
+    caseId: text('case_id').notNull(),
+    selectedAt: timestamp('selected_at', { withTimezone: true }).notNull(),
+    passed: boolean('passed'),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.selectedAt] })],
+);

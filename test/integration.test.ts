@@ -8,6 +8,8 @@ import { createDatabase, type Database } from '../db/client';
 import { calendarYears as calendarYearsTable, caseEvents, complaints, leaders, notices } from '../db/schema';
 import { calendarYears, parseCalendarYear, provisionalYear } from '../lib/calendar-data';
 import { publishCalendarYear } from '../lib/calendar-publish';
+import { newCase } from '../workflows/case';
+import { projectionOf } from '../workflows/projection';
 import { actors, makeComplaint, unitA, workflowInput } from './helpers/cases';
 import { attachDevServer, createTestWorker } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
@@ -134,31 +136,8 @@ describe('worker against the dev server and Postgres', () => {
   it('writes an activity retried with the same input only once', async () => {
     const activities = createActivities(database);
     const id = makeComplaint().id;
-    const projection = {
-      id,
-      workflowId: `complaint-${id}`,
-      channel: 'web',
-      category: 'air',
-      district: 'dongcheng',
-      address: 'x',
-      polluter: null,
-      summary: 'air · dongcheng · registered',
-      urgent: false,
-      anonymous: true,
-      status: 'registered' as const,
-      handlingUnit: null,
-      escalationTier: 0,
-      repeatOf: null,
-      reworkCount: 0,
-      dueAt: null,
-      overdue: false,
-      satisfaction: null,
-      registeredAt: new Date().toISOString(),
-      acceptedAt: null,
-      assignedAt: null,
-      resultSubmittedAt: null,
-      closedAt: null,
-    };
+    const state = newCase(workflowInput(makeComplaint({ id })), new Date().toISOString());
+    const projection = projectionOf(state, `complaint-${id}`);
     const events = [{ seq: 1, at: new Date().toISOString(), kind: 'registered', actor: 'registrar:r' }];
     await activities.projectCase({ projection, events });
     await activities.projectCase({ projection, events });

@@ -160,6 +160,7 @@ export const actions: ActionTable = {
       if (dutyOfficer) state.dutyOfficer = dutyOfficer;
       if (firstDispatch) {
         state.dispatchedAt = now;
+        state.dispatchedOnTime = !state.timeline.some((e) => e.kind === 'dispatch_overdue');
         delete state.deadlines.dispatch;
       }
       openWindow(state, now, state.policy.handlingWorkingDays);
@@ -167,7 +168,7 @@ export const actions: ActionTable = {
         unit: unit.id,
         level: unit.level,
         dueAt: state.deadlines.handling?.dueAt,
-        dispatchedOnTime: state.timeline.some((e) => e.kind === 'dispatch_overdue') ? false : true,
+        dispatchedOnTime: state.dispatchedOnTime,
       });
       notify(state, 'assignment', unitRecipient(state), { dueAt: state.deadlines.handling?.dueAt ?? '' });
       if (state.complaint.repeatOf.length > 0 && state.escalation.tier === 0) {
@@ -389,7 +390,10 @@ export const actions: ActionTable = {
       const previous = state.unit?.id;
       state.unit = unit;
       state.status = 'assigned';
-      state.dispatchedAt ??= now;
+      if (state.dispatchedAt === undefined) {
+        state.dispatchedAt = now;
+        state.dispatchedOnTime = !state.timeline.some((e) => e.kind === 'dispatch_overdue');
+      }
       delete state.deadlines.dispatch;
       openWindow(state, now, state.policy.handlingWorkingDays);
       record(state, now, 'reassigned', actorName(actor), reason, { from: previous, to: unit.id, dueAt: state.deadlines.handling?.dueAt });

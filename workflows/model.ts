@@ -71,6 +71,8 @@ export interface Complaint {
   description: string;
   location: Location;
   polluter?: string;
+  /** The polluter's industry, when known (monthly reports count by it). */
+  industry?: string;
   complainant: Complainant;
   evidence: string[];
   urgent: boolean;
@@ -87,6 +89,8 @@ export interface ComplaintWorkflowInput {
   policy: Policy;
   /** Calendar years the deadlines may need, computed outside the workflow so replay sees the same. */
   calendar: CalendarYear[];
+  /** An open case about the same problem, found at registration: the report is added to it. */
+  mergeInto?: string;
   /** Carried across continue-as-new. */
   resume?: CaseState;
   /** History length at which the case continues as new (the server may suggest it earlier). */
@@ -187,6 +191,8 @@ export interface CaseState {
   registeredAt: string;
   acceptedAt?: string;
   dispatchedAt?: string;
+  /** Assigned within the channel's dispatch deadline: the timely acceptance rate. */
+  dispatchedOnTime?: boolean;
   unit?: Unit;
   dutyOfficer?: string;
   onSiteReportedAt?: string;

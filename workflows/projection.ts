@@ -1,5 +1,5 @@
 import { hasProvisionalDeadline } from './deadlines';
-import type { CaseState, Status } from './model';
+import type { CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
 
 /** The row the read side keeps per case (db/schema.ts `complaints`), as the workflow sees it. */
 export interface CaseProjection {
@@ -10,6 +10,12 @@ export interface CaseProjection {
   district: string;
   address: string;
   polluter: string | null;
+  /** Normalised polluter and address, for repeat detection and hotspots. */
+  polluterKey: string | null;
+  addressKey: string;
+  lat: number | null;
+  lng: number | null;
+  industry: string | null;
   summary: string;
   urgent: boolean;
   anonymous: boolean;
@@ -21,11 +27,21 @@ export interface CaseProjection {
   dueAt: string | null;
   overdue: boolean;
   satisfaction: string | null;
+  /** null until dispatched, or until the dispatch deadline passed without it. */
+  dispatchedOnTime: boolean | null;
+  /** null until a result is in; the latest result's timeliness after rework. */
+  resultOnTime: boolean | null;
+  spotCheck: 'pending' | 'passed' | 'failed' | null;
   registeredAt: string;
   acceptedAt: string | null;
   assignedAt: string | null;
   resultSubmittedAt: string | null;
   closedAt: string | null;
+  /** Carried to the detail tables (units, ownerships, callbacks, spot checks). */
+  unit: Unit | null;
+  owners: LeaderOwner[];
+  callbacks: CallbackAttempt[];
+  spotCheckSelectedAt: string | null;
 }
 
 /** The deadline that matters to people now: dispatch, then handling/rework, then callback. */
@@ -45,6 +61,11 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     district: complaint.location.district,
     address: complaint.location.address,
     polluter: complaint.polluter ?? null,
+    polluterKey: complaint.polluter ? normalizeKey(complaint.polluter) : null,
+    addressKey: normalizeKey(complaint.location.address),
+    lat: complaint.location.lat ?? null,
+    lng: complaint.location.lng ?? null,
+    industry: complaint.industry ?? null,
     summary: summaryOf(state),
     urgent: complaint.urgent,
     anonymous: complaint.complainant.anonymous,
@@ -56,12 +77,28 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     dueAt: currentDueAt(state) ?? null,
     overdue: state.overdue,
     satisfaction: reached?.outcome ?? null,
+    dispatchedOnTime:
+      state.dispatchedOnTime ?? (state.timeline.some((e) => e.kind === 'dispatch_overdue') ? false : null),
+    resultOnTime: state.result?.onTime ?? null,
+    spotCheck: state.spotCheck ? (state.spotCheck.passed === undefined ? 'pending' : state.spotCheck.passed ? 'passed' : 'failed') : null,
     registeredAt: state.registeredAt,
     acceptedAt: state.acceptedAt ?? null,
     assignedAt: state.dispatchedAt ?? null,
     resultSubmittedAt: state.result?.submittedAt ?? null,
     closedAt: state.closedAt ?? null,
+    unit: state.unit ?? null,
+    owners: state.escalation.owners,
+    callbacks: state.callbacks,
+    spotCheckSelectedAt: state.spotCheck?.selectedAt ?? null,
   };
+}
+
+/**
+ * The key two reports of one place or one polluter share: width-folded (NFKC), lower case,
+ * without spaces or punctuation. "城南路18号" and "城南路 18 号。" are the same address.
+ */
+export function normalizeKey(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
 /** One line for the Temporal UI's memo: no names, no phone numbers, no free text. */
