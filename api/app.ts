@@ -19,6 +19,7 @@ import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
 import { healthRoutes } from './routes/health';
+import { reportRoutes } from './routes/reports';
 
 export interface AppDeps {
   config: Config;
@@ -96,6 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'complaints', description: 'Intake and views' },
         { name: 'actions', description: 'Moves of registrars, units, leaders and integrators' },
         { name: 'overrides', description: 'Supervisor overrides; each needs a reason' },
+        { name: 'reports', description: 'Rates, monthly counts, hotspots, backlog (JSON or CSV)' },
+        { name: 'ops', description: 'The payload codec for the Temporal UI and CLI' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -114,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(complaintRoutes);
   await app.register(actionRoutesPlugin);
+  await app.register(reportRoutes);
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;
 }

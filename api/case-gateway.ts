@@ -17,6 +17,8 @@ import { actionUpdate, getCase } from '../workflows/definitions';
 import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
 import { initialSearchAttributes } from '../workflows/visibility';
+import { normalizeKey } from '../workflows/projection';
+import { findEarlierCases, openCaseAmong } from '../db/repeats';
 import { Problem } from './problem';
 
 type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseView>>;
@@ -106,10 +108,16 @@ export class CaseGateway {
         created = false;
       }
     }
-    const full: Complaint = { ...complaint, id: caseId };
-    const years = yearsFor(full.receivedAt);
-    const calendar = await loadCalendarYears(this.deps.db, years);
-    const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.policy, calendar };
+    const earlier = await this.earlierCases(complaint);
+    const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
+    const mergeInto = openCaseAmong(earlier)?.id;
+    const calendar = await loadCalendarYears(this.deps.db, yearsFor(full.receivedAt));
+    const input: ComplaintWorkflowInput = {
+      complaint: full,
+      policy: this.deps.policy,
+      calendar,
+      ...(mergeInto ? { mergeInto } : {}),
+    };
     await this.call(() =>
       this.deps.temporal.workflow.start('complaintWorkflow', {
         taskQueue: this.deps.taskQueue,
@@ -126,6 +134,21 @@ export class CaseGateway {
       throw err;
     });
     return { view: await this.view(caseId), created };
+  }
+
+  /** Repeat detection at registration (docs/domain.md, step 1), by the deployment's policy. */
+  private earlierCases(complaint: Omit<Complaint, 'id'>) {
+    const { policy, db } = this.deps;
+    return findEarlierCases(db, {
+      category: complaint.category,
+      polluterKey: complaint.polluter ? normalizeKey(complaint.polluter) : null,
+      addressKey: normalizeKey(complaint.location.address),
+      lat: complaint.location.lat ?? null,
+      lng: complaint.location.lng ?? null,
+      at: new Date(complaint.receivedAt),
+      windowDays: policy.repeatWindowDays,
+      radiusMeters: policy.repeatRadiusMeters,
+    });
   }
 }
 

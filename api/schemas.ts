@@ -40,6 +40,7 @@ export const ComplaintSubmissionSchema = Type.Object(
     description: Text(5000, '化工厂夜间排放刺鼻气味'),
     location: LocationSchema,
     polluter: Type.Optional(Text(300, '某化工有限公司')),
+    industry: Type.Optional(Text(100, 'chemicals')),
     complainant: ComplainantSchema,
     evidence: Type.Optional(Type.Array(Type.String({ format: 'uri' }), { maxItems: 50 })),
     urgent: Type.Optional(Type.Boolean()),

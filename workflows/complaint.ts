@@ -91,6 +91,15 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     changed();
   });
 
+  if (!input.resume && input.mergeInto) {
+    // Repeat detection found an open case about the same problem: the report joins it there.
+    applyAction(
+      state,
+      'merge',
+      { actor: { role: 'system', id: 'repeat-detection' }, intoCaseId: input.mergeInto, reason: 'repeat of an open case' },
+      nowIso(),
+    );
+  }
   changed();
   const outbox = runOutbox(state, () => changed());
   const limit = input.continueAsNewAfterEvents ?? 10_000;

@@ -32,6 +32,12 @@ export interface Policy {
   /** Categories eligible for a reward when substantiated, and the payment deadline in months. */
   rewardCategories: string[];
   rewardPaymentMonths: number;
+  /** Repeat detection: same category and polluter, address or place within this many metres and days. */
+  repeatWindowDays: number;
+  repeatRadiusMeters: number;
+  /** A cluster: this many reports about one polluter within this many days. */
+  clusterMinReports: number;
+  clusterWindowDays: number;
 }
 
 export const defaultPolicy: Policy = {
@@ -58,6 +64,10 @@ export const defaultPolicy: Policy = {
     'unlicensed_surface_treatment',
   ],
   rewardPaymentMonths: 3,
+  repeatWindowDays: 90,
+  repeatRadiusMeters: 200,
+  clusterMinReports: 3,
+  clusterWindowDays: 7,
 };
 
 export function dispatchWorkingDays(policy: Policy, channel: Channel): number {

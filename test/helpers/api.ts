@@ -109,8 +109,9 @@ export function submission(overrides: Record<string, unknown> = {}) {
     channel: 'hotline_12345',
     category: 'water',
     description: '河道发黑发臭',
-    location: { address: '城南路 18 号旁河道', district: 'nancheng' },
-    polluter: '某印染厂',
+    // A place and a polluter of its own, so repeat detection links only what a test means to link.
+    location: { address: `城南路 ${counter} 号旁河道 ${process.pid}-${Date.now()}`, district: 'nancheng' },
+    polluter: `某印染厂 ${process.pid}-${Date.now()}-${counter}`,
     complainant: { anonymous: false, name: '王五', phone: '13700000000' },
     ...overrides,
   };

@@ -1,0 +1,169 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client';
+
+/**
+ * The reports of the read side (docs/domain.md, "Measures"), as SQL over the `complaints`
+ * projection. Every rate is computed over the cases registered in the period and returned with
+ * its numerator and denominator, so a reader can recompute it.
+ */
+
+export interface Rate {
+  numerator: number;
+  denominator: number;
+  /** numerator / denominator, or null when nothing was measured. */
+  value: number | null;
+}
+
+export interface Kpi {
+  timelyAcceptance: Rate;
+  onTimeCompletion: Rate;
+  standardisation: Rate;
+  satisfaction: Rate;
+}
+
+const rate = (numerator: number, denominator: number): Rate => ({
+  numerator,
+  denominator,
+  value: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
+});
+
+const openStatuses = sql`('registered','accepted','assigned','in_progress','rework','callback')`;
+
+export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; unit?: string }): Promise<Kpi> {
+  const filters: SQL[] = [sql`registered_at >= ${q.from}`, sql`registered_at < ${q.to}`];
+  if (q.district) filters.push(sql`district = ${q.district}`);
+  if (q.unit) filters.push(sql`handling_unit = ${q.unit}`);
+  const { rows } = await db.execute<Record<string, string>>(sql`
+    select
+      count(*) filter (where dispatched_on_time) as timely_num,
+      count(*) filter (where dispatched_on_time is not null) as timely_den,
+      count(*) filter (where result_on_time) as on_time_num,
+      count(*) filter (where result_on_time is not null) as on_time_den,
+      count(*) filter (where spot_check = 'passed') as standard_num,
+      count(*) filter (where spot_check in ('passed', 'failed')) as standard_den,
+      count(*) filter (where satisfaction in ('satisfied', 'basically_satisfied')) as satisfied_num,
+      count(*) filter (where satisfaction is not null and satisfaction <> 'unreachable') as satisfied_den
+    from complaints where ${sql.join(filters, sql` and `)}`);
+  const r = Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
+  return {
+    timelyAcceptance: rate(r.timely_num ?? 0, r.timely_den ?? 0),
+    onTimeCompletion: rate(r.on_time_num ?? 0, r.on_time_den ?? 0),
+    standardisation: rate(r.standard_num ?? 0, r.standard_den ?? 0),
+    satisfaction: rate(r.satisfied_num ?? 0, r.satisfied_den ?? 0),
+  };
+}
+
+export interface Count {
+  dimension: 'district' | 'category' | 'channel' | 'industry';
+  key: string;
+  count: number;
+  previous: number;
+  /** count − previous */
+  change: number;
+}
+
+/** Shanghai month `YYYY-MM` → its start and end instants, and the previous month's start. */
+export function monthBounds(month: string): { start: Date; end: Date; previousStart: Date } {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const at = (y: number, mo: number) => new Date(Date.UTC(y, mo - 1, 1) - 8 * 3_600_000);
+  return { start: at(year, m), end: at(year, m + 1), previousStart: at(year, m - 1) };
+}
+
+export async function monthly(db: Db, month: string): Promise<Count[]> {
+  const { start, end, previousStart } = monthBounds(month);
+  const { rows } = await db.execute<{ dimension: Count['dimension']; key: string; count: string; previous: string }>(sql`
+    with period as (
+      select district, category, channel, coalesce(industry, '(unknown)') as industry, registered_at >= ${start} as current
+      from complaints where registered_at >= ${previousStart} and registered_at < ${end}
+    )
+    select 'district' as dimension, district as key, count(*) filter (where current) as count, count(*) filter (where not current) as previous from period group by district
+    union all
+    select 'category', category, count(*) filter (where current), count(*) filter (where not current) from period group by category
+    union all
+    select 'channel', channel, count(*) filter (where current), count(*) filter (where not current) from period group by channel
+    union all
+    select 'industry', industry, count(*) filter (where current), count(*) filter (where not current) from period group by industry
+    order by dimension, count desc, key`);
+  return rows.map((r) => ({
+    dimension: r.dimension,
+    key: r.key,
+    count: Number(r.count),
+    previous: Number(r.previous),
+    change: Number(r.count) - Number(r.previous),
+  }));
+}
+
+export interface Hotspot {
+  type: 'location' | 'polluter' | 'cluster';
+  key: string;
+  label: string;
+  count: number;
+  /** Reports in the period of the same length just before. */
+  previous: number;
+}
+
+export async function hotspots(
+  db: Db,
+  q: { from: Date; to: Date; clusterMinReports: number; clusterWindowDays: number },
+): Promise<Hotspot[]> {
+  const previousFrom = new Date(q.from.getTime() - (q.to.getTime() - q.from.getTime()));
+  const { rows } = await db.execute<{ type: Hotspot['type']; key: string; label: string; count: string; previous: string }>(sql`
+    with period as (
+      select address_key, address, polluter_key, polluter, registered_at, registered_at >= ${q.from} as current
+      from complaints where registered_at >= ${previousFrom} and registered_at < ${q.to}
+    ),
+    windows as (
+      select polluter_key, polluter, count(*) over (
+        partition by polluter_key order by registered_at
+        range between make_interval(days => ${q.clusterWindowDays}) preceding and current row) as n
+      from period where current and polluter_key is not null
+    )
+    select 'location' as type, address_key as key, min(address) as label,
+           count(*) filter (where current) as count, count(*) filter (where not current) as previous
+      from period group by address_key having count(*) filter (where current) >= 2
+    union all
+    select 'polluter', polluter_key, min(polluter), count(*) filter (where current), count(*) filter (where not current)
+      from period where polluter_key is not null group by polluter_key having count(*) filter (where current) >= 2
+    union all
+    select 'cluster', polluter_key, min(polluter), max(n), 0
+      from windows group by polluter_key having max(n) >= ${q.clusterMinReports}
+    order by type, count desc, key`);
+  return rows.map((r) => ({ ...r, count: Number(r.count), previous: Number(r.previous) }));
+}
+
+export interface Backlog {
+  olderThanDays: number;
+  open: { count: number; oldest: { id: string; status: string; registeredAt: string; unit: string | null }[] };
+  overdueByUnit: { unit: string; count: number }[];
+  ownedByTier: { tier: number; count: number }[];
+}
+
+export async function backlog(db: Db, olderThanDays: number, now = new Date()): Promise<Backlog> {
+  const before = new Date(now.getTime() - olderThanDays * 86_400_000);
+  const [open, oldest, overdue, owned] = await Promise.all([
+    db.execute<{ count: string }>(sql`select count(*) from complaints where status in ${openStatuses} and registered_at < ${before}`),
+    db.execute<{ id: string; status: string; registered_at: Date; handling_unit: string | null }>(sql`
+      select id, status, registered_at, handling_unit from complaints
+      where status in ${openStatuses} and registered_at < ${before} order by registered_at, id limit 100`),
+    db.execute<{ unit: string; count: string }>(sql`
+      select coalesce(handling_unit, '(unassigned)') as unit, count(*) from complaints
+      where overdue and status in ${openStatuses} group by 1 order by 2 desc, 1`),
+    db.execute<{ tier: number; count: string }>(sql`
+      select escalation_tier as tier, count(*) from complaints
+      where escalation_tier > 0 and status in ${openStatuses} group by 1 order by 1`),
+  ]);
+  return {
+    olderThanDays,
+    open: {
+      count: Number(open.rows[0]?.count ?? 0),
+      oldest: oldest.rows.map((r) => ({
+        id: r.id,
+        status: r.status,
+        registeredAt: new Date(r.registered_at).toISOString(),
+        unit: r.handling_unit,
+      })),
+    },
+    overdueByUnit: overdue.rows.map((r) => ({ unit: r.unit, count: Number(r.count) })),
+    ownedByTier: owned.rows.map((r) => ({ tier: Number(r.tier), count: Number(r.count) })),
+  };
+}
