@@ -26,20 +26,6 @@ const indexedValueTypes: Record<SearchAttributeType, temporal.api.enums.v1.Index
   [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
-/** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
-export function devServerSearchAttributeArgs(): string[] {
-  const cliTypes: Record<SearchAttributeType, string> = {
-    [SearchAttributeType.TEXT]: 'Text',
-    [SearchAttributeType.KEYWORD]: 'Keyword',
-    [SearchAttributeType.INT]: 'Int',
-    [SearchAttributeType.DOUBLE]: 'Double',
-    [SearchAttributeType.BOOL]: 'Bool',
-    [SearchAttributeType.DATETIME]: 'Datetime',
-    [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
-  };
-  return allSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliTypes[key.type]}`]);
-}
-
 /**
  * Registers the service's custom search attributes where they are missing, so a fresh namespace
  * (the compose stack, a new cluster) works without a manual `temporal operator` step.

@@ -83,16 +83,6 @@ export function addWorkingDays(start: number, n: number, years: readonly Calenda
   return addWorkingTime(start, n, years);
 }
 
-/**
- * Calendar years a computation of `workingDays` from `start` may touch, generously: a working day
- * is never more than three calendar days apart from the next outside the long breaks.
- */
-export function yearsNeeded(start: number, workingDays: number): number[] {
-  const first = Number(shanghaiDate(start).slice(0, 4));
-  const last = Number(shanghaiDate(start + (Math.ceil(workingDays) * 3 + 30) * DAY_MS).slice(0, 4));
-  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
-}
-
 /** Whole working days, counted as `addWorkingTime` counts them, that have ended by `to`. */
 export function workingDaysBetween(from: number, to: number, years: readonly CalendarYear[]): number {
   let day = startOfDay(shanghaiDate(from));

@@ -1,5 +1,6 @@
 import { getExternalWorkflowHandle, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseActivities } from './activities';
+import { shanghaiDate } from './calendar';
 import { workflowIdFor } from './case';
 import { selectedForSpotCheck } from './definitions';
 
@@ -17,7 +18,7 @@ export interface SpotCheckInput {
  */
 export async function spotCheckWorkflow(input: SpotCheckInput): Promise<{ day: string; selected: string[] }> {
   const start = workflowInfo().startTime.getTime();
-  const day = input.day ?? new Date(start + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+  const day = input.day ?? shanghaiDate(start - 86_400_000);
   const selected = await sampleClosedCases({ day, rate: input.rate });
   const reached: string[] = [];
   for (const caseId of selected) {
