@@ -8,6 +8,7 @@ import { createDatabase, type Database } from '../db/client';
 import { calendarYears as calendarYearsTable, caseEvents, complaints, leaders, notices } from '../db/schema';
 import { calendarYears, parseCalendarYear, provisionalYear } from '../lib/calendar-data';
 import { publishCalendarYear } from '../lib/calendar-publish';
+import { ensureSpotCheckSchedule, spotCheckScheduleId } from '../lib/schedules';
 import { newCase } from '../workflows/case';
 import { projectionOf } from '../workflows/projection';
 import { actors, makeComplaint, unitA, workflowInput } from './helpers/cases';
@@ -131,6 +132,17 @@ describe('worker against the dev server and Postgres', () => {
     } finally {
       await database.db.delete(calendarYearsTable).where(eq(calendarYearsTable.year, year));
     }
+  });
+
+  it('creates the daily spot-check schedule once, at 01:00 Shanghai time', async () => {
+    const created = await ensureSpotCheckSchedule(env.client, taskQueue, 0.23);
+    const again = await ensureSpotCheckSchedule(env.client, taskQueue, 0.5);
+    expect([created, again]).toEqual([true, false]);
+    const schedule = await env.client.schedule.getHandle(spotCheckScheduleId).describe();
+    expect(schedule.spec.timezone).toBe('Asia/Shanghai');
+    expect(schedule.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 1, end: 1, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'spotCheckWorkflow', args: [{ rate: 0.23 }] });
+    await env.client.schedule.getHandle(spotCheckScheduleId).delete();
   });
 
   it('writes an activity retried with the same input only once', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionArgsByName } from '../workflows/actions';
+import { selectedForSpotCheck } from '../workflows/definitions';
 import type { Status } from '../workflows/model';
 import { actors, makeComplaint, unitA, unitB, workflowInput } from './helpers/cases';
 import { timeSkippingSuite } from './helpers/temporal';
@@ -27,6 +28,12 @@ async function caseIn(status: Status): Promise<CaseDriver> {
     await c.act('returnForRework', { actor: actors.supervisor, reason: 'setup' });
     return c;
   }
+  if (status === 'under_review') {
+    for (const step of steps) await step();
+    await c.handle.signal(selectedForSpotCheck, { day: '2026-11-24' });
+    await c.until((v) => v.status === 'under_review', 'under review');
+    return c;
+  }
   for (const step of steps.slice(0, order.indexOf(status))) await step();
   expect((await c.view()).status).toBe(status);
   return c;
@@ -50,7 +57,7 @@ const overrides: {
   reassign: {
     args: { actor: actors.supervisor, reason, unit: unitB },
     legal: ['accepted', 'assigned', 'in_progress', 'rework'],
-    illegal: ['registered', 'callback', 'closed'],
+    illegal: ['registered', 'callback', 'closed', 'under_review'],
     check: (v) => expect([v.status, v.unit?.id]).toEqual(['assigned', 'unit-b']),
   },
   extend: {
@@ -67,20 +74,20 @@ const overrides: {
   },
   close: {
     args: { actor: actors.supervisor, reason },
-    legal: ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback'],
+    legal: ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback', 'under_review'],
     illegal: ['closed'],
     check: (v) => expect([v.status, v.closeReason]).toEqual(['closed', reason]),
   },
   reopen: {
     args: { actor: actors.supervisor, reason },
-    legal: ['closed'],
+    legal: ['closed', 'under_review'],
     illegal: ['registered', 'in_progress', 'callback'],
     check: (v) => expect([v.status, v.reworkCount]).toEqual(['rework', 1]),
   },
   changeUrgency: {
     args: { actor: actors.supervisor, reason, urgent: true },
     legal: ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback'],
-    illegal: ['closed'],
+    illegal: ['closed', 'under_review'],
     check: (v) => expect([v.complaint.urgent, v.deadlines.rapidResponse !== undefined]).toEqual([true, true]),
   },
 };
