@@ -6,7 +6,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { intakeKeys } from '../db/schema';
@@ -19,6 +19,7 @@ import type { Policy } from '../workflows/policy';
 import { initialSearchAttributes } from '../workflows/visibility';
 import { normalizeKey } from '../workflows/projection';
 import { findEarlierCases, openCaseAmong } from '../db/repeats';
+import { archivedCase, type CaseRecord } from './archived-case';
 import { Problem } from './problem';
 
 type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseView>>;
@@ -44,6 +45,9 @@ export function temporalProblem(err: unknown): Problem {
   if (isGrpcServiceError(err) && err.code === 5) return new Problem('case-not-found');
   if (err instanceof ServiceError && /already completed/i.test(err.message)) {
     return new Problem('case-archived', 'the case is closed and its review window has ended');
+  }
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return new Problem('action-rejected', 'a case with this id already exists', {}, err);
   }
   if (isUnavailable(err)) return new Problem('temporal-unavailable', (err as Error).message);
   return new Problem('temporal-unavailable', (err as Error)?.message ?? String(err));
@@ -72,12 +76,29 @@ export class CaseGateway {
     return this.deps.temporal.workflow.getHandle(workflowIdFor(caseId));
   }
 
-  view(caseId: string): Promise<CaseView> {
-    return this.call(() => this.handle(caseId).query(getCase));
+  /**
+   * The live case from its workflow; once Temporal no longer keeps the workflow (past the
+   * namespace's retention), the case as the read side kept it, marked archived.
+   */
+  async view(caseId: string): Promise<CaseRecord> {
+    try {
+      return await this.call(() => this.handle(caseId).query(getCase));
+    } catch (err) {
+      const archived = err instanceof Problem && err.problem === 'case-not-found' ? await archivedCase(this.deps.db, caseId) : undefined;
+      if (archived) return archived;
+      throw err;
+    }
   }
 
-  act<K extends ActionName>(caseId: string, name: K, args: ActionArgsByName[K]): Promise<CaseView> {
-    return this.call(() => this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args] }));
+  async act<K extends ActionName>(caseId: string, name: K, args: ActionArgsByName[K]): Promise<CaseView> {
+    try {
+      return await this.call(() => this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args] }));
+    } catch (err) {
+      if (err instanceof Problem && err.problem === 'case-not-found' && (await archivedCase(this.deps.db, caseId))) {
+        throw new Problem('case-archived', 'the case is closed and its workflow has completed');
+      }
+      throw err;
+    }
   }
 
   /**
@@ -88,7 +109,7 @@ export class CaseGateway {
   async register(
     complaint: Omit<Complaint, 'id'>,
     idempotency: { key: string; body: unknown } | undefined,
-  ): Promise<{ view: CaseView; created: boolean }> {
+  ): Promise<{ view: CaseRecord; created: boolean }> {
     let caseId = newCaseId(new Date(complaint.receivedAt));
     let created = true;
     if (idempotency) {
@@ -106,9 +127,15 @@ export class CaseGateway {
         }
         caseId = existing.caseId;
         created = false;
+        // A repeat finds its case, live or archived; only a first attempt cut short starts it.
+        const found = await this.view(caseId).catch((err: unknown) => {
+          if (err instanceof Problem && err.problem === 'case-not-found') return undefined;
+          throw err;
+        });
+        if (found) return { view: found, created };
       }
     }
-    const earlier = await this.earlierCases(complaint);
+    const earlier = (await this.earlierCases(complaint)).filter((c) => c.id !== caseId);
     const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
     const mergeInto = openCaseAmong(earlier)?.id;
     const calendar = await loadCalendarYears(this.deps.db, yearsFor(full.receivedAt));
@@ -125,14 +152,11 @@ export class CaseGateway {
         args: [input],
         typedSearchAttributes: initialSearchAttributes(full),
         memo: { summary: `${full.category} · ${full.location.district} · registered` },
-        // A repeat finds the case running; a case archived long ago is not registered twice.
+        // Concurrent repeats find the case running; an id is never reused for a second case.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),
-    ).catch((err: unknown) => {
-      if (!created && err instanceof Problem && /already/i.test(err.detail ?? '')) return undefined;
-      throw err;
-    });
+    );
     return { view: await this.view(caseId), created };
   }
 

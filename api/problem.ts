@@ -41,8 +41,9 @@ export class Problem extends Error {
     readonly problem: ProblemType,
     readonly detail?: string,
     readonly extra: Record<string, unknown> = {},
+    cause?: unknown,
   ) {
-    super(detail ?? problemTypes[problem].title);
+    super(detail ?? problemTypes[problem].title, cause === undefined ? undefined : { cause });
     this.name = 'Problem';
   }
 }

@@ -1,7 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../activities';
 import { intakeKeys } from '../db/schema';
+import { newCase } from '../workflows/case';
+import { projectionOf } from '../workflows/projection';
+import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
 import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 let h: ApiHarness;
@@ -195,6 +199,36 @@ describe('actions and overrides', () => {
     expect(forRegistrar.json().complaint.complainant).toMatchObject({ name: '王五', phone: '13700000000' });
     const forOps = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.ops) });
     expect(forOps.json().complaint.complainant).toEqual({ anonymous: false, name: '王***', phone: '137********' });
+  });
+});
+
+describe('archived cases', () => {
+  it('serves a case from the read side once Temporal no longer keeps its workflow', async () => {
+    // A case whose workflow is gone (past the namespace's retention): only Postgres has it.
+    const complaint = makeComplaint({ id: uniqueId('archived') });
+    const state = newCase(workflowInput(complaint), new Date(Date.now() - 400 * 86_400_000).toISOString());
+    state.status = 'closed';
+    state.timeline.push({ seq: 2, at: new Date().toISOString(), kind: 'closed', actor: 'supervisor:sup-1', note: '已解决' });
+    await createActivities(h.database).projectCase({ projection: projectionOf(state, `complaint-${complaint.id}`), events: state.timeline });
+
+    const view = await h.app.inject({ method: 'GET', url: `/complaints/${complaint.id}`, headers: bearer(keys.registrar) });
+    expect(view.statusCode).toBe(200);
+    expect(view.json()).toMatchObject({ archived: true, status: 'closed', complaint: { id: complaint.id } });
+    expect(view.json().timeline.map((e: { kind: string }) => e.kind)).toEqual(['registered', 'closed']);
+    const action = await act(complaint.id, 'overrides/reopen', keys.supervisor, { reason: '复查' });
+    expect(action.statusCode).toBe(409);
+    expect(action.json().type).toBe('/problems/case-archived');
+  });
+
+  it('answers a repeated submission of an archived case with that case, starting nothing', async () => {
+    const body = submission();
+    const { id, workflowId } = (await register(body)).json();
+    await act(id, 'overrides/close', keys.supervisor, { reason: '已解决' });
+    const repeat = await register(body);
+    expect([repeat.statusCode, repeat.json().id, repeat.json().status]).toEqual([200, id, 'closed']);
+    const runs: string[] = [];
+    for await (const wf of h.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(wf.runId);
+    expect(runs).toHaveLength(1);
   });
 });
 

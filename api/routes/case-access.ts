@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../lib/api-keys';
-import type { CaseView, Complainant } from '../../workflows/model';
+import type { Complainant } from '../../workflows/model';
+import { isArchived, unitOf, type CaseRecord } from '../archived-case';
 import { Problem } from '../problem';
 
 /** Roles cleared to see who complained and how to reach them. */
@@ -10,11 +11,11 @@ const cleared: readonly Principal['role'][] = ['registrar', 'supervisor'];
  * A handling unit sees and acts on its own cases only; for it the case is read first. Other
  * roles see every case, and the workflow itself rejects what they may not do.
  */
-export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseView | undefined> {
+export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseRecord | undefined> {
   const { principal } = request;
   if (principal.role !== 'unit') return undefined;
   const view = await app.gateway.view(caseId);
-  if (view.unit?.id !== principal.unitId) {
+  if (unitOf(view) !== principal.unitId) {
     throw new Problem('forbidden', `case ${caseId} is not with unit ${principal.unitId}`);
   }
   return view;
@@ -32,7 +33,8 @@ export function maskComplainant(complainant: Complainant): Complainant {
 }
 
 /** The case as this caller may see it: identity and contact only for cleared roles. */
-export function presentCase(view: CaseView, principal: Principal): CaseView {
-  if (cleared.includes(principal.role)) return view;
+export function presentCase(view: CaseRecord, principal: Principal): CaseRecord {
+  // An archived case carries no complainant at all: the read side never stores one.
+  if (cleared.includes(principal.role) || isArchived(view)) return view;
   return { ...view, complaint: { ...view.complaint, complainant: maskComplainant(view.complaint.complainant) } };
 }
