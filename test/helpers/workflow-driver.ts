@@ -74,7 +74,7 @@ export class CaseDriver {
   async settled(projectedSeq: (caseId: string) => number): Promise<CaseView> {
     const view = await this.view();
     const last = view.timeline.at(-1)?.seq ?? 0;
-    for (let attempt = 0; attempt < 100 && projectedSeq(this.complaint.id) < last; attempt++) {
+    for (let attempt = 0; attempt < 250 && projectedSeq(this.complaint.id) < last; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     if (projectedSeq(this.complaint.id) < last) throw new Error(`read side stuck before seq ${last}`);
@@ -91,7 +91,7 @@ export class CaseDriver {
     const view = await this.settled(projectedSeq);
     const window = view.deadlines.reviewWindow;
     if (window && view.status === 'closed') await this.advanceTo(window.dueAt, 1_000);
-    for (let attempt = 0; attempt < 100; attempt++) {
+    for (let attempt = 0; attempt < 250; attempt++) {
       if ((await this.handle.describe()).status.name === 'COMPLETED') return this.view();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
