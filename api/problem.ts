@@ -19,6 +19,7 @@ export const problemTypes = {
   'rate-limited': { status: 429, title: 'Too many requests for this key' },
   'temporal-unavailable': { status: 503, title: 'The workflow service is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
+  'not-ready': { status: 503, title: 'A part the service needs does not answer' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

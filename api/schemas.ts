@@ -35,7 +35,7 @@ export const ComplaintSubmissionSchema = Type.Object(
     externalId: Type.Optional(
       Type.String({ minLength: 1, maxLength: 200, description: "The integrator's own id; repeats return the same case" }),
     ),
-    channel: Type.Union(channels.map((c) => Type.Literal(c)), { examples: ['hotline_12345'] }),
+    channel: Type.Enum(channels, { examples: ['hotline_12345'] }),
     category: Text(100, 'odour'),
     description: Text(5000, '化工厂夜间排放刺鼻气味'),
     location: LocationSchema,
@@ -54,19 +54,44 @@ export const UnitSchema = Type.Object(
   {
     id: Text(100, 'unit-a'),
     name: Text(200, '南城分局'),
-    level: Type.Union([Type.Literal('province'), Type.Literal('city'), Type.Literal('district'), Type.Literal('street')]),
+    level: Type.Enum(['province', 'city', 'district', 'street']),
   },
   { additionalProperties: false },
+);
+
+export const TimelineEntrySchema = Type.Object(
+  {
+    seq: Type.Integer(),
+    kind: Type.String({ examples: ['assigned'] }),
+    at: Type.String({ format: 'date-time' }),
+    actor: Type.String({ examples: ['registrar:reg-1'] }),
+    note: Type.Optional(Type.String()),
+    data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'TimelineEntry', additionalProperties: true },
+);
+
+export const NoticeSchema = Type.Object(
+  {
+    id: Type.String({ description: 'the idempotency key integrators deliver it under' }),
+    caseId: Type.String(),
+    kind: Type.String({ examples: ['acceptance'] }),
+    recipient: Type.String({ examples: ['complainant'] }),
+    text: Type.String({ description: 'zh-CN' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'Notice' },
 );
 
 export const CaseViewSchema = Type.Object(
   {
     workflowId: Type.String(),
-    status: Type.Union(statuses.map((s) => Type.Literal(s))),
+    status: Type.Enum(statuses),
     complaint: Type.Object({ id: Type.String() }, { additionalProperties: true }),
     deadlines: Type.Record(Type.String(), Type.Unknown()),
     escalation: Type.Object({ tier: Type.Integer() }, { additionalProperties: true }),
-    timeline: Type.Array(Type.Object({ seq: Type.Integer(), kind: Type.String(), at: Type.String() }, { additionalProperties: true })),
+    timeline: Type.Array(TimelineEntrySchema),
   },
   { $id: 'CaseView', additionalProperties: true },
 );

@@ -68,6 +68,17 @@ describe('authentication and roles', () => {
     expect(paths).toEqual(expect.arrayContaining(['/complaints', '/complaints/{id}', '/complaints/{id}/accept', '/complaints/{id}/overrides/reopen']));
     expect((await h.app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200);
   });
+
+  it('describes every operation well enough for a client that knows only /openapi.json', async () => {
+    type Operation = { summary?: string; responses?: Record<string, { content?: unknown }> };
+    const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
+    const undescribed = Object.entries(spec.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, op]) => !op.summary || !Object.entries(op.responses ?? {}).some(([code, r]) => code.startsWith('2') && r.content))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(undescribed).toEqual([]);
+  });
 });
 
 describe('intake', () => {
@@ -308,6 +319,18 @@ describe('lists', () => {
     } while (cursor);
     expect(seen.slice().sort()).toEqual(ids.slice().sort());
     expect(new Set(seen).size).toBe(5);
+  });
+
+  it('filters by registration day in Shanghai, the upper day included', async () => {
+    const district = `day-${Date.now()}`;
+    const { id } = (await register(submission({ location: { address: 'x', district } }))).json();
+    const list = async (query: string) =>
+      (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&${query}`, headers: bearer(keys.ops) })).json();
+    const [row] = (await eventually(() => list('limit=1'), (page) => page.items.length === 1)).items;
+    const day = new Date(Date.parse(row.registeredAt) + 8 * 3_600_000).toISOString().slice(0, 10);
+    const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect((await list(`createdFrom=${day}&createdTo=${day}`)).items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect((await list(`createdFrom=${dayBefore}&createdTo=${dayBefore}`)).items).toEqual([]);
   });
 
   it('rejects a cursor it did not give out', async () => {

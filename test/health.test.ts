@@ -40,8 +40,9 @@ describe('health', () => {
     const app = await buildApp({ config, logger, temporal: deadTemporal, database: deadDatabase, apiKeys: [] });
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = response.json();
-    expect(body.status).toBe('unavailable');
+    expect(body).toMatchObject({ type: '/problems/not-ready', status: 503, detail: 'not reachable: temporal, postgres' });
     expect(body.checks.temporal.status).toBe('down');
     expect(body.checks.postgres.status).toBe('down');
     await app.close();

@@ -188,9 +188,22 @@ describe('reports', () => {
     expect(body.open.oldest.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([ids[2], ids[3], ids[4]]));
   });
 
-  it('refuses a period that ends before it starts, and callers without the role', async () => {
+  it('reads days as whole days in Shanghai, and gives the same rates as the instants around them', async () => {
+    const shanghaiDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const byDay = await get(`/reports/kpi?from=${shanghaiDay(from)}&to=${shanghaiDay(to)}&district=${district}`);
+    expect(byDay.statusCode).toBe(200);
+    expect(byDay.json().timelyAcceptance).toEqual({ numerator: 3, denominator: 4, value: 0.75 });
+    // The cases were registered ten days back and later: a period ending the day before holds none of them.
+    const before = await get(`/reports/kpi?from=${shanghaiDay(from)}&to=${shanghaiDay(new Date(Date.now() - 11 * DAY))}&district=${district}`);
+    expect(before.json().timelyAcceptance).toEqual({ numerator: 0, denominator: 0, value: null });
+  });
+
+  it('refuses a period that ends before it starts, days that do not exist, and callers without the role', async () => {
     const bad = await get(`/reports/kpi?from=${to.toISOString()}&to=${from.toISOString()}`);
     expect(bad.statusCode).toBe(400);
+    const noSuchDay = await get('/reports/kpi?from=2026-02-30&to=2026-03-31');
+    expect(noSuchDay.statusCode).toBe(400);
+    expect(noSuchDay.json().errors).toEqual([{ field: 'from', message: 'is not a valid day or instant' }]);
     const unit = await h.app.inject({ method: 'GET', url: '/reports/backlog', headers: bearer(keys.unitA) });
     expect(unit.statusCode).toBe(403);
   });

@@ -11,7 +11,7 @@ const Reason = Type.String({ minLength: 1, maxLength: 2000, examples: ['诉求�
 const Days = Type.Integer({ minimum: 1, maximum: 60, examples: [5] });
 const Note = Type.String({ minLength: 1, maxLength: 5000 });
 const Owner = Type.Object(
-  { leaderId: Type.String({ minLength: 1 }), kind: Type.Union([Type.Literal('system'), Type.Literal('territorial')]) },
+  { leaderId: Type.String({ minLength: 1 }), kind: Type.Enum(['system', 'territorial']) },
   { additionalProperties: false },
 );
 const obj = (props: Record<string, TSchema>) => Type.Object(props, { additionalProperties: false });
@@ -55,13 +55,8 @@ export const actionRoutes: ActionRoute[] = [
     action: 'submitResult',
     summary: 'Submit the handling result (办结反馈)',
     body: obj({
-      finding: Type.Union([Type.Literal('substantiated'), Type.Literal('partly_substantiated'), Type.Literal('not_substantiated')]),
-      actions: Type.Array(
-        Type.Union(
-          ['inspection', 'order_to_rectify', 'penalty', 'case_filed', 'mediation', 'none'].map((a) => Type.Literal(a)),
-        ),
-        { minItems: 1 },
-      ),
+      finding: Type.Enum(['substantiated', 'partly_substantiated', 'not_substantiated']),
+      actions: Type.Array(Type.Enum(['inspection', 'order_to_rectify', 'penalty', 'case_filed', 'mediation', 'none']), { minItems: 1 }),
       reply: Type.String({ minLength: 1, maxLength: 5000, examples: ['经现场核查，已责令整改'] }),
     }),
   },
@@ -70,7 +65,7 @@ export const actionRoutes: ActionRoute[] = [
     action: 'recordCallback',
     summary: 'Record a callback attempt and the satisfaction (回访)',
     body: obj({
-      outcome: Type.Union(['satisfied', 'basically_satisfied', 'unsatisfied', 'unreachable'].map((o) => Type.Literal(o))),
+      outcome: Type.Enum(['satisfied', 'basically_satisfied', 'unsatisfied', 'unreachable']),
       note: Type.Optional(Note),
     }),
   },
@@ -116,7 +111,7 @@ export const actionRoutes: ActionRoute[] = [
     summary: 'Escalate to leader ownership',
     body: obj({
       reason: Reason,
-      tier: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+      tier: Type.Optional(Type.Enum([1, 2, 3])),
       owners: Type.Optional(Type.Array(Owner, { minItems: 1, maxItems: 2 })),
     }),
   },

@@ -3,8 +3,9 @@ import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { complaints, notices } from '../../db/schema';
 import { channels, statuses, type Complaint } from '../../workflows/model';
+import { boundAt, DayOrInstant } from '../period';
 import { Problem, ProblemSchema } from '../problem';
-import { CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, type ComplaintSubmission } from '../schemas';
+import { CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, NoticeSchema, TimelineEntrySchema, type ComplaintSubmission } from '../schemas';
 import { loadVisibleCase, presentCase } from './case-access';
 
 const everyone = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'] as const;
@@ -19,16 +20,16 @@ const RegisteredSchema = Type.Object({
 
 const ListQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union(statuses.map((s) => Type.Literal(s)))),
+    status: Type.Optional(Type.Enum(statuses)),
     district: Type.Optional(Type.String({ minLength: 1 })),
     unit: Type.Optional(Type.String({ minLength: 1 })),
     category: Type.Optional(Type.String({ minLength: 1 })),
-    channel: Type.Optional(Type.Union(channels.map((c) => Type.Literal(c)))),
+    channel: Type.Optional(Type.Enum(channels)),
     overdue: Type.Optional(Type.Boolean()),
     escalated: Type.Optional(Type.Boolean()),
     urgent: Type.Optional(Type.Boolean()),
-    createdFrom: Type.Optional(Type.String({ format: 'date-time' })),
-    createdTo: Type.Optional(Type.String({ format: 'date-time' })),
+    createdFrom: Type.Optional(DayOrInstant('2026-11-01')),
+    createdTo: Type.Optional(DayOrInstant('2026-11-30')),
     text: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'matches summary, address or polluter' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
@@ -122,7 +123,12 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     '/complaints/:id/timeline',
     {
       config: { roles: everyone },
-      schema: { tags: ['complaints'], summary: 'Every step of the case, in order', params: CaseIdParams, response: problems },
+      schema: {
+        tags: ['complaints'],
+        summary: 'Every step of the case, in order',
+        params: CaseIdParams,
+        response: { 200: Type.Object({ id: Type.String(), timeline: Type.Array(TimelineEntrySchema) }), ...problems },
+      },
     },
     async (request) => {
       const view = (await loadVisibleCase(app, request, request.params.id)) ?? (await app.gateway.view(request.params.id));
@@ -134,7 +140,12 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     '/complaints/:id/notices',
     {
       config: { roles: ['registrar', 'supervisor', 'integrator', 'unit', 'ops'] },
-      schema: { tags: ['complaints'], summary: 'Notices recorded for delivery', params: CaseIdParams, response: problems },
+      schema: {
+        tags: ['complaints'],
+        summary: 'Notices recorded for delivery',
+        params: CaseIdParams,
+        response: { 200: Type.Object({ id: Type.String(), notices: Type.Array(NoticeSchema) }), ...problems },
+      },
     },
     async (request) => {
       await loadVisibleCase(app, request, request.params.id);
@@ -171,8 +182,8 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         q.overdue !== undefined ? eq(complaints.overdue, q.overdue) : undefined,
         q.urgent !== undefined ? eq(complaints.urgent, q.urgent) : undefined,
         q.escalated !== undefined ? (q.escalated ? sql`${complaints.escalationTier} > 0` : eq(complaints.escalationTier, 0)) : undefined,
-        q.createdFrom ? gte(complaints.registeredAt, new Date(q.createdFrom)) : undefined,
-        q.createdTo ? lt(complaints.registeredAt, new Date(q.createdTo)) : undefined,
+        q.createdFrom ? gte(complaints.registeredAt, boundAt('createdFrom', q.createdFrom, 'from')) : undefined,
+        q.createdTo ? lt(complaints.registeredAt, boundAt('createdTo', q.createdTo, 'to')) : undefined,
         q.text
           ? or(ilike(complaints.summary, `%${q.text}%`), ilike(complaints.address, `%${q.text}%`), ilike(complaints.polluter, `%${q.text}%`))
           : undefined,

@@ -9,12 +9,19 @@ const LeaderSchema = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 100, examples: ['chief-nancheng'] }),
     name: Type.String({ minLength: 1, maxLength: 100, examples: ['王科长'] }),
-    tier: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], { description: '1 section chief, 2 branch bureau head, 3 city bureau leader' }),
+    tier: Type.Enum([1, 2, 3], { description: '1 section chief, 2 branch bureau head, 3 city bureau leader' }),
     district: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'null or absent: a system leader for every district' })),
     active: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
 );
+const LeaderRowSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  tier: Type.Integer(),
+  district: Type.Union([Type.String(), Type.Null()]),
+  active: Type.Boolean(),
+});
 const SpotCheckSchema = Type.Object(
   {
     day: Type.Optional(Type.String({ format: 'date', description: 'Shanghai day whose closures are sampled; default yesterday' })),
@@ -29,9 +36,18 @@ const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
  * demand, besides the daily schedule.
  */
 export const directoryRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/leaders', { config: { roles: ['supervisor', 'ops', 'leader'] }, schema: { tags: ['directory'], response: problems } }, async () => ({
-    leaders: await app.deps.database.db.select().from(leaders).orderBy(asc(leaders.tier), asc(leaders.id)),
-  }));
+  app.get(
+    '/leaders',
+    {
+      config: { roles: ['supervisor', 'ops', 'leader'] },
+      schema: {
+        tags: ['directory'],
+        summary: 'The escalation directory, by tier',
+        response: { 200: Type.Object({ leaders: Type.Array(LeaderRowSchema) }), ...problems },
+      },
+    },
+    async () => ({ leaders: await app.deps.database.db.select().from(leaders).orderBy(asc(leaders.tier), asc(leaders.id)) }),
+  );
 
   app.put<{ Params: { id: string }; Body: Omit<Static<typeof LeaderSchema>, 'id'> }>(
     '/leaders/:id',
@@ -42,7 +58,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Add or change a leader of the escalation directory',
         params: Type.Object({ id: LeaderSchema.properties.id }),
         body: Type.Omit(LeaderSchema, ['id']),
-        response: problems,
+        response: { 200: LeaderRowSchema, ...problems },
       },
     },
     async (request) => {
@@ -60,7 +76,10 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
         tags: ['directory'],
         summary: 'Run a spot check now (the daily schedule runs one at 01:00)',
         body: SpotCheckSchema,
-        response: problems,
+        response: {
+          201: Type.Object({ day: Type.String({ format: 'date' }), selected: Type.Array(Type.String(), { description: 'the case ids put under review' }) }),
+          ...problems,
+        },
       },
     },
     async (request, reply) => {

@@ -3,24 +3,59 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { backlog, hotspots, kpi, monthly } from '../../db/reports';
 import { defaultPolicy } from '../../workflows/policy';
-import { Problem, ProblemSchema } from '../problem';
+import { DayOrInstant, period } from '../period';
+import { ProblemSchema } from '../problem';
 
 const roles = ['supervisor', 'leader', 'ops'] as const;
 const Period = {
-  from: Type.String({ format: 'date-time', examples: ['2026-11-01T00:00:00+08:00'] }),
-  to: Type.String({ format: 'date-time', examples: ['2026-12-01T00:00:00+08:00'] }),
+  from: DayOrInstant('2026-11-01'),
+  to: DayOrInstant('2026-11-30'),
 };
 const KpiQuery = Type.Object({ ...Period, district: Type.Optional(Type.String()), unit: Type.Optional(Type.String()) });
 const MonthQuery = Type.Object({ month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2026-11'] }) });
 const PeriodQuery = Type.Object(Period);
 const BacklogQuery = Type.Object({ olderThanDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30 })) });
 
-function period(q: { from: string; to: string }): { from: Date; to: Date } {
-  const from = new Date(q.from);
-  const to = new Date(q.to);
-  if (!(from < to)) throw new Problem('validation', 'from must be before to', { errors: [{ field: 'to', message: 'must be after from' }] });
-  return { from, to };
-}
+const Rate = Type.Object({
+  numerator: Type.Integer(),
+  denominator: Type.Integer(),
+  value: Type.Union([Type.Number(), Type.Null()], { description: 'numerator / denominator; null when nothing was measured' }),
+});
+const KpiSchema = Type.Object({ timelyAcceptance: Rate, onTimeCompletion: Rate, standardisation: Rate, satisfaction: Rate });
+const MonthlySchema = Type.Object({
+  month: Type.String(),
+  counts: Type.Array(
+    Type.Object({
+      dimension: Type.Enum(['district', 'category', 'channel', 'industry']),
+      key: Type.String(),
+      count: Type.Integer(),
+      previous: Type.Integer({ description: 'the previous month' }),
+      change: Type.Integer(),
+    }),
+  ),
+});
+const HotspotsSchema = Type.Object({
+  hotspots: Type.Array(
+    Type.Object({
+      type: Type.Enum(['location', 'polluter', 'cluster']),
+      key: Type.String(),
+      label: Type.String(),
+      count: Type.Integer(),
+      previous: Type.Integer({ description: 'the period of the same length just before' }),
+    }),
+  ),
+});
+const BacklogSchema = Type.Object({
+  olderThanDays: Type.Integer(),
+  open: Type.Object({
+    count: Type.Integer(),
+    oldest: Type.Array(
+      Type.Object({ id: Type.String(), status: Type.String(), registeredAt: Type.String(), unit: Type.Union([Type.String(), Type.Null()]) }),
+    ),
+  }),
+  overdueByUnit: Type.Array(Type.Object({ unit: Type.String(), count: Type.Integer() })),
+  ownedByTier: Type.Array(Type.Object({ tier: Type.Integer(), count: Type.Integer() })),
+});
 
 /** JSON by default; CSV (one header row, then data) when the caller asks for text/csv. */
 function send(request: FastifyRequest, reply: FastifyReply, json: unknown, rows: () => Record<string, unknown>[]) {
@@ -28,12 +63,12 @@ function send(request: FastifyRequest, reply: FastifyReply, json: unknown, rows:
   return reply.type('text/csv; charset=utf-8').send(stringify(rows(), { header: true }));
 }
 
-const describe = (summary: string, querystring: object) => ({
+const describe = (summary: string, querystring: object, body: object) => ({
   tags: ['reports'],
   summary,
   description: 'JSON, or CSV with `Accept: text/csv`.',
   querystring,
-  response: { '4xx': ProblemSchema, '5xx': ProblemSchema },
+  response: { 200: body, '4xx': ProblemSchema, '5xx': ProblemSchema },
 });
 
 /** The read side's reports, from Postgres. */
@@ -42,7 +77,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Static<typeof KpiQuery> }>(
     '/reports/kpi',
-    { config: { roles }, schema: describe('The four rates (四率), each with numerator and denominator', KpiQuery) },
+    { config: { roles }, schema: describe('The four rates (四率), each with numerator and denominator', KpiQuery, KpiSchema) },
     async (request, reply) => {
       const { district, unit } = request.query;
       const result = await kpi(app.deps.database.db, { ...period(request.query), ...(district ? { district } : {}), ...(unit ? { unit } : {}) });
@@ -52,7 +87,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Static<typeof MonthQuery> }>(
     '/reports/monthly',
-    { config: { roles }, schema: describe('Counts by district, category, channel and industry, against the previous month', MonthQuery) },
+    { config: { roles }, schema: describe('Counts by district, category, channel and industry, against the previous month', MonthQuery, MonthlySchema) },
     async (request, reply) => {
       const counts = await monthly(app.deps.database.db, request.query.month);
       return send(request, reply, { month: request.query.month, counts }, () => counts.map((c) => ({ ...c })));
@@ -61,7 +96,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Static<typeof PeriodQuery> }>(
     '/reports/hotspots',
-    { config: { roles }, schema: describe('Places and polluters reported twice or more, and clusters', PeriodQuery) },
+    { config: { roles }, schema: describe('Places and polluters reported twice or more, and clusters', PeriodQuery, HotspotsSchema) },
     async (request, reply) => {
       const { clusterMinReports, clusterWindowDays } = policy();
       const spots = await hotspots(app.deps.database.db, { ...period(request.query), clusterMinReports, clusterWindowDays });
@@ -71,7 +106,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Static<typeof BacklogQuery> }>(
     '/reports/backlog',
-    { config: { roles }, schema: describe('Old open cases, overdue cases by unit, owned cases by tier', BacklogQuery) },
+    { config: { roles }, schema: describe('Old open cases, overdue cases by unit, owned cases by tier', BacklogQuery, BacklogSchema) },
     async (request, reply) => {
       const result = await backlog(app.deps.database.db, request.query.olderThanDays ?? 30);
       return send(request, reply, result, () => [

@@ -1,0 +1,36 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { Problem } from './problem';
+
+const DAY_MS = 86_400_000;
+const day = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A period bound in a query: a day of the bureau's calendar (`2026-11-01`) or an instant (RFC 3339). */
+export const DayOrInstant = (example: string) =>
+  Type.String({
+    pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+    description: 'A day (Asia/Shanghai) or an RFC 3339 instant. A day as the upper bound includes that whole day.',
+    examples: [example],
+  });
+
+/**
+ * Where a bound falls. Reports are read by calendar day in Shanghai, so `to=2026-11-30` must
+ * include the 30th: a bare day as an upper bound ends at the next midnight.
+ */
+export function boundAt(field: string, value: string, side: 'from' | 'to'): Date {
+  const isDay = day.test(value);
+  const at = new Date(isDay ? `${value}T00:00:00+08:00` : value);
+  // Date rolls 2026-02-30 over into March instead of refusing it.
+  const valid = !Number.isNaN(at.getTime()) && (!isDay || new Date(`${value}T00:00:00Z`).toISOString().startsWith(value));
+  if (!valid) {
+    throw new Problem('validation', `${field} is not a valid day or instant`, { errors: [{ field, message: 'is not a valid day or instant' }] });
+  }
+  return isDay && side === 'to' ? new Date(at.getTime() + DAY_MS) : at;
+}
+
+/** A `from`..`to` period; empty or reversed periods are the caller's mistake. */
+export function period(q: { from: string; to: string }): { from: Date; to: Date } {
+  const from = boundAt('from', q.from, 'from');
+  const to = boundAt('to', q.to, 'to');
+  if (!(from < to)) throw new Problem('validation', 'from must be before to', { errors: [{ field: 'to', message: 'must be after from' }] });
+  return { from, to };
+}
