@@ -2,10 +2,21 @@ import type { NoticeKind } from '../workflows/model';
 
 type Params = Record<string, string | number | boolean>;
 
-const shanghai = (iso: unknown) =>
-  typeof iso === 'string' && iso
-    ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
-    : '（未定）';
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * A deadline as official notices write it. Working-day deadlines end at Shanghai midnight, which
+ * reads as the due day's 24时 (`2026年11月26日24时`), not as the next day's 0 o'clock.
+ */
+export function shanghai(iso: unknown): string {
+  if (typeof iso !== 'string' || !iso) return '（未定）';
+  const local = new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS);
+  const midnight = local.getTime() % 86_400_000 === 0;
+  const day = midnight ? new Date(local.getTime() - 1) : local;
+  const date = `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return midnight ? `${date}24时` : `${date}${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+}
 
 const findings: Record<string, string> = {
   substantiated: '反映问题属实',

@@ -52,7 +52,7 @@ export function findKey(keys: readonly ApiKey[], presented: string): Principal |
 export function developmentKeys(file: string): { keys: ApiKey[]; plain: Record<string, string> } {
   if (!existsSync(file)) {
     const plain: Record<string, string> = {};
-    for (const id of ['integrator', 'registrar', 'unit-a', 'leader-1', 'supervisor', 'ops']) {
+    for (const id of ['integrator', 'registrar', 'unit-a', 'leader-1', 'leader-2', 'leader-3', 'supervisor', 'ops']) {
       plain[id] = `dev-${id}-${randomBytes(12).toString('hex')}`;
     }
     writeFileSync(file, JSON.stringify(plain, null, 2) + '\n', { mode: 0o600 });
@@ -60,7 +60,7 @@ export function developmentKeys(file: string): { keys: ApiKey[]; plain: Record<s
   const plain = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   const keys: ApiKey[] = Object.entries(plain).map(([id, key]) => ({
     id,
-    role: id === 'unit-a' ? 'unit' : id === 'leader-1' ? 'leader' : (id as ApiKey['role']),
+    role: id === 'unit-a' ? 'unit' : id.startsWith('leader-') ? 'leader' : (id as ApiKey['role']),
     sha256: hashKey(key),
     ...(id === 'unit-a' ? { unitId: 'unit-a' } : {}),
   }));

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase } from '../db/client';
+import { seedDevelopmentLeaders } from '../db/development-leaders';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { loadConfig } from '../lib/config';
@@ -61,8 +62,11 @@ async function main(): Promise<void> {
 
     const database = createDatabase(databaseUrl, { max: 1 });
     await runMigrations(database);
-    await database.close();
     logger.info('migrations applied');
+    if (!config.apiKeysFile && (await seedDevelopmentLeaders(database.db))) {
+      logger.info('development leaders leader-1 to leader-3 added to the empty escalation directory');
+    }
+    await database.close();
 
     logger.info('starting the worker (bundling workflow code) ...');
     const worker: RunningPart = await startWorker(config, logger, databaseUrl);

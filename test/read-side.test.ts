@@ -6,7 +6,8 @@ import { rebuildProjections, writeProjection } from '../activities/projection';
 import { createDatabase } from '../db/client';
 import { runMigrations } from '../db/migrate';
 import { findEarlierCases } from '../db/repeats';
-import { complaints } from '../db/schema';
+import { seedDevelopmentLeaders } from '../db/development-leaders';
+import { complaints, leaders } from '../db/schema';
 import { newCase } from '../workflows/case';
 import type { Complaint } from '../workflows/model';
 import { normalizeKey, projectionOf, type CaseProjection } from '../workflows/projection';
@@ -44,6 +45,31 @@ describe('migrations', () => {
       expect(rows[0].n).toBeGreaterThanOrEqual(1);
     } finally {
       await database.close();
+    }
+  });
+
+  it('apply to an empty database, where the development leaders go into the empty directory once', async () => {
+    const name = `fresh_${Date.now()}`;
+    await h.database.pool.query(`create database ${name}`);
+    const url = new URL(inject('databaseUrl'));
+    url.pathname = `/${name}`;
+    const fresh = createDatabase(url.toString(), { max: 1 });
+    try {
+      await runMigrations(fresh);
+      expect(await seedDevelopmentLeaders(fresh.db)).toBe(true);
+      expect(await seedDevelopmentLeaders(fresh.db)).toBe(false);
+      const rows = await fresh.db.select().from(leaders).orderBy(leaders.tier);
+      expect(rows.map((l) => [l.id, l.tier, l.district])).toEqual([
+        ['leader-1', 1, null],
+        ['leader-2', 2, null],
+        ['leader-3', 3, null],
+      ]);
+      await fresh.db.delete(leaders);
+      await fresh.db.insert(leaders).values({ id: 'chief-x', name: '某科长', tier: 1, district: 'x' });
+      expect(await seedDevelopmentLeaders(fresh.db)).toBe(false);
+    } finally {
+      await fresh.close();
+      await h.database.pool.query(`drop database ${name}`);
     }
   });
 });
