@@ -1,5 +1,5 @@
 import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks, units } from '../db/schema';
 import type { TimelineEntry } from '../workflows/model';
 import type { CaseProjection } from '../workflows/projection';
@@ -42,8 +42,6 @@ export async function projectCase(
     await writeProjection(tx, projection, lastSeq);
   });
 }
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** The row and its details as of `seq`; an older projection than the stored one is ignored. */
 export async function writeProjection(tx: Tx | Db, projection: CaseProjection, seq: number): Promise<void> {

@@ -7,18 +7,19 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client';
 import { intakeKeys } from '../db/schema';
 import { loadCalendarYears } from '../activities/calendar';
+import { writeProjection } from '../activities/projection';
 import type { ActionArgsByName, ActionName } from '../workflows/actions';
-import { workflowIdFor } from '../workflows/case';
+import { newCase, workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
 import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
 import type { SpotCheckInput } from '../workflows/spot-check';
 import { initialSearchAttributes } from '../workflows/visibility';
-import { normalizeKey } from '../workflows/projection';
+import { normalizeKey, projectionOf } from '../workflows/projection';
 import { findEarlierCases, openCaseAmong } from '../db/repeats';
 import { archivedCase, type CaseRecord } from './archived-case';
 import { Problem } from './problem';
@@ -136,28 +137,32 @@ export class CaseGateway {
         if (found) return { view: found, created };
       }
     }
-    const earlier = (await this.earlierCases(complaint)).filter((c) => c.id !== caseId);
-    const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
-    const mergeInto = openCaseAmong(earlier)?.id;
-    const calendar = await loadCalendarYears(this.deps.db, yearsFor(full.receivedAt));
-    const input: ComplaintWorkflowInput = {
-      complaint: full,
-      policy: this.deps.policy,
-      calendar,
-      ...(mergeInto ? { mergeInto } : {}),
-    };
-    await this.call(() =>
-      this.deps.temporal.workflow.start('complaintWorkflow', {
-        taskQueue: this.deps.taskQueue,
-        workflowId: workflowIdFor(caseId),
-        args: [input],
-        typedSearchAttributes: initialSearchAttributes(full),
-        memo: { summary: `${full.category} · ${full.location.district} · registered` },
-        // Concurrent repeats find the case running; an id is never reused for a second case.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      }),
-    );
+    const calendar = await loadCalendarYears(this.deps.db, yearsFor(complaint.receivedAt));
+    await this.deps.db.transaction(async (tx) => {
+      // Registrations of one category queue here, so that of two reports about one place arriving
+      // together the second finds the first (below, its row is written before the lock is let go).
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`repeat:${complaint.category}`}))`);
+      const earlier = (await this.earlierCases(tx, complaint)).filter((c) => c.id !== caseId);
+      const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
+      const mergeInto = openCaseAmong(earlier)?.id;
+      const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.policy, calendar, ...(mergeInto ? { mergeInto } : {}) };
+      const workflowId = workflowIdFor(caseId);
+      await this.call(() =>
+        this.deps.temporal.workflow.start('complaintWorkflow', {
+          taskQueue: this.deps.taskQueue,
+          workflowId,
+          args: [input],
+          typedSearchAttributes: initialSearchAttributes(full),
+          memo: { summary: `${full.category} · ${full.location.district} · registered` },
+          // Concurrent repeats find the case running; an id is never reused for a second case.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      );
+      // The row the workflow is about to project, at sequence 0 so its own first write replaces it.
+      const projection = projectionOf(newCase(input, new Date().toISOString()), workflowId);
+      await writeProjection(tx, mergeInto ? { ...projection, status: 'merged' } : projection, 0);
+    });
     return { view: await this.view(caseId), created };
   }
 
@@ -174,9 +179,9 @@ export class CaseGateway {
   }
 
   /** Repeat detection at registration (docs/domain.md, step 1), by the deployment's policy. */
-  private earlierCases(complaint: Omit<Complaint, 'id'>) {
-    const { policy, db } = this.deps;
-    return findEarlierCases(db, {
+  private earlierCases(tx: Tx, complaint: Omit<Complaint, 'id'>) {
+    const { policy } = this.deps;
+    return findEarlierCases(tx, {
       category: complaint.category,
       polluterKey: complaint.polluter ? normalizeKey(complaint.polluter) : null,
       addressKey: normalizeKey(complaint.location.address),

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from './client';
+import type { Db, Tx } from './client';
 import { complaints } from './schema';
 
 export interface RepeatQuery {
@@ -26,7 +26,7 @@ const openStatuses = ['registered', 'accepted', 'assigned', 'in_progress', 'rewo
  * Earlier cases the new one repeats (重复件): the same category, and the same polluter, the same
  * normalised address, or a place within the radius, registered within the window. Oldest first.
  */
-export async function findEarlierCases(db: Db, q: RepeatQuery): Promise<EarlierCase[]> {
+export async function findEarlierCases(db: Db | Tx, q: RepeatQuery): Promise<EarlierCase[]> {
   const same: (SQL | undefined)[] = [eq(complaints.addressKey, q.addressKey)];
   if (q.polluterKey) same.push(eq(complaints.polluterKey, q.polluterKey));
   if (q.lat !== null && q.lng !== null) {
