@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { quietRuntime } from './helpers/temporal';
 
 const fixtures = path.join(__dirname, 'fixtures', 'histories');
 
@@ -11,6 +12,7 @@ const fixtures = path.join(__dirname, 'fixtures', 'histories');
  * the current code must replay every one of them without a non-determinism error.
  */
 describe('replay of recorded histories', () => {
+  beforeAll(quietRuntime);
   const files = readdirSync(fixtures).filter((f) => f.endsWith('.json'));
 
   it('has a recorded history for each main path', () => {

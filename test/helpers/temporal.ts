@@ -7,7 +7,7 @@ import { recordingActivities } from './cases';
 let runtimeQuiet = false;
 
 /** Keeps the SDK's own info lines out of the test output; warnings and errors still show. */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (runtimeQuiet) return;
   runtimeQuiet = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });
