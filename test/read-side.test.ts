@@ -105,7 +105,7 @@ describe('repeat detection', () => {
     const repeat = submission({ polluter: first.polluter, description: '又排了' });
     const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: repeat });
     expect(response.statusCode).toBe(201);
-    expect(response.json().status).toBe('merged');
+    expect(response.json()).toMatchObject({ status: 'merged', mergedInto: original.id });
     const repeatView = (await h.app.inject({ method: 'GET', url: `/complaints/${response.json().id}`, headers: bearer(keys.registrar) })).json();
     expect(repeatView).toMatchObject({ mergedInto: original.id, complaint: { repeatOf: [original.id] } });
     let originalView = { repeatReports: [] as { caseId: string }[] };

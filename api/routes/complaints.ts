@@ -3,6 +3,7 @@ import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { complaints, notices } from '../../db/schema';
 import { channels, statuses, type Complaint } from '../../workflows/model';
+import { isArchived } from '../archived-case';
 import { boundAt, DayOrInstant } from '../period';
 import { Problem, ProblemSchema } from '../problem';
 import { CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, NoticeSchema, TimelineEntrySchema, type ComplaintSubmission } from '../schemas';
@@ -16,6 +17,7 @@ const RegisteredSchema = Type.Object({
   workflowId: Type.String({ examples: ['complaint-20261124-3f9a0c1b2d'] }),
   status: Type.String({ examples: ['registered'] }),
   dispatchDueAt: Type.Optional(Type.String({ format: 'date-time' })),
+  mergedInto: Type.Optional(Type.String({ description: 'a repeat of an open case: the case this report was added to' })),
 });
 
 const ListQuery = Type.Object(
@@ -103,7 +105,13 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
       return reply
         .code(created ? 201 : 200)
         .header('location', `/complaints/${id}`)
-        .send({ id, workflowId: view.workflowId, status: view.status, dispatchDueAt: view.deadlines.dispatch?.dueAt });
+        .send({
+          id,
+          workflowId: view.workflowId,
+          status: view.status,
+          dispatchDueAt: view.deadlines.dispatch?.dueAt,
+          mergedInto: isArchived(view) ? undefined : view.mergedInto,
+        });
     },
   );
 
