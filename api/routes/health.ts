@@ -57,8 +57,8 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
         postgres: postgresError ? { status: 'down', error: postgresError } : { status: 'up' },
       };
       if (!temporalError && !postgresError) return { status: 'ready', checks };
-      const down = Object.entries(checks).flatMap(([part, c]) => (c.status === 'down' ? [part] : []));
-      return sendProblem(request, reply, 'not-ready', `not reachable: ${down.join(', ')}`, { checks });
+      const down = [temporalError ? 'temporal' : '', postgresError ? 'postgres' : ''].filter(Boolean).join(', ');
+      return sendProblem(request, reply, 'not-ready', `not reachable: ${down}`, { checks });
     },
   );
 };

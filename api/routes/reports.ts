@@ -1,7 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { backlog, hotspots, kpi, monthly } from '../../db/reports';
+import { backlog, hotspots, kpi, monthly, type Backlog, type Count, type Hotspot, type Kpi } from '../../db/reports';
 import { defaultPolicy } from '../../workflows/policy';
 import { DayOrInstant, period } from '../period';
 import { ProblemSchema } from '../problem';
@@ -117,3 +117,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 };
+
+// Compile-time: the response schemas describe what db/reports returns.
+type Described = [
+  Static<typeof KpiSchema>,
+  Static<typeof MonthlySchema>['counts'][number],
+  Static<typeof HotspotsSchema>['hotspots'][number],
+  Static<typeof BacklogSchema>,
+];
+const _schemasFitReports = (...reports: [Kpi, Count, Hotspot, Backlog]): Described => reports;
+void _schemasFitReports;
