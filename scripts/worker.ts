@@ -2,12 +2,15 @@
 import { loadConfig, requireDatabaseUrl } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { startWorker } from '../lib/services';
+import { onStopSignal } from '../lib/signals';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const worker = await startWorker(config, logger, requireDatabaseUrl(config));
-  // The SDK's worker stops itself on SIGINT/SIGTERM, finishing the tasks in hand.
+  // The SDK's worker stops itself on SIGINT/SIGTERM, finishing the tasks in hand; this only
+  // keeps a repeated signal from cutting that short.
+  onStopSignal((signal) => logger.info({ signal }, 'stopping: finishing the tasks in hand'));
   await worker.done;
   logger.info('worker stopped');
 }

@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -10,6 +9,7 @@ import { runMigrations } from '../db/migrate';
 import { startDevServer } from '../lib/dev-server';
 import { projectRoot, resolveTemporalBinary } from '../lib/temporal-binaries';
 import { workflowsPath } from '../lib/worker';
+import { freePort } from './helpers/ports';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,17 +23,6 @@ declare module 'vitest' {
 }
 
 const log = (line: string) => console.log(`[global-setup] ${line}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * Once per `npm test`: the Temporal binaries, one workflow bundle for every test worker, and a
