@@ -1,8 +1,13 @@
+import { shanghaiDate, startOfDay } from '../workflows/calendar';
 import type { NoticeKind } from '../workflows/model';
 
 type Params = Record<string, string | number | boolean>;
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const chineseDate = (date: string) => {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${year}年${month}月${day}日`;
+};
+const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
  * A deadline as official notices write it. Working-day deadlines end at Shanghai midnight, which
@@ -10,12 +15,11 @@ const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
  */
 export function shanghai(iso: unknown): string {
   if (typeof iso !== 'string' || !iso) return '（未定）';
-  const local = new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS);
-  const midnight = local.getTime() % 86_400_000 === 0;
-  const day = midnight ? new Date(local.getTime() - 1) : local;
-  const date = `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return midnight ? `${date}24时` : `${date}${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+  const at = Date.parse(iso);
+  const dayStart = startOfDay(shanghaiDate(at));
+  if (at === dayStart) return `${chineseDate(shanghaiDate(at - 1))}24时`;
+  const minutes = Math.floor((at - dayStart) / 60_000);
+  return `${chineseDate(shanghaiDate(at))}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
 const findings: Record<string, string> = {

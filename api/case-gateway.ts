@@ -13,6 +13,7 @@ import { intakeKeys } from '../db/schema';
 import { loadCalendarYears } from '../activities/calendar';
 import { writeProjection } from '../activities/projection';
 import type { ActionArgsByName, ActionName } from '../workflows/actions';
+import { shanghaiDate } from '../workflows/calendar';
 import { newCase, workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
 import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/model';
@@ -196,13 +197,14 @@ export class CaseGateway {
 
 /** Readable, sortable and unguessable: `20261124-` and 10 hex digits. */
 function newCaseId(at: Date): string {
-  const day = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  const day = shanghaiDate(at.getTime()).replace(/-/g, '');
   return `${day}-${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 }
 
 /** From the year received to the year after now: every year a deadline of the case can touch. */
 function yearsFor(receivedAt: string): number[] {
-  const first = new Date(Date.parse(receivedAt) + 8 * 3_600_000).getUTCFullYear();
-  const last = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear() + 1;
+  const yearOf = (instant: number) => Number(shanghaiDate(instant).slice(0, 4));
+  const first = yearOf(Date.parse(receivedAt));
+  const last = yearOf(Date.now()) + 1;
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }

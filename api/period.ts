@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import { shanghaiDate, startOfDay } from '../workflows/calendar';
 import { Problem } from './problem';
 
 const DAY_MS = 86_400_000;
@@ -17,14 +18,17 @@ export const DayOrInstant = (example: string) =>
  * include the 30th: a bare day as an upper bound ends at the next midnight.
  */
 export function boundAt(field: string, value: string, side: 'from' | 'to'): Date {
-  const isDay = day.test(value);
-  const at = new Date(isDay ? `${value}T00:00:00+08:00` : value);
-  // Date rolls 2026-02-30 over into March instead of refusing it.
-  const valid = !Number.isNaN(at.getTime()) && (!isDay || new Date(`${value}T00:00:00Z`).toISOString().startsWith(value));
-  if (!valid) {
-    throw new Problem('validation', `${field} is not a valid day or instant`, { errors: [{ field, message: 'is not a valid day or instant' }] });
+  const invalid = () =>
+    new Problem('validation', `${field} is not a valid day or instant`, { errors: [{ field, message: 'is not a valid day or instant' }] });
+  if (!day.test(value)) {
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) throw invalid();
+    return new Date(at);
   }
-  return isDay && side === 'to' ? new Date(at.getTime() + DAY_MS) : at;
+  const start = startOfDay(value);
+  // Date.parse rolls 2026-02-30 over into March instead of refusing it.
+  if (Number.isNaN(start) || shanghaiDate(start) !== value) throw invalid();
+  return new Date(side === 'to' ? start + DAY_MS : start);
 }
 
 /** A `from`..`to` period; empty or reversed periods are the caller's mistake. */

@@ -3,6 +3,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { complaints, intakeKeys } from '../db/schema';
+import { shanghaiDate, startOfDay } from '../workflows/calendar';
 import { newCase } from '../workflows/case';
 import { projectionOf } from '../workflows/projection';
 import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
@@ -327,8 +328,8 @@ describe('lists', () => {
     const list = async (query: string) =>
       (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&${query}`, headers: bearer(keys.ops) })).json();
     const [row] = (await eventually(() => list('limit=1'), (page) => page.items.length === 1)).items;
-    const day = new Date(Date.parse(row.registeredAt) + 8 * 3_600_000).toISOString().slice(0, 10);
-    const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const day = shanghaiDate(Date.parse(row.registeredAt));
+    const dayBefore = shanghaiDate(startOfDay(day) - 1);
     expect((await list(`createdFrom=${day}&createdTo=${day}`)).items.map((c: { id: string }) => c.id)).toEqual([id]);
     expect((await list(`createdFrom=${dayBefore}&createdTo=${dayBefore}`)).items).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { runMigrations } from '../db/migrate';
 import { findEarlierCases } from '../db/repeats';
 import { seedDevelopmentLeaders } from '../db/development-leaders';
 import { complaints, leaders } from '../db/schema';
+import { shanghaiDate } from '../workflows/calendar';
 import { newCase } from '../workflows/case';
 import type { Complaint } from '../workflows/model';
 import { normalizeKey, projectionOf, type CaseProjection } from '../workflows/projection';
@@ -207,7 +208,7 @@ describe('reports', () => {
   });
 
   it('counts the month by district against the previous month', async () => {
-    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const month = shanghaiDate(Date.now()).slice(0, 7);
     const response = await get(`/reports/monthly?month=${month}`);
     const counts = response.json().counts as { dimension: string; key: string; count: number; previous: number }[];
     const mine = counts.find((c) => c.dimension === 'district' && c.key === district);
@@ -224,12 +225,11 @@ describe('reports', () => {
   });
 
   it('reads days as whole days in Shanghai, and gives the same rates as the instants around them', async () => {
-    const shanghaiDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const byDay = await get(`/reports/kpi?from=${shanghaiDay(from)}&to=${shanghaiDay(to)}&district=${district}`);
+    const byDay = await get(`/reports/kpi?from=${shanghaiDate(from.getTime())}&to=${shanghaiDate(to.getTime())}&district=${district}`);
     expect(byDay.statusCode).toBe(200);
     expect(byDay.json().timelyAcceptance).toEqual({ numerator: 3, denominator: 4, value: 0.75 });
     // The cases were registered ten days back and later: a period ending the day before holds none of them.
-    const before = await get(`/reports/kpi?from=${shanghaiDay(from)}&to=${shanghaiDay(new Date(Date.now() - 11 * DAY))}&district=${district}`);
+    const before = await get(`/reports/kpi?from=${shanghaiDate(from.getTime())}&to=${shanghaiDate(Date.now() - 11 * DAY)}&district=${district}`);
     expect(before.json().timelyAcceptance).toEqual({ numerator: 0, denominator: 0, value: null });
   });
 
