@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client';
+import { openStatuses } from '../workflows/case';
 import { complaints } from './schema';
 
 export interface RepeatQuery {
@@ -20,7 +21,6 @@ export interface EarlierCase {
 }
 
 const EARTH_RADIUS_M = 6_371_000;
-const openStatuses = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback'];
 
 /**
  * Earlier cases the new one repeats (重复件): the same category, and the same polluter, the same
@@ -60,5 +60,5 @@ export async function findEarlierCases(db: Db | Tx, q: RepeatQuery): Promise<Ear
 
 /** The most recent earlier case still open: the new report is added to it. */
 export function openCaseAmong(cases: EarlierCase[]): EarlierCase | undefined {
-  return cases.filter((c) => openStatuses.includes(c.status)).at(-1);
+  return cases.filter((c) => (openStatuses as readonly string[]).includes(c.status)).at(-1);
 }

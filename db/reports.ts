@@ -1,5 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import { openStatuses } from '../workflows/case';
 import type { Db } from './client';
+import { complaints } from './schema';
 
 /**
  * The reports of the read side (docs/domain.md, "Measures"), as SQL over the `complaints`
@@ -27,7 +29,7 @@ const rate = (numerator: number, denominator: number): Rate => ({
   value: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000,
 });
 
-const openStatuses = sql`('registered','accepted','assigned','in_progress','rework','callback')`;
+const isOpen = inArray(complaints.status, [...openStatuses]);
 
 export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; unit?: string }): Promise<Kpi> {
   const filters: SQL[] = [sql`registered_at >= ${q.from}`, sql`registered_at < ${q.to}`];
@@ -141,16 +143,16 @@ export interface Backlog {
 export async function backlog(db: Db, olderThanDays: number, now = new Date()): Promise<Backlog> {
   const before = new Date(now.getTime() - olderThanDays * 86_400_000);
   const [open, oldest, overdue, owned] = await Promise.all([
-    db.execute<{ count: string }>(sql`select count(*) from complaints where status in ${openStatuses} and registered_at < ${before}`),
+    db.execute<{ count: string }>(sql`select count(*) from complaints where ${isOpen} and registered_at < ${before}`),
     db.execute<{ id: string; status: string; registered_at: Date; handling_unit: string | null }>(sql`
       select id, status, registered_at, handling_unit from complaints
-      where status in ${openStatuses} and registered_at < ${before} order by registered_at, id limit 100`),
+      where ${isOpen} and registered_at < ${before} order by registered_at, id limit 100`),
     db.execute<{ unit: string; count: string }>(sql`
       select coalesce(handling_unit, '(unassigned)') as unit, count(*) from complaints
-      where overdue and status in ${openStatuses} group by 1 order by 2 desc, 1`),
+      where overdue and ${isOpen} group by 1 order by 2 desc, 1`),
     db.execute<{ tier: number; count: string }>(sql`
       select escalation_tier as tier, count(*) from complaints
-      where escalation_tier > 0 and status in ${openStatuses} group by 1 order by 1`),
+      where escalation_tier > 0 and ${isOpen} group by 1 order by 1`),
   ]);
   return {
     olderThanDays,
