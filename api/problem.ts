@@ -37,6 +37,9 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: true },
 );
 
+/** The error responses every route declares, so the OpenAPI document shows them. */
+export const problemResponses = { '4xx': ProblemSchema, '5xx': ProblemSchema };
+
 export class Problem extends Error {
   constructor(
     readonly problem: ProblemType,

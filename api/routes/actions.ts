@@ -4,7 +4,7 @@ import { actions, type ActionArgsByName, type ActionName } from '../../workflows
 import type { Role } from '../../workflows/model';
 import { actorOf } from '../auth';
 import { CaseIdParams, CaseViewSchema, UnitSchema } from '../schemas';
-import { ProblemSchema } from '../problem';
+import { problemResponses } from '../problem';
 import { loadVisibleCase, presentCase } from './case-access';
 
 const Reason = Type.String({ minLength: 1, maxLength: 2000, examples: ['诉求合理，需重新核查'] });
@@ -141,7 +141,7 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
           description: `Update \`${route.action}\` of the case workflow. Roles: ${roles.join(', ')}.`,
           params: CaseIdParams,
           body: route.body,
-          response: { 200: CaseViewSchema, '4xx': ProblemSchema, '5xx': ProblemSchema },
+          response: { 200: CaseViewSchema, ...problemResponses },
         },
       },
       async (request) => {

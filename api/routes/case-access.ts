@@ -21,6 +21,11 @@ export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequ
   return view;
 }
 
+/** The case as far as this caller may read it: a unit its own cases, other roles any case. */
+export async function readVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseRecord> {
+  return (await loadVisibleCase(app, request, caseId)) ?? app.gateway.view(caseId);
+}
+
 export function maskComplainant(complainant: Complainant): Complainant {
   const mask = (value: string | undefined, keep: number) =>
     value === undefined ? undefined : `${value.slice(0, keep)}${'*'.repeat(Math.max(value.length - keep, 3))}`;

@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync } from 'fastify';
-import { ProblemSchema } from '../problem';
+import { problemResponses } from '../problem';
 
 const PayloadJson = Type.Object(
   {
@@ -45,7 +45,7 @@ export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; origins: str
   const schema = {
     tags: ['ops'],
     body: PayloadsJson,
-    response: { 200: PayloadsJson, '4xx': ProblemSchema, '5xx': ProblemSchema },
+    response: { 200: PayloadsJson, ...problemResponses },
   };
   app.post<{ Body: PayloadsJson }>(
     '/codec/decode',

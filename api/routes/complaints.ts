@@ -5,12 +5,11 @@ import { complaints, notices } from '../../db/schema';
 import { channels, statuses, type Complaint } from '../../workflows/model';
 import { isArchived } from '../archived-case';
 import { boundAt, DayOrInstant } from '../period';
-import { Problem, ProblemSchema } from '../problem';
+import { Problem, problemResponses } from '../problem';
 import { CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, NoticeSchema, TimelineEntrySchema, type ComplaintSubmission } from '../schemas';
-import { loadVisibleCase, presentCase } from './case-access';
+import { loadVisibleCase, presentCase, readVisibleCase } from './case-access';
 
 const everyone = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'] as const;
-const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
 
 const RegisteredSchema = Type.Object({
   id: Type.String({ examples: ['20261124-3f9a0c1b2d'] }),
@@ -84,7 +83,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
           'Starts the case workflow. Idempotent on `externalId` or the `Idempotency-Key` header: a repeat returns the same case with 200; the same key with another body is 409.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
         body: ComplaintSubmissionSchema,
-        response: { 200: RegisteredSchema, 201: RegisteredSchema, ...problems },
+        response: { 200: RegisteredSchema, 201: RegisteredSchema, ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -119,10 +118,10 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     '/complaints/:id',
     {
       config: { roles: everyone },
-      schema: { tags: ['complaints'], summary: 'The live case', params: CaseIdParams, response: { 200: CaseViewSchema, ...problems } },
+      schema: { tags: ['complaints'], summary: 'The live case', params: CaseIdParams, response: { 200: CaseViewSchema, ...problemResponses } },
     },
     async (request) => {
-      const view = (await loadVisibleCase(app, request, request.params.id)) ?? (await app.gateway.view(request.params.id));
+      const view = await readVisibleCase(app, request, request.params.id);
       return presentCase(view, request.principal);
     },
   );
@@ -135,11 +134,11 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         tags: ['complaints'],
         summary: 'Every step of the case, in order',
         params: CaseIdParams,
-        response: { 200: Type.Object({ id: Type.String(), timeline: Type.Array(TimelineEntrySchema) }), ...problems },
+        response: { 200: Type.Object({ id: Type.String(), timeline: Type.Array(TimelineEntrySchema) }), ...problemResponses },
       },
     },
     async (request) => {
-      const view = (await loadVisibleCase(app, request, request.params.id)) ?? (await app.gateway.view(request.params.id));
+      const view = await readVisibleCase(app, request, request.params.id);
       return { id: request.params.id, timeline: view.timeline };
     },
   );
@@ -152,7 +151,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         tags: ['complaints'],
         summary: 'Notices recorded for delivery',
         params: CaseIdParams,
-        response: { 200: Type.Object({ id: Type.String(), notices: Type.Array(NoticeSchema) }), ...problems },
+        response: { 200: Type.Object({ id: Type.String(), notices: Type.Array(NoticeSchema) }), ...problemResponses },
       },
     },
     async (request) => {
@@ -174,7 +173,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         tags: ['complaints'],
         summary: 'List cases with filters, newest first',
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(CaseRowSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problems },
+        response: { 200: Type.Object({ items: Type.Array(CaseRowSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses },
       },
     },
     async (request) => {

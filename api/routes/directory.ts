@@ -3,7 +3,7 @@ import { asc } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { leaders } from '../../db/schema';
 import { shanghaiDate } from '../../workflows/calendar';
-import { ProblemSchema } from '../problem';
+import { problemResponses } from '../problem';
 
 const LeaderSchema = Type.Object(
   {
@@ -29,7 +29,6 @@ const SpotCheckSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema };
 
 /**
  * The leaders who take escalated cases (the directory the workflow asks), and a spot check on
@@ -43,7 +42,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['directory'],
         summary: 'The escalation directory, by tier',
-        response: { 200: Type.Object({ leaders: Type.Array(LeaderRowSchema) }), ...problems },
+        response: { 200: Type.Object({ leaders: Type.Array(LeaderRowSchema) }), ...problemResponses },
       },
     },
     async () => ({ leaders: await app.deps.database.db.select().from(leaders).orderBy(asc(leaders.tier), asc(leaders.id)) }),
@@ -58,7 +57,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Add or change a leader of the escalation directory',
         params: Type.Object({ id: LeaderSchema.properties.id }),
         body: Type.Omit(LeaderSchema, ['id']),
-        response: { 200: LeaderRowSchema, ...problems },
+        response: { 200: LeaderRowSchema, ...problemResponses },
       },
     },
     async (request) => {
@@ -78,7 +77,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
         body: SpotCheckSchema,
         response: {
           201: Type.Object({ day: Type.String({ format: 'date' }), selected: Type.Array(Type.String(), { description: 'the case ids put under review' }) }),
-          ...problems,
+          ...problemResponses,
         },
       },
     },

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { backlog, hotspots, kpi, monthly, type Backlog, type Count, type Hotspot, type Kpi } from '../../db/reports';
 import { defaultPolicy } from '../../workflows/policy';
 import { DayOrInstant, period } from '../period';
-import { ProblemSchema } from '../problem';
+import { problemResponses } from '../problem';
 
 const roles = ['supervisor', 'leader', 'ops'] as const;
 const Period = {
@@ -68,7 +68,7 @@ const describe = (summary: string, querystring: object, body: object) => ({
   summary,
   description: 'JSON, or CSV with `Accept: text/csv`.',
   querystring,
-  response: { 200: body, '4xx': ProblemSchema, '5xx': ProblemSchema },
+  response: { 200: body, ...problemResponses },
 });
 
 /** The read side's reports, from Postgres. */
