@@ -8,6 +8,7 @@ import {
   finish,
   handlingStatuses,
   isRapidResponse,
+  markDispatched,
   notify,
   openReward,
   openStatuses,
@@ -154,15 +155,10 @@ export const actions: ActionTable = {
       return undefined;
     },
     apply(state, { actor, unit, dutyOfficer }, now) {
-      const firstDispatch = state.dispatchedAt === undefined;
       state.status = 'assigned';
       state.unit = unit;
       if (dutyOfficer) state.dutyOfficer = dutyOfficer;
-      if (firstDispatch) {
-        state.dispatchedAt = now;
-        state.dispatchedOnTime = !state.timeline.some((e) => e.kind === 'dispatch_overdue');
-        delete state.deadlines.dispatch;
-      }
+      if (state.dispatchedAt === undefined) markDispatched(state, now);
       openWindow(state, now, state.policy.handlingWorkingDays);
       record(state, now, 'assigned', actorName(actor), undefined, {
         unit: unit.id,
@@ -390,10 +386,7 @@ export const actions: ActionTable = {
       const previous = state.unit?.id;
       state.unit = unit;
       state.status = 'assigned';
-      if (state.dispatchedAt === undefined) {
-        state.dispatchedAt = now;
-        state.dispatchedOnTime = !state.timeline.some((e) => e.kind === 'dispatch_overdue');
-      }
+      if (state.dispatchedAt === undefined) markDispatched(state, now);
       delete state.deadlines.dispatch;
       openWindow(state, now, state.policy.handlingWorkingDays);
       record(state, now, 'reassigned', actorName(actor), reason, { from: previous, to: unit.id, dueAt: state.deadlines.handling?.dueAt });

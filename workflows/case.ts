@@ -202,6 +202,18 @@ export function finish(state: CaseState, status: Status, kind: string, actor: st
   record(state, now, kind, actor, note);
 }
 
+/** The dispatch deadline passed before the case reached a unit. */
+export function dispatchMissed(state: CaseState): boolean {
+  return state.timeline.some((e) => e.kind === 'dispatch_overdue');
+}
+
+/** The case reaches its first unit: the moment the timely acceptance rate judges. */
+export function markDispatched(state: CaseState, now: string): void {
+  state.dispatchedAt = now;
+  state.dispatchedOnTime = !dispatchMissed(state);
+  delete state.deadlines.dispatch;
+}
+
 /** A reward to pay within the policy's months, watched like any other deadline. */
 export function openReward(state: CaseState, now: string): void {
   const deadline = monthsLater(now, state.policy.rewardPaymentMonths);

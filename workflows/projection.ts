@@ -1,3 +1,4 @@
+import { dispatchMissed } from './case';
 import { hasProvisionalDeadline } from './deadlines';
 import type { CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
 
@@ -77,8 +78,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     dueAt: currentDueAt(state) ?? null,
     overdue: state.overdue,
     satisfaction: reached?.outcome ?? null,
-    dispatchedOnTime:
-      state.dispatchedOnTime ?? (state.timeline.some((e) => e.kind === 'dispatch_overdue') ? false : null),
+    dispatchedOnTime: state.dispatchedOnTime ?? (dispatchMissed(state) ? false : null),
     resultOnTime: state.result?.onTime ?? null,
     spotCheck: state.spotCheck ? (state.spotCheck.passed === undefined ? 'pending' : state.spotCheck.passed ? 'passed' : 'failed') : null,
     registeredAt: state.registeredAt,
