@@ -13,7 +13,7 @@ import { intakeKeys } from '../db/schema';
 import { loadCalendarYears } from '../activities/calendar';
 import { writeProjection } from '../activities/projection';
 import type { ActionArgsByName, ActionName } from '../workflows/actions';
-import { shanghaiDate } from '../workflows/calendar';
+import { shanghaiDate, shanghaiYear } from '../workflows/calendar';
 import { newCase, workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
 import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/model';
@@ -203,8 +203,7 @@ function newCaseId(at: Date): string {
 
 /** From the year received to the year after now: every year a deadline of the case can touch. */
 function yearsFor(receivedAt: string): number[] {
-  const yearOf = (instant: number) => Number(shanghaiDate(instant).slice(0, 4));
-  const first = yearOf(Date.parse(receivedAt));
-  const last = yearOf(Date.now()) + 1;
+  const first = shanghaiYear(Date.parse(receivedAt));
+  const last = shanghaiYear(Date.now()) + 1;
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }

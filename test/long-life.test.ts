@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calendarYears, provisionalYear } from '../lib/calendar-data';
-import type { CalendarYear } from '../workflows/calendar';
+import { shanghaiYear, type CalendarYear } from '../workflows/calendar';
 import { calendarPublished } from '../workflows/definitions';
 import { actors, makeComplaint, unitA, workflowInput } from './helpers/cases';
 import { timeSkippingSuite } from './helpers/temporal';
@@ -9,7 +9,6 @@ import { CaseDriver } from './helpers/workflow-driver';
 const suite = timeSkippingSuite('long-life');
 const { taskQueue } = suite;
 
-const shanghaiYear = (ms: number) => new Date(ms + 8 * 3_600_000).getUTCFullYear();
 
 describe('a case that lives long', () => {
   it('continues as new with its whole state when the history grows', async () => {

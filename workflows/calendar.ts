@@ -33,6 +33,10 @@ export function shanghaiDate(instant: number): string {
   return new Date(instant + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+export function shanghaiYear(instant: number): number {
+  return Number(shanghaiDate(instant).slice(0, 4));
+}
+
 /** The instant a Shanghai date begins. */
 export function startOfDay(date: string): number {
   return Date.parse(`${date}T00:00:00.000Z`) - SHANGHAI_OFFSET_MS;

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { applyAction, validateAction } from './actions';
 import type { CaseActivities } from './activities';
-import { shanghaiDate } from './calendar';
+import { shanghaiYear } from './calendar';
 import { applyCalendar, escalate, handlingStatuses, newCase, notify, record, view, workflowIdFor } from './case';
 import { dueDeadlines, nextDueAt } from './deadlines';
 import {
@@ -131,7 +131,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
 /** Keeps the calendar one year ahead of today, so deadline arithmetic never meets a missing year. */
 async function coverCalendarYears(state: CaseState): Promise<void> {
-  const year = Number(shanghaiDate(Date.now()).slice(0, 4));
+  const year = shanghaiYear(Date.now());
   const missing = [year, year + 1].filter((y) => !state.calendar.some((c) => c.year === y));
   if (missing.length === 0) return;
   state.calendar = [...state.calendar, ...(await calendarYears(missing))].sort((a, b) => a.year - b.year);
