@@ -165,7 +165,7 @@ export const variables = [
     key: 'apiKeysFile',
     default: undefined,
     description:
-      'JSON list of API keys (`id`, `role`, `unitId`, `sha256` of the key); unset in development, `npm start` makes one key per role in `DATA_DIR/dev-api-keys.json`',
+      'JSON list of API keys (`id`, `role`, `unitId`, `sha256` of the key); unset in development, `npm start` makes development keys (one per role, and leaders 1 to 3) in `DATA_DIR/dev-api-keys.json`',
     parse: nonEmpty,
   }),
   variable({
