@@ -1,18 +1,32 @@
 import type { Db } from '../db/client';
+import { redactDbError } from '../db/errors';
 import type { CaseActivities } from '../workflows/activities';
 import { loadCalendarYears } from './calendar';
+import { writeOrDeadLetter } from './dead-letters';
 import { findLeaders } from './leaders';
-import { recordNotice } from './notices';
-import { projectCase } from './projection';
 import { sampleClosedCases } from './spot-check';
+
+/** Rethrows a failed query without its SQL parameters, which would otherwise enter the history. */
+const redacted =
+  <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+  (...args: A): Promise<R> =>
+    fn(...args).catch((err: unknown) => {
+      throw redactDbError(err);
+    });
 
 /** The worker's activities: thin adapters from the workflows' contract to db/. */
 export function createActivities({ db }: { db: Db }): CaseActivities {
   return {
-    projectCase: (input) => projectCase(db, input),
-    recordNotice: (input) => recordNotice(db, input),
-    findLeaders: (input) => findLeaders(db, input),
-    calendarYears: (years) => loadCalendarYears(db, years),
-    sampleClosedCases: (input) => sampleClosedCases(db, input),
+    projectCase: (input) =>
+      writeOrDeadLetter(db, {
+        activity: 'projectCase',
+        key: `${input.projection.id}:${Math.max(...input.events.map((e) => e.seq))}`,
+        caseId: input.projection.id,
+        input,
+      }),
+    recordNotice: (input) => writeOrDeadLetter(db, { activity: 'recordNotice', key: input.notice.key, caseId: input.caseId, input }),
+    findLeaders: redacted((input) => findLeaders(db, input)),
+    calendarYears: redacted((years) => loadCalendarYears(db, years)),
+    sampleClosedCases: redacted((input) => sampleClosedCases(db, input)),
   };
 }

@@ -74,9 +74,11 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
         : eq(leaderOwnerships.caseId, caseId),
     );
   if (owners.length > 0) {
+    // One row per leader: a leader named twice would make the insert touch its row twice, which Postgres refuses.
+    const byLeader = new Map(owners.map((o) => [o.leaderId, o]));
     await tx
       .insert(leaderOwnerships)
-      .values(owners.map((o) => ({ caseId, leaderId: o.leaderId, kind: o.kind, tier: row.escalationTier })))
+      .values([...byLeader.values()].map((o) => ({ caseId, leaderId: o.leaderId, kind: o.kind, tier: row.escalationTier })))
       .onConflictDoUpdate({ target: [leaderOwnerships.caseId, leaderOwnerships.leaderId], set: { tier: row.escalationTier } });
   }
   if (attempts.length > 0) {

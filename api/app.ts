@@ -17,6 +17,7 @@ import { CaseGateway } from './case-gateway';
 import { errorHandler, sendProblem } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
+import { deadLetterRoutes } from './routes/dead-letters';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
 import { healthRoutes } from './routes/health';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(actionRoutesPlugin);
   await app.register(reportRoutes);
   await app.register(directoryRoutes);
+  await app.register(deadLetterRoutes);
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;
 }

@@ -176,3 +176,28 @@ export const spotChecks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.selectedAt] })],
 );
+
+/**
+ * Writes of the read side that Postgres refused for good (a data exception, a broken constraint):
+ * kept here, with the activity's input, instead of blocking the case with endless retries. Ops see
+ * them at `GET /dead-letters` and write them again after a fix with `npm run dead-letters -- redrive`.
+ */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    /** `<activity>:<the write's own key>`, so a write refused twice is one letter. */
+    id: text('id').primaryKey(),
+    activity: text('activity').notNull(),
+    caseId: text('case_id').notNull(),
+    /** JSON as text: jsonb refuses \u0000, which may be the very reason the write failed. */
+    input: text('input').notNull(),
+    sqlState: text('sql_state'),
+    /** Redacted: the SQLSTATE and the names of the table, column or constraint, never values. */
+    error: text('error').notNull(),
+    failures: integer('failures').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull(),
+    redrivenAt: timestamp('redriven_at', { withTimezone: true }),
+  },
+  (t) => [index('dead_letters_pending_idx').on(t.createdAt).where(sql`${t.redrivenAt} is null`)],
+);

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
+import path from 'node:path';
+import { METADATA_ENCODING_KEY, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 /**
@@ -89,7 +90,10 @@ export class AesGcmCodec implements PayloadCodec {
   }
 }
 
-/** The data converter every client and worker of the service uses. */
-export function dataConverterFor(keys: PayloadKeys) {
-  return { payloadCodecs: [new AesGcmCodec(keys)] };
+/** Encrypts failures' messages and stack traces too (see the file); the SDK loads it by path. */
+export const failureConverterPath = path.join(__dirname, 'failure-converter.js');
+
+/** The data converter every client and worker of the service uses (and the workflow bundle's failures). */
+export function dataConverterFor(keys: PayloadKeys | AesGcmCodec): DataConverter {
+  return { payloadCodecs: [keys instanceof AesGcmCodec ? keys : new AesGcmCodec(keys)], failureConverterPath };
 }

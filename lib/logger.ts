@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { DefaultLogger, Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import { redactDbError } from '../db/errors';
 import type { Config } from './config';
 
 export type { Logger };
@@ -21,9 +22,12 @@ export const redactedPaths = [
  * `destination` is for tests that read what was logged.
  */
 export function createLogger(config: Pick<Config, 'nodeEnv' | 'logLevel'>, destination?: DestinationStream): Logger {
+  // A failed query's error carries its SQL parameters: logged errors keep only what is safe.
+  const errorSerializer = (err: unknown) => pino.stdSerializers.err(redactDbError(err) as Error);
   const options = {
     level: config.logLevel,
     redact: { paths: redactedPaths, censor: '[redacted]' },
+    serializers: { err: errorSerializer, error: errorSerializer },
   };
   if (destination) return pino(options, destination);
   return pino({

@@ -66,7 +66,7 @@ export async function startApi(
   const apiKeys = apiKeysFor(config, logger);
   const codec = new AesGcmCodec(payloadKeysFor(config, logger));
   const database = createDatabase(databaseUrl);
-  const temporal = await connectClient(config, { payloadCodecs: [codec] });
+  const temporal = await connectClient(config, dataConverterFor(codec));
   const app = await buildApp({
     config,
     logger,

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { startDevServer } from '../lib/dev-server';
 import { projectRoot, resolveTemporalBinary } from '../lib/temporal-binaries';
+import { failureConverterPath } from '../lib/codec';
 import { workflowsPath } from '../lib/worker';
 import { freePort } from './helpers/ports';
 
@@ -35,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const bundleDir = path.join(projectRoot, '.data', 'test');
   mkdirSync(bundleDir, { recursive: true });
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
   log('workflow code bundled');

@@ -7,7 +7,7 @@ import { createActivities } from '../../activities';
 import { buildApp } from '../../api/app';
 import { createDatabase, type Database } from '../../db/client';
 import { hashKey, type ApiKey } from '../../lib/api-keys';
-import { AesGcmCodec, newKeyEntry, parsePayloadKeys, type PayloadKeys } from '../../lib/codec';
+import { AesGcmCodec, dataConverterFor, newKeyEntry, parsePayloadKeys, type PayloadKeys } from '../../lib/codec';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { attachDevServer, createTestWorker } from './temporal';
@@ -64,7 +64,7 @@ export async function startApiHarness(
   const env = await attachDevServer();
   // As in production, every payload the API and the worker send is encrypted.
   const codec = new AesGcmCodec(overrides.payloadKeys ?? testPayloadKeys);
-  const dataConverter = { payloadCodecs: [codec] };
+  const dataConverter = dataConverterFor(codec);
   const client = new Client({ connection: env.connection, dataConverter });
   const database = createDatabase(overrides.databaseUrl ?? inject('databaseUrl'));
   const worker: Worker = await createTestWorker(env, {

@@ -1,0 +1,42 @@
+/**
+ * `npm run dead-letters`: the read-side writes Postgres refused for good.
+ * `npm run dead-letters -- redrive [id …]`: writes them again (all pending, or the given ids)
+ * after the fix; exits 1 if any is still refused.
+ */
+import { isNull } from 'drizzle-orm';
+import { redriveDeadLetters } from '../activities/dead-letters';
+import { createDatabase } from '../db/client';
+import { deadLetters } from '../db/schema';
+import { loadConfig, requireDatabaseUrl } from '../lib/config';
+
+async function main(): Promise<number> {
+  const [command, ...ids] = process.argv.slice(2);
+  const database = createDatabase(requireDatabaseUrl(loadConfig()), { max: 2 });
+  try {
+    if (command === 'redrive') {
+      const results = await redriveDeadLetters(database.db, ids.length > 0 ? ids : undefined);
+      for (const r of results) console.log(`${r.ok ? 'written ' : 'refused '} ${r.id}${r.error ? `: ${r.error}` : ''}`);
+      const failed = results.filter((r) => !r.ok).length;
+      console.log(`${results.length - failed} written, ${failed} still refused`);
+      return failed > 0 ? 1 : 0;
+    }
+    if (command !== undefined) {
+      console.error(`unknown command ${command}: use no command to list, or "redrive [id …]"`);
+      return 2;
+    }
+    const pending = await database.db.select().from(deadLetters).where(isNull(deadLetters.redrivenAt)).orderBy(deadLetters.createdAt);
+    for (const l of pending) console.log(`${l.lastFailedAt.toISOString()}  ${l.id}  ×${l.failures}  ${l.error}`);
+    console.log(`${pending.length} pending dead letters`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
