@@ -15,7 +15,8 @@ export type ArchivedCase = Pick<CaseView, 'workflowId' | 'status' | 'timeline' |
 
 export async function archivedCase(db: Db, caseId: string): Promise<ArchivedCase | undefined> {
   const [row] = await db.select().from(complaints).where(eq(complaints.id, caseId));
-  if (!row) return undefined;
+  // A row at sequence 0 was written by an intake whose workflow has not started (yet): no case.
+  if (!row || row.lastSeq === 0) return undefined;
   const events = await db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq));
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const { lastSeq: _seq, updatedAt: _updated, ...projection } = row;

@@ -7,20 +7,21 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import stableStringify from 'safe-stable-stringify';
 import type { Db, Tx } from '../db/client';
-import { intakeKeys } from '../db/schema';
+import { complaints, intakeKeys } from '../db/schema';
 import { loadCalendarYears } from '../activities/calendar';
 import { writeProjection } from '../activities/projection';
-import type { ActionArgsByName, ActionName } from '../workflows/actions';
+import { registeredCase, type ActionArgsByName, type ActionName } from '../workflows/actions';
 import { shanghaiDate, shanghaiYear } from '../workflows/calendar';
-import { newCase, workflowIdFor } from '../workflows/case';
+import { view, workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
 import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
 import type { SpotCheckInput } from '../workflows/spot-check';
 import { initialSearchAttributes } from '../workflows/visibility';
-import { normalizeKey, projectionOf } from '../workflows/projection';
+import { normalizeKey, projectionOf, type CaseProjection } from '../workflows/projection';
 import { findEarlierCases, openCaseAmong } from '../db/repeats';
 import { archivedCase, type CaseRecord } from './archived-case';
 import { Problem } from './problem';
@@ -69,6 +70,11 @@ export interface CaseGatewayDeps {
 export class CaseGateway {
   constructor(private readonly deps: CaseGatewayDeps) {}
 
+  /** The policy new cases start with. */
+  get policy(): Policy {
+    return this.deps.policy;
+  }
+
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return this.deps.temporal.withDeadline(Date.now() + this.deps.deadlineMs, fn).catch((err: unknown) => {
       throw temporalProblem(err);
@@ -105,9 +111,11 @@ export class CaseGateway {
   }
 
   /**
-   * Registers a complaint once per idempotency key: the key row is claimed in Postgres, the
-   * workflow id derives from the case id, and the start reuses a running workflow, so concurrent
-   * repeats converge on one case and one workflow.
+   * Registers a complaint once per idempotency key. The key is claimed in Postgres and names the
+   * case id; under the category's lock, repeat detection runs and the case's row is written (at
+   * sequence 0, which the workflow's first projection replaces); only then, outside any lock or
+   * transaction, is the workflow started. A start that fails takes its row back, and a retry with
+   * the same key finds the claim and completes the same case: one case, one workflow, one row.
    */
   async register(
     complaint: Omit<Complaint, 'id'>,
@@ -116,7 +124,8 @@ export class CaseGateway {
     let caseId = newCaseId(new Date(complaint.receivedAt));
     let created = true;
     if (idempotency) {
-      const bodySha256 = createHash('sha256').update(JSON.stringify(idempotency.body)).digest('hex');
+      // Key order and spacing are the sender's JSON library's business, not a different request.
+      const bodySha256 = createHash('sha256').update(stableStringify(idempotency.body) ?? '').digest('hex');
       const claimed = await this.deps.db
         .insert(intakeKeys)
         .values({ key: idempotency.key, bodySha256, caseId, createdAt: new Date() })
@@ -139,32 +148,42 @@ export class CaseGateway {
       }
     }
     const calendar = await loadCalendarYears(this.deps.db, yearsFor(complaint.receivedAt));
-    await this.deps.db.transaction(async (tx) => {
+    const input = await this.deps.db.transaction(async (tx) => {
       // Registrations of one category queue here, so that of two reports about one place arriving
-      // together the second finds the first (below, its row is written before the lock is let go).
+      // together the second finds the first: its row is written before the lock is let go.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`repeat:${complaint.category}`}))`);
       const earlier = (await this.earlierCases(tx, complaint)).filter((c) => c.id !== caseId);
       const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
       const mergeInto = openCaseAmong(earlier)?.id;
       const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.policy, calendar, ...(mergeInto ? { mergeInto } : {}) };
-      const workflowId = workflowIdFor(caseId);
+      await writeProjection(tx, registeredProjection(input), 0);
+      return input;
+    });
+    try {
       await this.call(() =>
         this.deps.temporal.workflow.start('complaintWorkflow', {
           taskQueue: this.deps.taskQueue,
-          workflowId,
+          workflowId: workflowIdFor(caseId),
           args: [input],
-          typedSearchAttributes: initialSearchAttributes(full),
-          memo: { summary: `${full.category} · ${full.location.district} · registered` },
+          typedSearchAttributes: initialSearchAttributes(input.complaint),
+          memo: { summary: `${input.complaint.category} · ${input.complaint.location.district} · registered` },
           // Concurrent repeats find the case running; an id is never reused for a second case.
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         }),
       );
-      // The row the workflow is about to project, at sequence 0 so its own first write replaces it.
-      const projection = projectionOf(newCase(input, new Date().toISOString()), workflowId);
-      await writeProjection(tx, mergeInto ? { ...projection, status: 'merged' } : projection, 0);
-    });
-    return { view: await this.view(caseId), created };
+    } catch (err) {
+      // Only the row that no workflow has written to yet: if the start did go through, the
+      // workflow's own first projection writes the row again.
+      await this.deps.db
+        .delete(complaints)
+        .where(and(eq(complaints.id, caseId), eq(complaints.lastSeq, 0)))
+        .catch(() => undefined);
+      throw err;
+    }
+    // The workflow started: the answer is the case as registered, without waiting on a query
+    // that could fail after the case exists.
+    return { view: view(registeredCase(input, new Date().toISOString()), workflowIdFor(caseId)), created };
   }
 
   /** A spot check now, of the closures of `day` (default: the policy's rate); waits for the draw. */
@@ -193,6 +212,11 @@ export class CaseGateway {
       radiusMeters: policy.repeatRadiusMeters,
     });
   }
+}
+
+/** The row a new case has until its workflow's first projection (merged at once into an open case). */
+function registeredProjection(input: ComplaintWorkflowInput): CaseProjection {
+  return projectionOf(registeredCase(input, new Date().toISOString()), workflowIdFor(input.complaint.id));
 }
 
 /** Readable, sortable and unguessable: `20261124-` and 10 hex digits. */

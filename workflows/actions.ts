@@ -9,6 +9,7 @@ import {
   handlingStatuses,
   isRapidResponse,
   markDispatched,
+  newCase,
   notify,
   openReward,
   openStatuses,
@@ -23,6 +24,7 @@ import type {
   Actor,
   CallbackOutcome,
   CaseState,
+  ComplaintWorkflowInput,
   EnforcementAction,
   Escalation,
   Finding,
@@ -479,4 +481,18 @@ export function validateAction<K extends ActionName>(state: CaseState, name: K, 
 
 export function applyAction<K extends ActionName>(state: CaseState, name: K, args: ActionArgsByName[K], now: string): void {
   (actions[name] as ActionSpec<ActionArgsByName[K]>).apply(state, args, now);
+}
+
+/** A new case as its workflow starts it: registered, or merged at once into the open case that repeat detection found. */
+export function registeredCase(input: ComplaintWorkflowInput, now: string): CaseState {
+  const state = newCase(input, now);
+  if (input.mergeInto) {
+    applyAction(
+      state,
+      'merge',
+      { actor: { role: 'system', id: 'repeat-detection' }, intoCaseId: input.mergeInto, reason: 'repeat of an open case' },
+      now,
+    );
+  }
+  return state;
 }

@@ -10,10 +10,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { applyAction, validateAction } from './actions';
+import { applyAction, registeredCase, validateAction } from './actions';
 import type { CaseActivities } from './activities';
 import { shanghaiYear } from './calendar';
-import { applyCalendar, escalate, handlingStatuses, newCase, notify, record, view, workflowIdFor } from './case';
+import { applyCalendar, escalate, handlingStatuses, notify, record, view, workflowIdFor } from './case';
 import { dueDeadlines, nextDueAt } from './deadlines';
 import {
   actionNames,
@@ -43,7 +43,8 @@ const nowIso = () => new Date().toISOString();
  */
 export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<CaseView> {
   const { workflowId } = workflowInfo();
-  const state: CaseState = input.resume ?? newCase(input, nowIso());
+  // Repeat detection may have found an open case about the same problem: the report then joins it.
+  const state: CaseState = input.resume ?? registeredCase(input, nowIso());
   let revision = 0;
   let published = '';
 
@@ -91,15 +92,6 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     changed();
   });
 
-  if (!input.resume && input.mergeInto) {
-    // Repeat detection found an open case about the same problem: the report joins it there.
-    applyAction(
-      state,
-      'merge',
-      { actor: { role: 'system', id: 'repeat-detection' }, intoCaseId: input.mergeInto, reason: 'repeat of an open case' },
-      nowIso(),
-    );
-  }
   changed();
   const outbox = runOutbox(state, () => changed());
   const limit = input.continueAsNewAfterEvents ?? 10_000;

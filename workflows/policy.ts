@@ -38,6 +38,9 @@ export interface Policy {
   /** A cluster: this many reports about one polluter within this many days. */
   clusterMinReports: number;
   clusterWindowDays: number;
+  /** Intake: how far a `receivedAt` may run ahead of the server's clock (skew), and how far back. */
+  receivedAtMaxSkewMinutes: number;
+  receivedAtMaxAgeDays: number;
 }
 
 export const defaultPolicy: Policy = {
@@ -68,6 +71,8 @@ export const defaultPolicy: Policy = {
   repeatRadiusMeters: 200,
   clusterMinReports: 3,
   clusterWindowDays: 7,
+  receivedAtMaxSkewMinutes: 5,
+  receivedAtMaxAgeDays: 365,
 };
 
 export function dispatchWorkingDays(policy: Policy, channel: Channel): number {
