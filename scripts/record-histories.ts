@@ -1,7 +1,8 @@
 /**
- * `npm run record-histories`: runs the main paths of test/scenarios on the time-skipping server
- * and writes each finished history to test/fixtures/histories/. Record again only on purpose:
- * the fixtures stand for cases already running in production, which new code must replay.
+ * `npm run record-histories [-- name …]`: runs the main paths of test/scenarios (all, or those
+ * named) on the time-skipping server and writes each finished history to test/fixtures/histories/.
+ * Record again only on purpose: the fixtures stand for cases already running in production, which
+ * new code must replay; name the new scenario to record it alone.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
     const recorded = recordingActivities();
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: recorded.activities });
     await worker.runUntil(async () => {
-      for (const [name, scenario] of Object.entries(scenarios)) {
+      const only = process.argv.slice(2);
+      for (const [name, scenario] of Object.entries(scenarios).filter(([name]) => only.length === 0 || only.includes(name))) {
         const c = await scenario(env, taskQueue);
         await c.finished(recorded.projectedSeq);
         const history = await c.handle.fetchHistory();

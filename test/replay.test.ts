@@ -17,7 +17,7 @@ describe('replay of recorded histories', () => {
 
   it('has a recorded history for each main path', () => {
     expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(
-      ['anonymous', 'happy-path', 'not-accepted', 'overdue-escalated', 'refused-and-reassigned', 'rework-twice'].sort(),
+      ['anonymous', 'escalated-in-answer', 'happy-path', 'not-accepted', 'overdue-escalated', 'refused-and-reassigned', 'rework-twice'].sort(),
     );
   });
 
@@ -27,6 +27,19 @@ describe('replay of recorded histories', () => {
     // exercises the old branch of patched('warning2-copies-superior').
     expect(history).toContain('EVENT_TYPE_TIMER_FIRED');
     expect(history).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+  });
+
+  it('includes histories from before and after the owners-in-answer patch', () => {
+    // The second return for rework escalated in an Update, and the outbox found the leader later:
+    // no marker, so replaying it takes the old branch of patched('owners-in-answer').
+    const before = readFileSync(path.join(fixtures, 'rework-twice.json'), 'utf8');
+    expect(before).toContain('"returnForRework"');
+    expect(before).toContain('"findLeaders"');
+    expect(before).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+    // The escalation's own answer waited for the leader: the patch's marker is in the history.
+    const after = readFileSync(path.join(fixtures, 'escalated-in-answer.json'), 'utf8');
+    expect(after).toContain('"escalate"');
+    expect(after).toContain('EVENT_TYPE_MARKER_RECORDED');
   });
 
   for (const file of files) {

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -62,9 +63,19 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   for (const name of actionNames) {
     setHandler(
       actionUpdate(name),
-      (args) => {
+      async (args) => {
         applyAction(state, name, args, nowIso());
         changed();
+        // An action that escalated answers with the owners in place, so a leader acting on the
+        // answer finds the case theirs (before, the outbox named them a moment later).
+        const asked = state.outbox.find((item) => item.type === 'findLeaders');
+        if (asked?.type === 'findLeaders' && state.escalation.owners.length === 0 && patched('owners-in-answer')) {
+          // Bounded: with the directory unreachable the answer goes out without owners, well
+          // within the API's deadline, and the outbox keeps asking.
+          let settled = false;
+          void assignLeaders(state, asked.tier, changed).finally(() => (settled = true));
+          await condition(() => settled, '5 seconds');
+        }
         return view(state, workflowId);
       },
       { validator: (args) => validateAction(state, name, args) },
@@ -130,6 +141,26 @@ async function coverCalendarYears(state: CaseState): Promise<void> {
 }
 
 /**
+ * Gives an escalated case its owners from the leader directory, unless it has them by now (the
+ * outbox and an action's answer may both ask; the first answer counts).
+ */
+async function assignLeaders(state: CaseState, tier: number, changed: () => void): Promise<void> {
+  const wanted = () => state.escalation.tier === tier && state.escalation.owners.length === 0;
+  if (!wanted()) return;
+  const owners = await findLeaders({ caseId: state.complaint.id, tier, district: state.complaint.location.district });
+  if (!wanted()) return;
+  state.escalation.owners = owners;
+  if (owners.length > 0) {
+    record(state, nowIso(), 'leaders_assigned', 'system:directory', undefined, { owners, tier });
+    for (const owner of owners) notify(state, 'escalation', `leader:${owner.leaderId}`, { tier });
+  } else {
+    record(state, nowIso(), 'leader_missing', 'system:directory', undefined, { tier });
+    notify(state, 'supervision', 'supervisor', { reason: `no leader of tier ${tier} on file: designate one` });
+  }
+  changed();
+}
+
+/**
  * Empties the outbox in order through activities, beside the main loop so a slow database delays
  * notices but never a deadline.
  */
@@ -153,25 +184,9 @@ function runOutbox(state: CaseState, changed: () => void) {
           record(state, nowIso(), 'merge_target_unreachable', 'system:outbox', String(err), { intoCaseId: item.intoCaseId });
         }
         return;
-      case 'findLeaders': {
-        if (state.escalation.tier !== item.tier || state.escalation.owners.length > 0) return;
-        const owners = await findLeaders({
-          caseId: state.complaint.id,
-          tier: item.tier,
-          district: state.complaint.location.district,
-        });
-        if (state.escalation.tier !== item.tier || state.escalation.owners.length > 0) return;
-        state.escalation.owners = owners;
-        if (owners.length > 0) {
-          record(state, nowIso(), 'leaders_assigned', 'system:directory', undefined, { owners, tier: item.tier });
-          for (const owner of owners) notify(state, 'escalation', `leader:${owner.leaderId}`, { tier: item.tier });
-        } else {
-          record(state, nowIso(), 'leader_missing', 'system:directory', undefined, { tier: item.tier });
-          notify(state, 'supervision', 'supervisor', { reason: `no leader of tier ${item.tier} on file: designate one` });
-        }
-        changed();
+      case 'findLeaders':
+        await assignLeaders(state, item.tier, changed);
         return;
-      }
     }
   };
 

@@ -68,6 +68,16 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     return c;
   },
+  async 'escalated-in-answer'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-escalated-in-answer');
+    await toInProgress(c);
+    // The answer to the escalation names the owner (patched('owners-in-answer')).
+    await c.act('escalate', { actor: actors.supervisor, reason: '久拖不决' });
+    await c.act('recordLeaderPlan', { actor: actors.leader, plan: '挂牌督办' });
+    await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    return c;
+  },
   async 'anonymous'(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);
