@@ -133,9 +133,16 @@ export async function hotspots(
   return rows.map((r) => ({ ...r, count: Number(r.count), previous: Number(r.previous) }));
 }
 
+/**
+ * The key under which the backlog counts overdue cases with no unit: those past their dispatch
+ * deadline and not yet assigned (exports show it as 未交办).
+ */
+export const unassignedUnit = '(unassigned)';
+
 export interface Backlog {
   olderThanDays: number;
   open: { count: number; oldest: { id: string; status: string; registeredAt: string; unit: string | null }[] };
+  /** Open overdue cases, late on handling or on dispatch (the latter under `unassignedUnit`). */
   overdueByUnit: { unit: string; count: number }[];
   ownedByTier: { tier: number; count: number }[];
 }
@@ -148,7 +155,7 @@ export async function backlog(db: Db, olderThanDays: number, now = new Date()): 
       select id, status, registered_at, handling_unit from complaints
       where ${isOpen} and registered_at < ${before} order by registered_at, id limit 100`),
     db.execute<{ unit: string; count: string }>(sql`
-      select coalesce(handling_unit, '(unassigned)') as unit, count(*) from complaints
+      select coalesce(handling_unit, ${unassignedUnit}::text) as unit, count(*) from complaints
       where overdue and ${isOpen} group by 1 order by 2 desc, 1`),
     db.execute<{ tier: number; count: string }>(sql`
       select escalation_tier as tier, count(*) from complaints

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -25,11 +25,48 @@ declare module 'vitest' {
 
 const log = (line: string) => console.log(`[global-setup] ${line}`);
 
+/** One step of the teardown: stop a server, remove a temporary folder. */
+type Undo = () => Promise<void> | void;
+
 /**
  * Once per `npm test`: the Temporal binaries, one workflow bundle for every test worker, and a
  * dev server and Postgres for the integration tests. Both servers listen on 127.0.0.1 only.
+ * The teardown stops them and removes their temporary folders (about 50 MB a run).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const undo: Undo[] = [];
+  const teardown = () => undoAll(undo);
+  try {
+    await startAll(project, undo);
+  } catch (err) {
+    // Vitest runs no teardown for a setup that threw: undo here what was started so far.
+    await teardown().catch((cleanup: unknown) => log(`cleaning up after the failed setup: ${String(cleanup)}`));
+    throw err;
+  }
+  return teardown;
+}
+
+/** Runs every step, the last made first (a server stops before its folder goes), even if one fails. */
+async function undoAll(undo: Undo[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of undo.splice(0).reverse()) {
+    try {
+      await step();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, 'global teardown: some steps failed');
+}
+
+/** A temporary folder under os.tmpdir() that the teardown removes. */
+function temporaryDir(prefix: string, undo: Undo[]): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  undo.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function startAll(project: TestProject, undo: Undo[]): Promise<void> {
   const testServer = resolveTemporalBinary('testServer', { log });
   project.provide('testServerPath', testServer.path);
 
@@ -42,31 +79,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log('workflow code bundled');
 
   const temporalAddress = `127.0.0.1:${await freePort()}`;
-  const temporalDbFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'complaints-temporal-')), 'temporal.db');
+  const temporalDbFile = path.join(temporaryDir('complaints-temporal-', undo), 'temporal.db');
   const devServer = await startDevServer({ address: temporalAddress, namespace: 'default', dbFile: temporalDbFile, log });
+  undo.push(() => devServer.teardown());
   project.provide('temporalAddress', temporalAddress);
   project.provide('temporalDbFile', temporalDbFile);
   log(`dev server on ${temporalAddress}`);
 
   let databaseUrl = process.env.DATABASE_URL;
-  let stopPostgres: () => Promise<void> = async () => undefined;
   if (!databaseUrl) {
-    const parent = mkdtempSync(path.join(os.tmpdir(), 'complaints-test-'));
+    const parent = temporaryDir('complaints-test-', undo);
     // As root, Postgres runs as the "postgres" user, who must be able to enter the folder.
     chmodSync(parent, 0o755);
     const dataDir = path.join(parent, 'postgres');
     const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'complaints_test' });
+    undo.push(() => embedded.stop());
     databaseUrl = embedded.url;
-    stopPostgres = embedded.stop;
     log('embedded Postgres started');
   }
   const database = createDatabase(databaseUrl, { max: 1 });
-  await runMigrations(database);
-  await database.close();
+  try {
+    await runMigrations(database);
+  } finally {
+    await database.close();
+  }
   project.provide('databaseUrl', databaseUrl);
-
-  return async () => {
-    await devServer.teardown();
-    await stopPostgres();
-  };
 }

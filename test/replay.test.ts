@@ -17,7 +17,7 @@ describe('replay of recorded histories', () => {
 
   it('has a recorded history for each main path', () => {
     expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(
-      ['anonymous', 'escalated-in-answer', 'happy-path', 'not-accepted', 'overdue-escalated', 'refused-and-reassigned', 'rework-twice'].sort(),
+      ['anonymous', 'dispatch-overdue', 'escalated-in-answer', 'happy-path', 'not-accepted', 'overdue-escalated', 'refused-and-reassigned', 'rework-twice'].sort(),
     );
   });
 
@@ -27,6 +27,15 @@ describe('replay of recorded histories', () => {
     // exercises the old branch of patched('warning2-copies-superior').
     expect(history).toContain('EVENT_TYPE_TIMER_FIRED');
     expect(history).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+  });
+
+  it('includes a history recorded before the overdue-includes-dispatch patch, which still replays', () => {
+    // The dispatch deadline passed unassigned and no search attributes were upserted then: the
+    // patch keeps it so while this history replays.
+    const json = readFileSync(path.join(fixtures, 'dispatch-overdue.json'), 'utf8');
+    expect(json).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+    const payloads = [...json.matchAll(/"data": *"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+    expect(payloads.some((text) => text.includes('"kind":"dispatch_overdue"'))).toBe(true);
   });
 
   it('includes histories from before and after the owners-in-answer patch', () => {

@@ -207,6 +207,17 @@ export function dispatchMissed(state: CaseState): boolean {
   return state.timeline.some((e) => e.kind === 'dispatch_overdue');
 }
 
+const awaitingDispatch: readonly Status[] = ['registered', 'accepted'];
+
+/**
+ * Still waiting for its first unit after the dispatch deadline passed: overdue until assigned, as
+ * a case past its handling deadline is. A case that reached a unit and came back (jurisdiction
+ * refused) has no dispatch deadline left, so it is not.
+ */
+export function dispatchOverdue(state: CaseState): boolean {
+  return state.dispatchedAt === undefined && awaitingDispatch.includes(state.status) && dispatchMissed(state);
+}
+
 /** The case reaches its first unit: the moment the timely acceptance rate judges. */
 export function markDispatched(state: CaseState, now: string): void {
   state.dispatchedAt = now;

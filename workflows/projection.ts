@@ -1,4 +1,4 @@
-import { dispatchMissed } from './case';
+import { dispatchMissed, dispatchOverdue } from './case';
 import { hasProvisionalDeadline } from './deadlines';
 import type { CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
 
@@ -76,7 +76,8 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     repeatOf: complaint.repeatOf[0] ?? null,
     reworkCount: state.reworkCount,
     dueAt: currentDueAt(state) ?? null,
-    overdue: state.overdue,
+    // Lists and the backlog ask for every late case: late on handling, or never dispatched in time.
+    overdue: state.overdue || dispatchOverdue(state),
     satisfaction: reached?.outcome ?? null,
     dispatchedOnTime: state.dispatchedOnTime ?? (dispatchMissed(state) ? false : null),
     resultOnTime: state.result?.onTime ?? null,

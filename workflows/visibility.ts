@@ -1,4 +1,6 @@
 import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
+import { patched } from '@temporalio/workflow';
+import { dispatchOverdue } from './case';
 import { currentDueAt } from './projection';
 import type { CaseState, Complaint } from './model';
 import {
@@ -34,7 +36,7 @@ export function searchAttributesOf(state: CaseState): SearchAttributeUpdatePair[
   const pairs: SearchAttributeUpdatePair[] = [
     ...initialSearchAttributes(state.complaint),
     { key: ComplaintStatus, value: state.status },
-    { key: Overdue, value: state.overdue },
+    { key: Overdue, value: overdue(state) },
     { key: EscalationTier, value: state.escalation.tier },
     { key: RepeatComplaint, value: state.complaint.repeatOf.length > 0 || state.repeatReports.length > 0 },
     { key: HandlingUnit, value: state.unit?.id ?? null },
@@ -42,4 +44,14 @@ export function searchAttributesOf(state: CaseState): SearchAttributeUpdatePair[
   ];
   // Later pairs win: the initial ones only fill in what the state does not override.
   return [...new Map(pairs.map((p) => [p.key.name, p])).values()];
+}
+
+/**
+ * `Overdue = true` in the Temporal UI finds what `GET /complaints?overdue=true` lists: late on
+ * handling, or past the dispatch deadline with no unit yet. The second part came after cases were
+ * running: their histories upserted nothing when the dispatch deadline passed, so it is patched in
+ * (false while such a history replays, true from the case's next change on).
+ */
+function overdue(state: CaseState): boolean {
+  return state.overdue || (dispatchOverdue(state) && patched('overdue-includes-dispatch'));
 }
