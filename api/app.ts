@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -6,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type ConnectionError, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/client';
 import type { ApiKey } from '../lib/api-keys';
 import type { Config } from '../lib/config';
@@ -14,7 +16,7 @@ import type { Logger } from '../lib/logger';
 import { defaultPolicy, type Policy } from '../workflows/policy';
 import { authPlugin } from './auth';
 import { CaseGateway } from './case-gateway';
-import { errorHandler, sendProblem } from './problem';
+import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
 import { deadLetterRoutes } from './routes/dead-letters';
@@ -45,14 +47,45 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * An integrator's own request id, so one id follows a call through their logs and ours; one that
+ * is too long or holds other characters is replaced, never echoed into logs, headers and Temporal.
+ */
+const safeRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+function requestId(raw: IncomingMessage): string {
+  const given = raw.headers['x-request-id'];
+  return typeof given === 'string' && safeRequestId.test(given) ? given : randomUUID();
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers or a URL over 16 KiB,
+ * malformed HTTP, a request too slow to arrive) is answered as problem+json too, on the socket.
+ */
+function clientErrorHandler(error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem: ProblemType =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 'headers-too-large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request-timeout' : 'validation';
+  const { status } = problemTypes[problem];
+  const body = JSON.stringify(problemBody(problem, problem === 'validation' ? 'the request is not valid HTTP' : undefined));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** Builds the HTTP API without listening, so tests drive it with `inject`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app typed as a plain FastifyInstance.
     loggerInstance: deps.logger as FastifyBaseLogger,
-    // Honour an integrator's request id so one id follows a call through their logs and ours.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // genReqId reads and checks x-request-id itself: Fastify would take the header as it is.
+    requestIdHeader: false,
+    genReqId: requestId,
+    // Errors of the router (a path segment over 100 characters: 414, a bad %-escape: 400).
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -72,8 +105,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // JSON only: anything else is a 415, not a body that fails validation.
   app.removeContentTypeParser('text/plain');
   // The API's own description and its viewer are public; every other route names its roles.
+  // Every route's error responses are declared as what sendProblem sends: problem+json.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, roles: 'public' };
+    if (route.schema?.response) route.schema = { ...route.schema, response: withProblemMediaType(route.schema.response) };
   });
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not-found', `no route ${request.method} ${request.url}`));
   app.addHook('onSend', async (request, reply) => {
@@ -114,6 +149,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Per key, so one busy integrator cannot starve the others; unauthenticated calls per address.
     keyGenerator: (request) => request.principal?.id ?? request.ip,
     allowList: (request) => request.routeOptions.config.roles === 'public',
+    // Thrown by the plugin after it has set Retry-After, so errorHandler answers problem+json.
+    errorResponseBuilder: (_request, context) => new Problem('rate-limited', `retry in ${context.after}`),
   });
 
   app.get('/openapi.json', { config: { roles: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { shanghaiDate, startOfDay } from '../workflows/calendar';
 import { Problem } from './problem';
+import { patterns } from './schemas';
 
 const DAY_MS = 86_400_000;
 const day = /^\d{4}-\d{2}-\d{2}$/;
@@ -8,10 +9,18 @@ const day = /^\d{4}-\d{2}-\d{2}$/;
 /** A period bound in a query: a day of the bureau's calendar (`2026-11-01`) or an instant (RFC 3339). */
 export const DayOrInstant = (example: string) =>
   Type.String({
-    pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$',
-    description: 'A day (Asia/Shanghai) or an RFC 3339 instant. A day as the upper bound includes that whole day.',
+    pattern: patterns.dayOrInstant.pattern,
+    description:
+      'A day (Asia/Shanghai) or an RFC 3339 instant, in the years 2000 to 2100. A day as the upper bound includes that whole day.',
     examples: [example],
   });
+
+/** A day of the bureau's calendar, in the same years as period bounds. */
+export const Day = (description: string) =>
+  Type.String({ format: 'date', pattern: patterns.day.pattern, description, examples: ['2026-11-01'] });
+
+/** A month of the bureau's calendar, in the same years as period bounds. */
+export const Month = () => Type.String({ pattern: patterns.month.pattern, examples: ['2026-11'] });
 
 /**
  * Where a bound falls. Reports are read by calendar day in Shanghai, so `to=2026-11-30` must

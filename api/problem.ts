@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
+import { patternMessages } from './schemas';
 
 /**
  * Every error leaves the API as `application/problem+json` (RFC 9457) with a stable `type`, so
@@ -11,12 +12,17 @@ export const problemTypes = {
   forbidden: { status: 403, title: 'This key may not do that' },
   'not-found': { status: 404, title: 'No such resource' },
   'case-not-found': { status: 404, title: 'No such case' },
+  'unknown-reference': { status: 422, title: 'The request names a case or leader that does not exist' },
   'action-rejected': { status: 409, title: 'The case does not allow this action now' },
   'idempotency-conflict': { status: 409, title: 'The idempotency key was used with a different request' },
   'case-archived': { status: 409, title: 'The case is archived and takes no more actions' },
+  'request-timeout': { status: 408, title: 'The request did not arrive in time' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'uri-too-long': { status: 414, title: 'The URL or one of its path segments is too long' },
   'unsupported-media-type': { status: 415, title: 'Send application/json' },
   'rate-limited': { status: 429, title: 'Too many requests for this key' },
+  'too-many-failed-logins': { status: 429, title: 'Too many failed authentications from this address' },
+  'headers-too-large': { status: 431, title: 'The request line or headers are too large' },
   'temporal-unavailable': { status: 503, title: 'The workflow service is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
   'not-ready': { status: 503, title: 'A part the service needs does not answer' },
@@ -37,8 +43,26 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: true },
 );
 
-/** The error responses every route declares, so the OpenAPI document shows them. */
+/** The error responses every route declares, so the OpenAPI document shows them (see withProblemMediaType). */
 export const problemResponses = { '4xx': ProblemSchema, '5xx': ProblemSchema };
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/**
+ * A route's response schemas with each error response declared as application/problem+json,
+ * the media type sendProblem gives every error; app.ts applies it to every route. Fastify then
+ * serializes a problem by the schema of its media type, and the OpenAPI document says so.
+ */
+export function withProblemMediaType(response: unknown): unknown {
+  if (!isObject(response)) return response;
+  return Object.fromEntries(
+    Object.entries(response).map(([status, schema]) =>
+      /^[45]/.test(status) && isObject(schema) && !('content' in schema)
+        ? [status, { description: 'A problem (RFC 9457); its `type` says which', content: { 'application/problem+json': { schema } } }]
+        : [status, schema],
+    ),
+  );
+}
 
 export class Problem extends Error {
   constructor(
@@ -52,6 +76,12 @@ export class Problem extends Error {
   }
 }
 
+/** The body of a problem; `instance` is the request's URL when there is a request. */
+export function problemBody(problem: ProblemType, detail?: string, instance?: string) {
+  const { status, title } = problemTypes[problem];
+  return { type: `/problems/${problem}`, title, status, ...(detail ? { detail } : {}), ...(instance ? { instance } : {}) };
+}
+
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -59,21 +89,27 @@ export function sendProblem(
   detail?: string,
   extra: Record<string, unknown> = {},
 ): FastifyReply {
-  const { status, title } = problemTypes[problem];
   return reply
-    .code(status)
+    .code(problemTypes[problem].status)
     .type('application/problem+json')
-    .send({ type: `/problems/${problem}`, title, status, ...(detail ? { detail } : {}), instance: request.url, ...extra });
+    .send({ ...problemBody(problem, detail, request.url), ...extra });
 }
 
-/** Turns validation failures into a field list: `/location/district` → `location.district`. */
+/**
+ * Turns validation failures into a field list: `/location/district` → `location.district`, with
+ * the schemas' own words for their patterns rather than Ajv's, which would print the regex.
+ */
 function validationErrors(error: FastifyError): { field: string; message: string }[] {
   return (error.validation ?? []).map((v) => {
     const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    const missing = (v.params as { missingProperty?: string }).missingProperty;
-    const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+    const { missingProperty: missing, additionalProperty: extra, pattern } = v.params as {
+      missingProperty?: string;
+      additionalProperty?: string;
+      pattern?: string;
+    };
     const field = [path, missing ?? extra].filter(Boolean).join('.') || error.validationContext || 'body';
-    return { field, message: extra ? 'is not a known field' : (v.message ?? 'is invalid') };
+    if (extra) return { field, message: 'is not a known field' };
+    return { field, message: (pattern && patternMessages.get(pattern)) ?? v.message ?? 'is invalid' };
   });
 }
 
@@ -100,10 +136,10 @@ export function errorHandler(error: FastifyError | Problem, request: FastifyRequ
   switch (error.statusCode) {
     case 413:
       return sendProblem(request, reply, 'payload-too-large');
+    case 414:
+      return sendProblem(request, reply, 'uri-too-long');
     case 415:
       return sendProblem(request, reply, 'unsupported-media-type');
-    case 429:
-      return sendProblem(request, reply, 'rate-limited', error.message);
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return sendProblem(request, reply, 'validation', error.message);

@@ -3,15 +3,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import { actions, type ActionArgsByName, type ActionName } from '../../workflows/actions';
 import type { Role } from '../../workflows/model';
 import { actorOf } from '../auth';
-import { CaseIdParams, CaseViewSchema, UnitSchema } from '../schemas';
+import { CaseIdParams, CaseViewSchema, Text, UnitSchema } from '../schemas';
 import { problemResponses } from '../problem';
+import { checkReferences } from './action-references';
 import { loadVisibleCase, presentCase } from './case-access';
 
-const Reason = Type.String({ minLength: 1, maxLength: 2000, examples: ['诉求合理，需重新核查'] });
+const Reason = Text(2000, { multiLine: true, example: '诉求合理，需重新核查' });
 const Days = Type.Integer({ minimum: 1, maximum: 60, examples: [5] });
-const Note = Type.String({ minLength: 1, maxLength: 5000 });
+const Note = Text(5000, { multiLine: true });
 const Owner = Type.Object(
-  { leaderId: Type.String({ minLength: 1 }), kind: Type.Enum(['system', 'territorial']) },
+  { leaderId: Text(100), kind: Type.Enum(['system', 'territorial']) },
   { additionalProperties: false },
 );
 const obj = (props: Record<string, TSchema>) => Type.Object(props, { additionalProperties: false });
@@ -33,7 +34,7 @@ export const actionRoutes: ActionRoute[] = [
     path: 'transfer-out',
     action: 'transferOut',
     summary: 'Transfer to another department (转送)',
-    body: obj({ department: Type.String({ minLength: 1, examples: ['城管局'] }), reason: Reason }),
+    body: obj({ department: Text(200, { example: '城管局' }), reason: Reason }),
   },
   {
     path: 'merge',
@@ -45,7 +46,7 @@ export const actionRoutes: ActionRoute[] = [
     path: 'assign',
     action: 'assign',
     summary: 'Assign to a handling unit (交办)',
-    body: obj({ unit: UnitSchema, dutyOfficer: Type.Optional(Type.String({ minLength: 1 })) }),
+    body: obj({ unit: UnitSchema, dutyOfficer: Type.Optional(Text(100)) }),
   },
   { path: 'refuse-jurisdiction', action: 'refuseJurisdiction', summary: 'The unit refuses jurisdiction', body: obj({ reason: Reason }) },
   { path: 'acknowledge', action: 'acknowledge', summary: 'The unit signs for the case (签收)', body: obj({}) },
@@ -57,7 +58,7 @@ export const actionRoutes: ActionRoute[] = [
     body: obj({
       finding: Type.Enum(['substantiated', 'partly_substantiated', 'not_substantiated']),
       actions: Type.Array(Type.Enum(['inspection', 'order_to_rectify', 'penalty', 'case_filed', 'mediation', 'none']), { minItems: 1 }),
-      reply: Type.String({ minLength: 1, maxLength: 5000, examples: ['经现场核查，已责令整改'] }),
+      reply: Text(5000, { multiLine: true, example: '经现场核查，已责令整改' }),
     }),
   },
   {
@@ -99,7 +100,7 @@ export const actionRoutes: ActionRoute[] = [
     path: 'reward-payment',
     action: 'recordRewardPaid',
     summary: 'Record that the reward was paid (有奖举报)',
-    body: obj({ reference: Type.String({ minLength: 1, maxLength: 200, examples: ['PAY-2026-0042'] }) }),
+    body: obj({ reference: Text(200, { example: 'PAY-2026-0042' }) }),
   },
   { path: 'overrides/return-for-rework', action: 'returnForRework', override: true, summary: 'Return for rework (退回整改)', body: obj({ reason: Reason }) },
   { path: 'overrides/reassign', action: 'reassign', override: true, summary: 'Reassign to another unit (改派)', body: obj({ unit: UnitSchema, reason: Reason }) },
@@ -147,7 +148,8 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
       async (request) => {
         const { gateway } = app;
         await loadVisibleCase(app, request, request.params.id);
-        const args = { ...request.body, actor: actorOf(request.principal) } as ActionArgsByName[typeof route.action];
+        const given = { ...request.body, actor: actorOf(request.principal) } as ActionArgsByName[typeof route.action];
+        const args = await checkReferences(app, route.action, given);
         const view = await gateway.act(request.params.id, route.action, args);
         return presentCase(view, request.principal);
       },

@@ -7,21 +7,31 @@ import { Problem } from '../problem';
 /** Roles cleared to see who complained and how to reach them. */
 const cleared: readonly Principal['role'][] = ['registrar', 'supervisor'];
 
+/** Who submitted the case: its first receiver (an archived case keeps it in its first event). */
+function submitterOf(record: CaseRecord): string | undefined {
+  if (!isArchived(record)) return record.complaint.firstReceiver;
+  return record.timeline.find((e) => e.kind === 'registered')?.actor.split(':')[1];
+}
+
 /**
- * A handling unit sees and acts on its own cases only; for it the case is read first. Other
- * roles see every case, and the workflow itself rejects what they may not do.
+ * A handling unit sees and acts on its own cases only, an integrator on the cases it submitted;
+ * for them the case is read first. Other roles see every case, and the workflow itself rejects
+ * what they may not do.
  */
 export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseRecord | undefined> {
   const { principal } = request;
-  if (principal.role !== 'unit') return undefined;
+  if (principal.role !== 'unit' && principal.role !== 'integrator') return undefined;
   const view = await app.gateway.view(caseId);
-  if (unitOf(view) !== principal.unitId) {
+  if (principal.role === 'unit' && unitOf(view) !== principal.unitId) {
     throw new Problem('forbidden', `case ${caseId} is not with unit ${principal.unitId}`);
+  }
+  if (principal.role === 'integrator' && submitterOf(view) !== principal.id) {
+    throw new Problem('forbidden', `case ${caseId} was not submitted by ${principal.id}`);
   }
   return view;
 }
 
-/** The case as far as this caller may read it: a unit its own cases, other roles any case. */
+/** The case as far as this caller may read it: a unit its own cases, an integrator those it submitted, other roles any case. */
 export async function readVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseRecord> {
   return (await loadVisibleCase(app, request, caseId)) ?? app.gateway.view(caseId);
 }

@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync } from 'fastify';
-import { problemResponses } from '../problem';
+import { Problem, problemResponses } from '../problem';
 
 const PayloadJson = Type.Object(
   {
@@ -13,8 +13,11 @@ const PayloadJson = Type.Object(
 );
 const PayloadsJson = Type.Object({ payloads: Type.Array(PayloadJson, { maxItems: 1000 }) });
 type PayloadsJson = Static<typeof PayloadsJson>;
+// protojson leaves an empty list out, so the Temporal CLI asks with `{}` for no payloads.
+const PayloadsBody = Type.Object({ payloads: Type.Optional(PayloadsJson.properties.payloads) });
+type PayloadsBody = Static<typeof PayloadsBody>;
 
-function fromJson({ payloads }: PayloadsJson): Payload[] {
+function fromJson({ payloads = [] }: PayloadsBody): Payload[] {
   return payloads.map((p) => ({
     metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
     data: Buffer.from(p.data ?? '', 'base64'),
@@ -31,6 +34,24 @@ function toJson(payloads: Payload[]): PayloadsJson {
 }
 
 /**
+ * Decodes payload by payload, so a payload this service cannot decrypt or parse (another
+ * deployment's key, a tampered or truncated one) answers 400 naming it rather than a 500.
+ */
+async function decodeEach(codec: PayloadCodec, payloads: Payload[]): Promise<Payload[]> {
+  const decoded: Payload[] = [];
+  for (const [index, payload] of payloads.entries()) {
+    try {
+      decoded.push(...(await codec.decode([payload])));
+    } catch (err) {
+      const field = `payloads.${index}`;
+      const errors = [{ field, message: 'cannot be decrypted or decoded with the keys of this service' }];
+      throw new Problem('validation', `${field} cannot be decoded`, { errors }, err);
+    }
+  }
+  return decoded;
+}
+
+/**
  * The Temporal Web UI's and CLI's "remote codec" protocol: POST /codec/decode and /codec/encode
  * with `{ payloads: [...] }`. Only ops keys may decode, so complainants stay confidential to
  * everyone else who can see the cluster.
@@ -44,15 +65,15 @@ export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; origins: str
   });
   const schema = {
     tags: ['ops'],
-    body: PayloadsJson,
+    body: PayloadsBody,
     response: { 200: PayloadsJson, ...problemResponses },
   };
-  app.post<{ Body: PayloadsJson }>(
+  app.post<{ Body: PayloadsBody }>(
     '/codec/decode',
     { config: { roles: ['ops'] }, schema: { ...schema, summary: 'Decrypt payloads for the Temporal UI or CLI' } },
-    async (request) => toJson(await codec.decode(fromJson(request.body))),
+    async (request) => toJson(await decodeEach(codec, fromJson(request.body))),
   );
-  app.post<{ Body: PayloadsJson }>(
+  app.post<{ Body: PayloadsBody }>(
     '/codec/encode',
     { config: { roles: ['ops'] }, schema: { ...schema, summary: 'Encrypt payloads (for signals sent from the UI)' } },
     async (request) => toJson(await codec.encode(fromJson(request.body))),

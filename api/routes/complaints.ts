@@ -3,10 +3,11 @@ import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { complaints, notices } from '../../db/schema';
 import { channels, statuses, type Complaint } from '../../workflows/model';
+import type { Policy } from '../../workflows/policy';
 import { isArchived } from '../archived-case';
 import { boundAt, DayOrInstant } from '../period';
 import { Problem, problemResponses } from '../problem';
-import { CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, NoticeSchema, TimelineEntrySchema, type ComplaintSubmission } from '../schemas';
+import { caseIdPattern, CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, NoticeSchema, Text, TimelineEntrySchema, type ComplaintSubmission } from '../schemas';
 import { loadVisibleCase, presentCase, readVisibleCase } from './case-access';
 
 const everyone = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'] as const;
@@ -22,18 +23,18 @@ const RegisteredSchema = Type.Object({
 const ListQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum(statuses)),
-    district: Type.Optional(Type.String({ minLength: 1 })),
-    unit: Type.Optional(Type.String({ minLength: 1 })),
-    category: Type.Optional(Type.String({ minLength: 1 })),
+    district: Type.Optional(Text(100)),
+    unit: Type.Optional(Text(100)),
+    category: Type.Optional(Text(100)),
     channel: Type.Optional(Type.Enum(channels)),
     overdue: Type.Optional(Type.Boolean()),
     escalated: Type.Optional(Type.Boolean()),
     urgent: Type.Optional(Type.Boolean()),
     createdFrom: Type.Optional(DayOrInstant('2026-11-01')),
     createdTo: Type.Optional(DayOrInstant('2026-11-30')),
-    text: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'matches summary, address or polluter' })),
+    text: Type.Optional(Text(200, { description: 'matches summary, address or polluter' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-    cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 500, description: 'nextCursor of the previous page' })),
   },
   { additionalProperties: false },
 );
@@ -60,15 +61,45 @@ const CaseRowSchema = Type.Object(
 function encodeCursor(registeredAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([registeredAt.toISOString(), id])).toString('base64url');
 }
+const caseId = new RegExp(caseIdPattern);
 function decodeCursor(cursor: string): [Date, string] {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
+    // A forged cursor must not hand Postgres what it refuses (a NUL in the id, year 0 or 10000).
+    const year = date.getUTCFullYear();
+    if (Number.isNaN(year) || year < 1 || year > 9999 || typeof id !== 'string' || !caseId.test(id)) throw new Error('bad cursor');
     return [date, id];
   } catch {
     throw new Problem('validation', 'cursor is not one this API gave out', { errors: [{ field: 'cursor', message: 'is invalid' }] });
   }
+}
+
+/** The list's `text` matches a substring: its own `%`, `_` and `\` are literal, not ILIKE wildcards. */
+function textMatch(text: string): SQL | undefined {
+  const pattern = `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+  return or(ilike(complaints.summary, pattern), ilike(complaints.address, pattern), ilike(complaints.polluter, pattern));
+}
+
+/**
+ * When the bureau received the complaint: now, or the sender's time within the policy's bounds.
+ * A time far ahead would start deadlines in a year the calendar does not cover; one long past
+ * would open a case that is overdue before anyone saw it.
+ */
+function receivedAt(given: string | undefined, policy: Policy): string {
+  const now = Date.now();
+  if (given === undefined) return new Date(now).toISOString();
+  const at = Date.parse(given);
+  const refuse = (message: string) =>
+    new Problem('validation', `receivedAt ${message}`, { errors: [{ field: 'receivedAt', message }] });
+  if (Number.isNaN(at)) throw refuse('is not a valid date-time');
+  if (at > now + policy.receivedAtMaxSkewMinutes * 60_000) {
+    throw refuse(`must not be more than ${policy.receivedAtMaxSkewMinutes} minutes ahead of the server's clock`);
+  }
+  if (at < now - policy.receivedAtMaxAgeDays * 86_400_000) {
+    throw refuse(`must not be more than ${policy.receivedAtMaxAgeDays} days in the past`);
+  }
+  return new Date(at).toISOString();
 }
 
 export const complaintRoutes: FastifyPluginAsync = async (app) => {
@@ -81,7 +112,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         summary: 'Register a complaint (登记)',
         description:
           'Starts the case workflow. Idempotent on `externalId` or the `Idempotency-Key` header: a repeat returns the same case with 200; the same key with another body is 409.',
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Text(200)) }),
         body: ComplaintSubmissionSchema,
         response: { 200: RegisteredSchema, 201: RegisteredSchema, ...problemResponses },
       },
@@ -94,7 +125,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         ...submission,
         evidence: submission.evidence ?? [],
         urgent: submission.urgent ?? false,
-        receivedAt: submission.receivedAt ?? new Date().toISOString(),
+        receivedAt: receivedAt(submission.receivedAt, app.gateway.policy),
         firstReceiver: request.principal.id,
         repeatOf: [],
       };
@@ -191,9 +222,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         q.escalated !== undefined ? (q.escalated ? sql`${complaints.escalationTier} > 0` : eq(complaints.escalationTier, 0)) : undefined,
         q.createdFrom ? gte(complaints.registeredAt, boundAt('createdFrom', q.createdFrom, 'from')) : undefined,
         q.createdTo ? lt(complaints.registeredAt, boundAt('createdTo', q.createdTo, 'to')) : undefined,
-        q.text
-          ? or(ilike(complaints.summary, `%${q.text}%`), ilike(complaints.address, `%${q.text}%`), ilike(complaints.polluter, `%${q.text}%`))
-          : undefined,
+        q.text ? textMatch(q.text) : undefined,
       ];
       if (q.cursor) {
         const [at, id] = decodeCursor(q.cursor);

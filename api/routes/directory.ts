@@ -3,14 +3,16 @@ import { asc } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { leaders } from '../../db/schema';
 import { shanghaiDate } from '../../workflows/calendar';
+import { Day } from '../period';
 import { problemResponses } from '../problem';
+import { Text } from '../schemas';
 
 const LeaderSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 100, examples: ['chief-nancheng'] }),
-    name: Type.String({ minLength: 1, maxLength: 100, examples: ['王科长'] }),
+    id: Text(100, { example: 'chief-nancheng' }),
+    name: Text(100, { example: '王科长' }),
     tier: Type.Enum([1, 2, 3], { description: '1 section chief, 2 branch bureau head, 3 city bureau leader' }),
-    district: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'null or absent: a system leader for every district' })),
+    district: Type.Optional(Type.Union([Text(100), Type.Null()], { description: 'null or absent: a system leader for every district' })),
     active: Type.Optional(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
@@ -24,7 +26,7 @@ const LeaderRowSchema = Type.Object({
 });
 const SpotCheckSchema = Type.Object(
   {
-    day: Type.Optional(Type.String({ format: 'date', description: 'Shanghai day whose closures are sampled; default yesterday' })),
+    day: Type.Optional(Day('Shanghai day whose closures are sampled; default yesterday')),
     rate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: "default: the deployment's policy rate" })),
   },
   { additionalProperties: false },

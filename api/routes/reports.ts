@@ -1,20 +1,23 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import { stringify } from 'csv-stringify/sync';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { backlog, hotspots, kpi, monthly, type Backlog, type Count, type Hotspot, type Kpi } from '../../db/reports';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { backlog, hotspots, kpi, monthly, unassignedUnit, type Backlog, type Count, type Hotspot, type Kpi, type Rate as RateValue } from '../../db/reports';
+import { categoryZh, channelZh, dimensionZh, hotspotTypeZh, labelZh, rateZh, statusZh } from '../../lib/labels-zh';
+import { shanghaiDate } from '../../workflows/calendar';
 import { defaultPolicy } from '../../workflows/policy';
-import { DayOrInstant, period } from '../period';
+import { CsvParams, sendCsv, toCsv, wantsCsv, type Column, type CsvLang } from '../csv';
+import { DayOrInstant, Month, period } from '../period';
 import { problemResponses } from '../problem';
+import { Text } from '../schemas';
 
 const roles = ['supervisor', 'leader', 'ops'] as const;
 const Period = {
   from: DayOrInstant('2026-11-01'),
   to: DayOrInstant('2026-11-30'),
 };
-const KpiQuery = Type.Object({ ...Period, district: Type.Optional(Type.String()), unit: Type.Optional(Type.String()) });
-const MonthQuery = Type.Object({ month: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2026-11'] }) });
-const PeriodQuery = Type.Object(Period);
-const BacklogQuery = Type.Object({ olderThanDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30 })) });
+const KpiQuery = Type.Object({ ...Period, district: Type.Optional(Text(100)), unit: Type.Optional(Text(100)), ...CsvParams });
+const MonthQuery = Type.Object({ month: Month(), ...CsvParams });
+const PeriodQuery = Type.Object({ ...Period, ...CsvParams });
+const BacklogQuery = Type.Object({ olderThanDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30 })), ...CsvParams });
 
 const Rate = Type.Object({
   numerator: Type.Integer(),
@@ -53,22 +56,122 @@ const BacklogSchema = Type.Object({
       Type.Object({ id: Type.String(), status: Type.String(), registeredAt: Type.String(), unit: Type.Union([Type.String(), Type.Null()]) }),
     ),
   }),
-  overdueByUnit: Type.Array(Type.Object({ unit: Type.String(), count: Type.Integer() })),
+  overdueByUnit: Type.Array(
+    Type.Object({
+      unit: Type.String({ description: 'the handling unit; "(unassigned)" for cases past their dispatch deadline with no unit yet' }),
+      count: Type.Integer(),
+    }),
+  ),
   ownedByTier: Type.Array(Type.Object({ tier: Type.Integer(), count: Type.Integer() })),
 });
 
-/** JSON by default; CSV (one header row, then data) when the caller asks for text/csv. */
-function send(request: FastifyRequest, reply: FastifyReply, json: unknown, rows: () => Record<string, unknown>[]) {
-  if (!request.headers.accept?.includes('text/csv')) return json;
-  return reply.type('text/csv; charset=utf-8').send(stringify(rows(), { header: true }));
+/** A code as the reader asked for it: the Chinese label, or the code itself. */
+const say = <Code extends string>(labels: Readonly<Record<Code, string>>, code: string, lang: CsvLang) =>
+  lang === 'en' ? code : labelZh(labels, code);
+const unassigned = (lang: CsvLang) => (lang === 'en' ? unassignedUnit : '未交办');
+/** People read times in Shanghai; the English CSV keeps the instant as the JSON has it. */
+const shanghaiTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+
+const kpiColumns: Column<RateValue & { rate: string }>[] = [
+  { header: { 'zh-CN': '指标', en: 'rate' }, cell: (r, lang) => say(rateZh, r.rate, lang) },
+  { header: { 'zh-CN': '分子', en: 'numerator' }, cell: (r) => r.numerator },
+  { header: { 'zh-CN': '分母', en: 'denominator' }, cell: (r) => r.denominator },
+  { header: { 'zh-CN': '比率', en: 'value' }, cell: (r) => r.value },
+];
+
+const monthlyColumns: Column<Count>[] = [
+  { header: { 'zh-CN': '维度', en: 'dimension' }, cell: (c, lang) => say(dimensionZh, c.dimension, lang) },
+  {
+    header: { 'zh-CN': '项目', en: 'key' },
+    cell: (c, lang) => {
+      if (lang === 'en') return c.key;
+      if (c.dimension === 'channel') return labelZh(channelZh, c.key);
+      if (c.dimension === 'category') return labelZh(categoryZh, c.key);
+      // db/reports counts cases without an industry under this placeholder.
+      return c.dimension === 'industry' && c.key === '(unknown)' ? '未知' : c.key;
+    },
+  },
+  { header: { 'zh-CN': '数量', en: 'count' }, cell: (c) => c.count },
+  { header: { 'zh-CN': '上月', en: 'previous' }, cell: (c) => c.previous },
+  { header: { 'zh-CN': '变化', en: 'change' }, cell: (c) => c.change },
+];
+
+const hotspotColumns: Column<Hotspot>[] = [
+  { header: { 'zh-CN': '类型', en: 'type' }, cell: (s, lang) => say(hotspotTypeZh, s.type, lang) },
+  { header: { 'zh-CN': '匹配键', en: 'key' }, cell: (s) => s.key },
+  { header: { 'zh-CN': '名称', en: 'label' }, cell: (s) => s.label },
+  { header: { 'zh-CN': '数量', en: 'count' }, cell: (s) => s.count },
+  { header: { 'zh-CN': '上期', en: 'previous' }, cell: (s) => s.previous },
+];
+
+/** The backlog's parts as one table: each row one figure, or (oldest) one case. */
+type BacklogRow =
+  | { section: 'open'; days: number; count: number }
+  | { section: 'oldest'; case: Backlog['open']['oldest'][number] }
+  | { section: 'overdue'; unit: string; count: number }
+  | { section: 'owned'; tier: number; count: number };
+const sectionZh = { open: '积案', oldest: '积案明细', overdue: '超期', owned: '领导包案' } as const satisfies Record<BacklogRow['section'], string>;
+const oldest = <T>(row: BacklogRow, f: (c: Backlog['open']['oldest'][number]) => T) => (row.section === 'oldest' ? f(row.case) : null);
+
+const backlogColumns: Column<BacklogRow>[] = [
+  { header: { 'zh-CN': '分类', en: 'section' }, cell: (r, lang) => say(sectionZh, r.section, lang) },
+  {
+    header: { 'zh-CN': '项目', en: 'key' },
+    cell: (r, lang) => {
+      const en = lang === 'en';
+      switch (r.section) {
+        case 'open':
+          return en ? `older_than_${r.days}_days` : `超过${r.days}天`;
+        case 'oldest':
+          return r.case.id;
+        case 'overdue':
+          return r.unit === unassignedUnit ? unassigned(lang) : r.unit;
+        case 'owned':
+          return en ? `tier_${r.tier}` : `第${r.tier}级`;
+      }
+    },
+  },
+  { header: { 'zh-CN': '数量', en: 'count' }, cell: (r) => (r.section === 'oldest' ? null : r.count) },
+  { header: { 'zh-CN': '状态', en: 'status' }, cell: (r, lang) => oldest(r, (c) => say(statusZh, c.status, lang)) },
+  {
+    header: { 'zh-CN': '登记时间', en: 'registeredAt' },
+    cell: (r, lang) => oldest(r, (c) => (lang === 'en' ? c.registeredAt : shanghaiTime(c.registeredAt))),
+  },
+  { header: { 'zh-CN': '承办单位', en: 'unit' }, cell: (r, lang) => oldest(r, (c) => c.unit ?? unassigned(lang)) },
+];
+
+/**
+ * JSON by default; CSV (a header row, then data) when the caller asks for it, as a download named
+ * after the report and its period so saved exports do not overwrite each other.
+ */
+function send<Row>(
+  request: { query: { format?: 'json' | 'csv'; lang?: CsvLang }; headers: { accept?: string } },
+  reply: FastifyReply,
+  json: unknown,
+  csv: { name: string; columns: readonly Column<Row>[]; rows: () => readonly Row[] },
+) {
+  // One URL, two representations: caches must key on Accept.
+  reply.header('vary', 'Accept');
+  if (!wantsCsv(request.query.format, request.headers.accept)) return json;
+  return sendCsv(reply, csv.name, toCsv(csv.columns, csv.rows(), request.query.lang ?? 'zh-CN'));
 }
+
+/** A period's days for a file name: `to` is exclusive, so its name is the day before it ends. */
+const periodName = (p: { from: Date; to: Date }) => `${shanghaiDate(p.from.getTime())}_${shanghaiDate(p.to.getTime() - 1)}`;
 
 const describe = (summary: string, querystring: object, body: object) => ({
   tags: ['reports'],
   summary,
-  description: 'JSON, or CSV with `Accept: text/csv`.',
+  description:
+    'JSON, or CSV with `format=csv` or `Accept: text/csv` (`format=json` wins). The CSV is UTF-8 with a BOM, headers and codes in Chinese unless `lang=en`, a download with a dated file name.',
   querystring,
-  response: { 200: body, ...problemResponses },
+  response: {
+    200: {
+      description: 'The report',
+      content: { 'application/json': { schema: body }, 'text/csv': { schema: Type.String() } },
+    },
+    ...problemResponses,
+  },
 });
 
 /** The read side's reports, from Postgres. */
@@ -80,8 +183,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     { config: { roles }, schema: describe('The four rates (四率), each with numerator and denominator', KpiQuery, KpiSchema) },
     async (request, reply) => {
       const { district, unit } = request.query;
-      const result = await kpi(app.deps.database.db, { ...period(request.query), ...(district ? { district } : {}), ...(unit ? { unit } : {}) });
-      return send(request, reply, result, () => Object.entries(result).map(([name, r]) => ({ rate: name, ...r })));
+      const bounds = period(request.query);
+      const result = await kpi(app.deps.database.db, { ...bounds, ...(district ? { district } : {}), ...(unit ? { unit } : {}) });
+      return send(request, reply, result, {
+        name: `kpi-${periodName(bounds)}`,
+        columns: kpiColumns,
+        rows: () => Object.entries(result).map(([rate, r]) => ({ rate, ...r })),
+      });
     },
   );
 
@@ -90,7 +198,11 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     { config: { roles }, schema: describe('Counts by district, category, channel and industry, against the previous month', MonthQuery, MonthlySchema) },
     async (request, reply) => {
       const counts = await monthly(app.deps.database.db, request.query.month);
-      return send(request, reply, { month: request.query.month, counts }, () => counts.map((c) => ({ ...c })));
+      return send(request, reply, { month: request.query.month, counts }, {
+        name: `monthly-${request.query.month}`,
+        columns: monthlyColumns,
+        rows: () => counts,
+      });
     },
   );
 
@@ -99,8 +211,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     { config: { roles }, schema: describe('Places and polluters reported twice or more, and clusters', PeriodQuery, HotspotsSchema) },
     async (request, reply) => {
       const { clusterMinReports, clusterWindowDays } = policy();
-      const spots = await hotspots(app.deps.database.db, { ...period(request.query), clusterMinReports, clusterWindowDays });
-      return send(request, reply, { hotspots: spots }, () => spots.map((s) => ({ ...s })));
+      const bounds = period(request.query);
+      const spots = await hotspots(app.deps.database.db, { ...bounds, clusterMinReports, clusterWindowDays });
+      return send(request, reply, { hotspots: spots }, {
+        name: `hotspots-${periodName(bounds)}`,
+        columns: hotspotColumns,
+        rows: () => spots,
+      });
     },
   );
 
@@ -108,12 +225,18 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     '/reports/backlog',
     { config: { roles }, schema: describe('Old open cases, overdue cases by unit, owned cases by tier', BacklogQuery, BacklogSchema) },
     async (request, reply) => {
-      const result = await backlog(app.deps.database.db, request.query.olderThanDays ?? 30);
-      return send(request, reply, result, () => [
-        { section: 'open', key: `older_than_${result.olderThanDays}_days`, count: result.open.count },
-        ...result.overdueByUnit.map((u) => ({ section: 'overdue', key: u.unit, count: u.count })),
-        ...result.ownedByTier.map((t) => ({ section: 'owned', key: `tier_${t.tier}`, count: t.count })),
-      ]);
+      const now = new Date();
+      const result = await backlog(app.deps.database.db, request.query.olderThanDays ?? 30, now);
+      return send(request, reply, result, {
+        name: `backlog-${shanghaiDate(now.getTime())}`,
+        columns: backlogColumns,
+        rows: (): BacklogRow[] => [
+          { section: 'open', days: result.olderThanDays, count: result.open.count },
+          ...result.open.oldest.map((c) => ({ section: 'oldest' as const, case: c })),
+          ...result.overdueByUnit.map((u) => ({ section: 'overdue' as const, ...u })),
+          ...result.ownedByTier.map((t) => ({ section: 'owned' as const, ...t })),
+        ],
+      });
     },
   );
 };

