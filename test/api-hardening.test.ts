@@ -224,6 +224,18 @@ describe('the codec endpoint', () => {
       expect(response.json().errors).toEqual([{ field: 'payloads.1', message: expect.stringMatching(/cannot be decrypted/) }]);
     }
   });
+
+  it('answers 400 for metadata or data that is not base64, whatever the metadata key (was a 500)', async () => {
+    // The fuzzer's case: a key with a line break escaped the check of its value.
+    expect((await post('decode', { payloads: [{ metadata: { '\nx': -5 }, data: 'AA==' }] })).statusCode).toBeLessThan(500);
+    for (const payload of [{ metadata: { '\nx': -5.5 }, data: 'AA==' }, { metadata: { encoding: 'not base64!' } }, { data: '#' }]) {
+      for (const path of ['decode', 'encode'] as const) {
+        const response = await post(path, { payloads: [payload] });
+        expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(response.json().type).toBe('/problems/validation');
+      }
+    }
+  });
 });
 
 describe('request ids', () => {

@@ -95,3 +95,17 @@ describe('an intake cut short after its claim', () => {
     }
   });
 });
+
+describe('coordinates', () => {
+  it('are kept to 7 decimals, so a tiny value cannot underflow repeat detection (was a 500)', async () => {
+    const place = { address: `城东路 ${process.pid}-${Date.now()} 号`, district: 'dongcheng' };
+    const first = await register(h, submission({ category: 'underflow', location: { ...place, lat: 1e-300, lng: 5e-324 } }));
+    expect(first.statusCode).toBe(201);
+    const second = await register(h, submission({ category: 'underflow', location: { ...place, address: `${place.address}旁`, lat: -1e-200, lng: 1e-300 } }));
+    expect(second.statusCode).toBe(201);
+    // The same place (0, 0) within the radius: the second report is a repeat of the first.
+    expect(second.json().mergedInto).toBe(first.json().id);
+    const [row] = await h.database.db.select().from(complaints).where(eq(complaints.id, first.json().id));
+    expect([row!.lat, row!.lng]).toEqual([0, 0]);
+  });
+});

@@ -4,10 +4,14 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync } from 'fastify';
 import { Problem, problemResponses } from '../problem';
 
+/** protojson writes bytes as base64 (standard or URL-safe alphabet). */
+const Base64 = Type.String({ pattern: '^[A-Za-z0-9+/_-]*={0,2}$', description: 'base64' });
 const PayloadJson = Type.Object(
   {
-    metadata: Type.Optional(Type.Record(Type.String(), Type.String({ description: 'base64' }))),
-    data: Type.Optional(Type.String({ description: 'base64' })),
+    // Any key, each value base64: a Record's key pattern (.*) would let a key with a line break
+    // through unchecked.
+    metadata: Type.Optional(Type.Object({}, { additionalProperties: Base64 })),
+    data: Type.Optional(Base64),
   },
   { additionalProperties: true },
 );

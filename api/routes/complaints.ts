@@ -82,6 +82,17 @@ function textMatch(text: string): SQL | undefined {
 }
 
 /**
+ * Coordinates to 7 decimals (about 1 cm): finer is noise, and a value like 1e-300 would underflow
+ * the distance arithmetic of repeat detection in Postgres.
+ */
+function withCoordinatesRounded(location: Complaint['location']): Complaint['location'] {
+  // `|| 0`: no -0 from a tiny negative value.
+  const round = (degrees: number) => Math.round(degrees * 1e7) / 1e7 || 0;
+  const { lat, lng, ...rest } = location;
+  return { ...rest, ...(lat !== undefined ? { lat: round(lat) } : {}), ...(lng !== undefined ? { lng: round(lng) } : {}) };
+}
+
+/**
  * When the bureau received the complaint: now, or the sender's time within the policy's bounds.
  * A time far ahead would start deadlines in a year the calendar does not cover; one long past
  * would open a case that is overdue before anyone saw it.
@@ -123,6 +134,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
       const key = (typeof header === 'string' ? header : undefined) ?? externalId;
       const complaint: Omit<Complaint, 'id'> = {
         ...submission,
+        location: withCoordinatesRounded(submission.location),
         evidence: submission.evidence ?? [],
         urgent: submission.urgent ?? false,
         receivedAt: receivedAt(submission.receivedAt, app.gateway.policy),
