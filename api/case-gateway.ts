@@ -21,7 +21,7 @@ import type { CaseView, Complaint, ComplaintWorkflowInput } from '../workflows/m
 import type { Policy } from '../workflows/policy';
 import type { SpotCheckInput } from '../workflows/spot-check';
 import { initialSearchAttributes } from '../workflows/visibility';
-import { normalizeKey, projectionOf, type CaseProjection } from '../workflows/projection';
+import { normalizeKey, projectionOf } from '../workflows/projection';
 import { findEarlierCases, openCaseAmong } from '../db/repeats';
 import { archivedCase, type CaseRecord } from './archived-case';
 import { Problem } from './problem';
@@ -148,7 +148,7 @@ export class CaseGateway {
       }
     }
     const calendar = await loadCalendarYears(this.deps.db, yearsFor(complaint.receivedAt));
-    const input = await this.deps.db.transaction(async (tx) => {
+    const { input, registered } = await this.deps.db.transaction(async (tx) => {
       // Registrations of one category queue here, so that of two reports about one place arriving
       // together the second finds the first: its row is written before the lock is let go.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`repeat:${complaint.category}`}))`);
@@ -156,8 +156,10 @@ export class CaseGateway {
       const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
       const mergeInto = openCaseAmong(earlier)?.id;
       const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.policy, calendar, ...(mergeInto ? { mergeInto } : {}) };
-      await writeProjection(tx, registeredProjection(input), 0);
-      return input;
+      // The case as its workflow starts it, and its row until the workflow's first projection.
+      const registered = registeredCase(input, new Date().toISOString());
+      await writeProjection(tx, projectionOf(registered, workflowIdFor(caseId)), 0);
+      return { input, registered };
     });
     try {
       await this.call(() =>
@@ -183,7 +185,7 @@ export class CaseGateway {
     }
     // The workflow started: the answer is the case as registered, without waiting on a query
     // that could fail after the case exists.
-    return { view: view(registeredCase(input, new Date().toISOString()), workflowIdFor(caseId)), created };
+    return { view: view(registered, workflowIdFor(caseId)), created };
   }
 
   /** A spot check now, of the closures of `day` (default: the policy's rate); waits for the draw. */
@@ -212,11 +214,6 @@ export class CaseGateway {
       radiusMeters: policy.repeatRadiusMeters,
     });
   }
-}
-
-/** The row a new case has until its workflow's first projection (merged at once into an open case). */
-function registeredProjection(input: ComplaintWorkflowInput): CaseProjection {
-  return projectionOf(registeredCase(input, new Date().toISOString()), workflowIdFor(input.complaint.id));
 }
 
 /** Readable, sortable and unguessable: `20261124-` and 10 hex digits. */
