@@ -33,6 +33,11 @@ export function shanghaiDate(instant: number): string {
   return new Date(instant + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The wall-clock time in Asia/Shanghai, `2026-11-24 09:30:00`, for people to read. */
+export function shanghaiDateTime(instant: number): string {
+  return new Date(instant + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 export function shanghaiYear(instant: number): number {
   return Number(shanghaiDate(instant).slice(0, 4));
 }

@@ -2,7 +2,7 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { backlog, hotspots, kpi, monthly, unassignedUnit, type Backlog, type Count, type Hotspot, type Kpi, type Rate as RateValue } from '../../db/reports';
 import { categoryZh, channelZh, dimensionZh, hotspotTypeZh, labelZh, rateZh, statusZh } from '../../lib/labels-zh';
-import { shanghaiDate } from '../../workflows/calendar';
+import { shanghaiDate, shanghaiDateTime } from '../../workflows/calendar';
 import { defaultPolicy } from '../../workflows/policy';
 import { CsvParams, sendCsv, toCsv, wantsCsv, type Column, type CsvLang } from '../csv';
 import { DayOrInstant, Month, period } from '../period';
@@ -69,8 +69,6 @@ const BacklogSchema = Type.Object({
 const say = <Code extends string>(labels: Readonly<Record<Code, string>>, code: string, lang: CsvLang) =>
   lang === 'en' ? code : labelZh(labels, code);
 const unassigned = (lang: CsvLang) => (lang === 'en' ? unassignedUnit : '未交办');
-/** People read times in Shanghai; the English CSV keeps the instant as the JSON has it. */
-const shanghaiTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 const kpiColumns: Column<RateValue & { rate: string }>[] = [
   { header: { 'zh-CN': '指标', en: 'rate' }, cell: (r, lang) => say(rateZh, r.rate, lang) },
@@ -135,7 +133,8 @@ const backlogColumns: Column<BacklogRow>[] = [
   { header: { 'zh-CN': '状态', en: 'status' }, cell: (r, lang) => oldest(r, (c) => say(statusZh, c.status, lang)) },
   {
     header: { 'zh-CN': '登记时间', en: 'registeredAt' },
-    cell: (r, lang) => oldest(r, (c) => (lang === 'en' ? c.registeredAt : shanghaiTime(c.registeredAt))),
+    // People read times in Shanghai; the English CSV keeps the instant as the JSON has it.
+    cell: (r, lang) => oldest(r, (c) => (lang === 'en' ? c.registeredAt : shanghaiDateTime(Date.parse(c.registeredAt)))),
   },
   { header: { 'zh-CN': '承办单位', en: 'unit' }, cell: (r, lang) => oldest(r, (c) => c.unit ?? unassigned(lang)) },
 ];
