@@ -99,9 +99,23 @@ export class CaseGateway {
     }
   }
 
-  async act<K extends ActionName>(caseId: string, name: K, args: ActionArgsByName[K]): Promise<CaseView> {
+  /**
+   * Sends an action as an Update. With an idempotency key the Update carries an id of its own
+   * (actionUpdateId), which Temporal deduplicates within the workflow run: a retry joins the Update
+   * still in flight or gets the outcome of the one already completed, even when the first call
+   * answered 503 after its deadline while the Update went on.
+   */
+  async act<K extends ActionName>(
+    caseId: string,
+    name: K,
+    args: ActionArgsByName[K],
+    idempotency?: ActionIdempotency,
+  ): Promise<CaseView> {
+    const updateId = idempotency ? actionUpdateId(name, idempotency) : undefined;
     try {
-      return await this.call(() => this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args] }));
+      return await this.call(() =>
+        this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args], ...(updateId ? { updateId } : {}) }),
+      );
     } catch (err) {
       if (err instanceof Problem && err.problem === 'case-not-found' && (await archivedCase(this.deps.db, caseId))) {
         throw new Problem('case-archived', 'the case is closed and its workflow has completed');
@@ -214,6 +228,28 @@ export class CaseGateway {
       radiusMeters: policy.repeatRadiusMeters,
     });
   }
+}
+
+/** An action's `Idempotency-Key`, the caller who sent it, and the body it came with. */
+export interface ActionIdempotency {
+  caller: string;
+  key: string;
+  body: unknown;
+}
+
+/**
+ * The Update id of an action sent with an idempotency key. The caller is in it, so two callers
+ * using one key neither collide nor read each other's outcome; the action, so one key on two
+ * actions is two Updates; and the body (key order aside), because Temporal answers a known id with
+ * its first outcome whatever the arguments: the same key with another body is another Update,
+ * judged on its own, rather than a 200 that silently drops what was sent. Hashed, so a 200-character
+ * key stays within the server's id length and nothing of the body shows in the history's ids.
+ */
+export function actionUpdateId(name: ActionName, { caller, key, body }: ActionIdempotency): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([caller, name, key, stableStringify(body) ?? null]))
+    .digest('base64url');
+  return `${name}:${digest}`;
 }
 
 /** Readable, sortable and unguessable: `20261124-` and 10 hex digits. */

@@ -15,6 +15,8 @@ const Owner = Type.Object(
   { leaderId: Text(100), kind: Type.Enum(['system', 'territorial']) },
   { additionalProperties: false },
 );
+/** Control characters refused like any other text; the Update id is made of caller, action, key and body (actionUpdateId). */
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Text(200)) });
 const obj = (props: Record<string, TSchema>) => Type.Object(props, { additionalProperties: false });
 
 interface ActionRoute {
@@ -139,8 +141,12 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
         schema: {
           tags: [route.override ? 'overrides' : 'actions'],
           summary: route.summary,
-          description: `Update \`${route.action}\` of the case workflow. Roles: ${roles.join(', ')}.`,
+          description:
+            `Update \`${route.action}\` of the case workflow. Roles: ${roles.join(', ')}. ` +
+            'With an `Idempotency-Key` a retry (even after a 503) returns the first outcome and applies the action once; ' +
+            'the same key with another body is another action.',
           params: CaseIdParams,
+          headers: IdempotencyHeaders,
           body: route.body,
           response: { 200: CaseViewSchema, ...problemResponses },
         },
@@ -150,7 +156,11 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
         await loadVisibleCase(app, request, request.params.id);
         const given = { ...request.body, actor: actorOf(request.principal) } as ActionArgsByName[typeof route.action];
         const args = await checkReferences(app, route.action, given);
-        const view = await gateway.act(request.params.id, route.action, args);
+        const key = request.headers['idempotency-key'];
+        // The body as sent, not the checked args: a retry must find the same id even if the
+        // leader directory changed between the two calls.
+        const idempotency = typeof key === 'string' ? { caller: request.principal.id, key, body: request.body } : undefined;
+        const view = await gateway.act(request.params.id, route.action, args, idempotency);
         return presentCase(view, request.principal);
       },
     );
