@@ -16,6 +16,8 @@ import type { Logger } from '../lib/logger';
 import { defaultPolicy, type Policy } from '../workflows/policy';
 import { authPlugin } from './auth';
 import { CaseGateway } from './case-gateway';
+import { startClaimSweeper } from './claim-expiry';
+import { holdToDeadline } from './deadline';
 import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
@@ -23,6 +25,7 @@ import { deadLetterRoutes } from './routes/dead-letters';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
 import { healthRoutes } from './routes/health';
+import { RefundableCounts, refundedStatus } from './rate-limit-store';
 import { reportRoutes } from './routes/reports';
 
 export interface AppDeps {
@@ -38,6 +41,12 @@ export interface AppDeps {
   temporalDeadlineMs?: number;
   /** The payload codec, served to ops at /codec for the Temporal UI and CLI. */
   codec?: PayloadCodec;
+  /** How long any request may take, from arrival to answer (default 10 s). */
+  requestDeadlineMs?: number;
+  /** How recent a poll must be for /readyz to count a worker (default: api/routes/health.ts workerPollWindowMs). */
+  workerPollWindowMs?: number;
+  /** Whether the hourly sweep of stale intake claims runs (api/claim-expiry.ts); default yes. */
+  sweepIntakeClaims?: boolean;
 }
 
 declare module 'fastify' {
@@ -110,6 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, roles: 'public' };
     if (route.schema?.response) route.schema = { ...route.schema, response: withProblemMediaType(route.schema.response) };
   });
+  // Every route answers within the deadline, whatever Postgres and Temporal wait underneath.
+  // 10 s, the deadline the API declares; the Temporal deadline inside it is set on its own.
+  const requestDeadlineMs = deps.requestDeadlineMs ?? 10_000;
+  app.addHook('onRoute', (route) => holdToDeadline(route, requestDeadlineMs));
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not-found', `no route ${request.method} ${request.url}`));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -143,8 +156,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(authPlugin, { keys: deps.apiKeys });
+  // Calls answered 5xx or 429 are refunded, so a client retrying through our outage keeps its budget.
+  const rateCounts = new RefundableCounts();
+  app.addHook('onResponse', async (request, reply) => {
+    if (refundedStatus(reply.statusCode)) rateCounts.refund(request);
+  });
   await app.register(rateLimit, {
     max: deps.rateLimitPerMinute ?? 600,
+    store: rateCounts.storeClass(),
+    // The plugin calls one of these right after counting a request: remember it for the refund.
+    onExceeding: (request, key) => rateCounts.markCounted(request, key),
+    onExceeded: (request, key) => rateCounts.markCounted(request, key),
     timeWindow: '1 minute',
     // Per key, so one busy integrator cannot starve the others; unauthenticated calls per address.
     keyGenerator: (request) => request.principal?.id ?? request.ip,
@@ -160,6 +182,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(reportRoutes);
   await app.register(directoryRoutes);
   await app.register(deadLetterRoutes);
+  if (deps.sweepIntakeClaims ?? true) {
+    const sweeper = startClaimSweeper({ db: deps.database.db, temporal: deps.temporal, logger: deps.logger });
+    app.addHook('onClose', async () => sweeper.stop());
+  }
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;
 }

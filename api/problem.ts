@@ -26,6 +26,7 @@ export const problemTypes = {
   'temporal-unavailable': { status: 503, title: 'The workflow service is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
   'not-ready': { status: 503, title: 'A part the service needs does not answer' },
+  'deadline-exceeded': { status: 503, title: 'The service could not answer within its deadline' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

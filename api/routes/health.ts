@@ -1,4 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import type { FastifyPluginAsync } from 'fastify';
 import { ping } from '../../db/client';
 import { ProblemSchema, sendProblem } from '../problem';
@@ -23,8 +25,44 @@ async function check(run: () => Promise<unknown>): Promise<string | undefined> {
   }
 }
 
+/**
+ * A worker counts as polling when it started a poll within this window. Temporal records a
+ * poller's lastAccessTime when a long poll begins, and an idle worker's poll lasts up to a minute
+ * (measured: 50-60 s on the dev server), so a shorter window would call an idle, healthy worker
+ * gone. A worker that stopped is therefore seen as gone 70 s after its last poll at most.
+ */
+export const workerPollWindowMs = 70_000;
+
+/** The pollers of the task queue seen within the window: worker identities, and whether each task type has one. */
+async function recentPollers(temporal: Client, taskQueue: string, windowMs: number): Promise<{ identities: Set<string>; bothTypes: boolean }> {
+  const since = Date.now() - windowMs;
+  const identities = new Set<string>();
+  let bothTypes = true;
+  for (const taskQueueType of [proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
+    const { pollers } = await temporal.workflowService.describeTaskQueue({
+      namespace: temporal.options.namespace,
+      taskQueue: { name: taskQueue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType,
+    });
+    const recent = (pollers ?? []).filter((p) => p.lastAccessTime && millis(p.lastAccessTime) >= since);
+    recent.forEach((p) => identities.add(p.identity ?? ''));
+    if (recent.length === 0) bothTypes = false;
+  }
+  return { identities, bothTypes };
+}
+
+type Timestamp = NonNullable<proto.api.taskqueue.v1.IPollerInfo['lastAccessTime']>;
+const millis = (t: Timestamp): number => Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+
 const Check = Type.Object({ status: Type.Enum(['up', 'down']), error: Type.Optional(Type.String()) });
-const Checks = Type.Object({ temporal: Check, postgres: Check });
+/** The worker: up when workflow and activity tasks of the task queue both have a recent poller. */
+const WorkerCheck = Type.Object({
+  status: Type.Enum(['up', 'down']),
+  /** Workers (identities) that polled within the window. */
+  pollers: Type.Integer({ minimum: 0 }),
+  error: Type.Optional(Type.String()),
+});
+const Checks = Type.Object({ temporal: Check, postgres: Check, worker: WorkerCheck });
 const Readiness = Type.Object({ status: Type.Literal('ready'), checks: Checks });
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
@@ -35,30 +73,41 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     async () => ({ status: 'ok' }),
   );
 
-  /** Readiness: Temporal and Postgres both answer; the 503 problem names the part that does not. */
+  /**
+   * Readiness: Temporal and Postgres answer, and a worker polls the task queue; the 503 problem
+   * names each part that does not. Without a worker the API still reads, but a new case would
+   * start a workflow nobody runs, so the API is not ready for intake.
+   */
   app.get(
     '/readyz',
     {
       config: { roles: 'public' },
       schema: {
         tags: ['health'],
-        summary: 'Readiness: Temporal and Postgres answer',
+        summary: 'Readiness: Temporal and Postgres answer, and a worker polls the task queue',
         response: { 200: Readiness, 503: Type.Object({ ...ProblemSchema.properties, checks: Checks }) },
       },
     },
     async (request, reply) => {
-      const { temporal, database } = app.deps;
-      const [temporalError, postgresError] = await Promise.all([
+      const { temporal, database, config } = app.deps;
+      let pollers = { identities: new Set<string>(), bothTypes: false };
+      const [temporalError, postgresError, workerLookupError] = await Promise.all([
         check(() => temporal.workflowService.describeNamespace({ namespace: temporal.options.namespace })),
         check(() => ping(database.pool)),
+        check(async () => {
+          pollers = await recentPollers(temporal, config.taskQueue, app.deps.workerPollWindowMs ?? workerPollWindowMs);
+        }),
       ]);
+      const workerError =
+        workerLookupError ?? (pollers.bothTypes ? undefined : `no worker polled task queue ${config.taskQueue} in the last ${Math.round((app.deps.workerPollWindowMs ?? workerPollWindowMs) / 1000)} s`);
       const checks = {
         temporal: temporalError ? { status: 'down', error: temporalError } : { status: 'up' },
         postgres: postgresError ? { status: 'down', error: postgresError } : { status: 'up' },
+        worker: { status: workerError ? 'down' : 'up', pollers: pollers.identities.size, ...(workerError ? { error: workerError } : {}) },
       };
-      if (!temporalError && !postgresError) return { status: 'ready', checks };
-      const down = [temporalError ? 'temporal' : '', postgresError ? 'postgres' : ''].filter(Boolean).join(', ');
-      return sendProblem(request, reply, 'not-ready', `not reachable: ${down}`, { checks });
+      if (!temporalError && !postgresError && !workerError) return { status: 'ready', checks };
+      const down = [temporalError ? 'temporal' : '', postgresError ? 'postgres' : '', workerError ? 'worker' : ''].filter(Boolean).join(', ');
+      return sendProblem(request, reply, 'not-ready', `not ready: ${down}`, { checks });
     },
   );
 };

@@ -43,6 +43,8 @@ export interface ApiHarness {
   /** The API's own client, with the payload codec. */
   client: Client;
   database: Database;
+  /** Stops the harness's worker (as if it died), for tests of what the API says without one. */
+  stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,8 @@ export async function startApiHarness(
     databaseUrl?: string;
     rateLimitPerMinute?: number;
     payloadKeys?: PayloadKeys;
+    requestDeadlineMs?: number;
+    workerPollWindowMs?: number;
   } = {},
 ): Promise<ApiHarness> {
   const taskQueue = `${name}-${process.pid}`;
@@ -85,16 +89,25 @@ export async function startApiHarness(
     rateLimitPerMinute: overrides.rateLimitPerMinute ?? 10_000,
     codec,
     ...(overrides.temporalDeadlineMs ? { temporalDeadlineMs: overrides.temporalDeadlineMs } : {}),
+    ...(overrides.requestDeadlineMs ? { requestDeadlineMs: overrides.requestDeadlineMs } : {}),
+    ...(overrides.workerPollWindowMs ? { workerPollWindowMs: overrides.workerPollWindowMs } : {}),
   });
+  let workerStopped = false;
+  const stopWorker = async () => {
+    if (workerStopped) return running;
+    workerStopped = true;
+    worker.shutdown();
+    return running;
+  };
   return {
     app,
     env,
     client,
     database,
+    stopWorker,
     close: async () => {
       await app.close();
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await env.teardown();
       await database.close();
     },
