@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { redactDbError } from './errors';
 import * as schema from './schema';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -12,8 +13,36 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Where a dropped connection is reported; the service's pino logger fits. */
+export interface DbWarnLog {
+  warn(details: object, message: string): void;
+}
+
+const consoleWarn: DbWarnLog = {
+  warn: (details, message) => console.warn(message, details),
+};
+
+/**
+ * A `pg` client emits 'error' when its connection drops (Postgres restarts, fails over,
+ * `pg_terminate_backend`, `idle_in_transaction_session_timeout`). The pool listens only while
+ * the client is idle; a client checked out (between the queries of a transaction) has no
+ * listener, and an unhandled 'error' event exits the process. This listener keeps the process
+ * up: the query in flight still rejects, and the pool drops the broken client on release, so
+ * the next query connects afresh once Postgres is back.
+ */
+export function keepProcessOnConnectionLoss(emitter: pg.Pool | pg.Client, log: DbWarnLog = consoleWarn): void {
+  const warn = (err: Error) => log.warn({ err: redactDbError(err) }, 'Postgres connection lost');
+  // A pool's idle clients report to the pool; each client checked out reports to itself.
+  if (emitter instanceof pg.Pool) {
+    emitter.on('connect', (client) => client.on('error', warn));
+    emitter.on('error', warn);
+  } else {
+    emitter.on('error', warn);
+  }
+}
+
 /** Timeouts bound every call, so a Postgres outage surfaces as an error, never as a hang. */
-export function createDatabase(url: string, options: { max?: number; bulk?: boolean } = {}): Database {
+export function createDatabase(url: string, options: { max?: number; bulk?: boolean; log?: DbWarnLog } = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -21,8 +50,7 @@ export function createDatabase(url: string, options: { max?: number; bulk?: bool
     // Bulk loads (the benchmark) run as long as they need; requests never do.
     ...(options.bulk ? {} : { statement_timeout: 15_000, query_timeout: 20_000 }),
   });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  keepProcessOnConnectionLoss(pool, options.log);
   return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
 }
 

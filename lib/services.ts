@@ -27,7 +27,7 @@ export interface RunningPart {
 export async function startWorker(config: Config, logger: Logger, databaseUrl: string): Promise<RunningPart> {
   forwardTemporalLogs(logger);
   const dataConverter = dataConverterFor(payloadKeysFor(config, logger));
-  const database = createDatabase(databaseUrl);
+  const database = createDatabase(databaseUrl, { log: logger });
   const client = await connectClient(config, dataConverter);
   const added = await ensureSearchAttributes(client);
   if (added.length > 0) logger.info({ added }, 'registered search attributes');
@@ -39,6 +39,7 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
   const worker: Worker = await createWorker({
     config,
     connection,
+    log: (line) => logger.info(line),
     activities: createActivities(database),
     options: { dataConverter },
   });
@@ -65,7 +66,7 @@ export async function startApi(
 ): Promise<RunningPart & { app: FastifyInstance }> {
   const apiKeys = apiKeysFor(config, logger);
   const codec = new AesGcmCodec(payloadKeysFor(config, logger));
-  const database = createDatabase(databaseUrl);
+  const database = createDatabase(databaseUrl, { log: logger });
   const temporal = await connectClient(config, dataConverterFor(codec));
   const app = await buildApp({
     config,

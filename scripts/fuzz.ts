@@ -15,15 +15,15 @@
  * roles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { keepProcessOnConnectionLoss } from '../db/client';
 import { AesGcmCodec, dataConverterFor, developmentPayloadKeys } from '../lib/codec';
 import { connectClient } from '../lib/temporal';
 import { pipInstallInto } from '../lib/pypi';
 import { projectRoot } from '../lib/temporal-binaries';
-import { freePort } from '../test/helpers/ports';
+import { startService, type ServiceUnderTest } from './service-under-test';
 import { checkProjections, checkRetries, pendingDeadLetters } from './fuzz-checks';
 import { attachCauses, emptyDigest, formatDigest, readRun, readWarnings, sortedGroups, successes, summaryLine, type RunDigest } from './fuzz-report';
 
@@ -125,109 +125,24 @@ function installSchemathesis(): { command: string; args: string[]; env: NodeJS.P
 // ---------------------------------------------------------------------------------------------
 // The service under test
 
-/** Processes whose command line names `text`: what `npm start` left running under our data folder. */
-function processesNaming(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .flatMap((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text) ? [Number(pid)] : [];
-      } catch {
-        return []; // gone meanwhile
-      }
-    });
-}
+type Service = ServiceUnderTest;
 
-interface Service {
-  api: string;
-  temporalAddress: string;
-  databaseUrl: string;
-  dataDir: string;
-  keys: Record<string, string>;
-  stop(): Promise<void>;
-}
-
-async function startService(): Promise<Service> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'complaints-fuzz-'));
-  // As root, the embedded Postgres runs as the "postgres" user, who must be able to enter it.
-  chmodSync(dataDir, 0o755);
-  const [temporalPort, uiPort, apiPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const { DATABASE_URL: _db, API_KEYS_FILE: _keys, PAYLOAD_KEYS: _payload, POLICY_FILE: _policy, ...env } = process.env;
-  const serviceLog = path.join(outDir, 'service.log');
-  const logFd = openLog(serviceLog);
-  const child: ChildProcess = spawn('npm', ['start'], {
-    cwd: projectRoot,
+async function startFuzzedService(): Promise<Service> {
+  const service = await startService({
+    log,
+    logFile: path.join(outDir, 'service.log'),
     env: {
-      ...env,
-      NODE_ENV: 'development',
       // Errors and warnings only (5xx, failing activities): an info line per request would be
       // tens of megabytes.
       LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      TEMPORAL_UI_PORT: String(uiPort),
-      API_PORT: String(apiPort),
-      EMBEDDED_POSTGRES_PORT: String(postgresPort),
       // The fuzzer sends thousands of requests a minute with one key; at the default limit most
       // would be 429s and the logic behind them would go untested.
       RATE_LIMIT_PER_MINUTE: '1000000',
     },
-    // Its own process group: a fallback SIGKILL reaches everything it started.
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
+    readyTimeoutSeconds: READY_TIMEOUT_SECONDS,
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      log('stopping the service (SIGTERM to npm start) ...');
-      child.kill('SIGTERM');
-      const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000))]);
-      if (code === 'timeout') {
-        log('the service did not stop within 60 s: killing its process group');
-        try {
-          process.kill(-(child.pid ?? 0), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
-    // What outlived npm (a dev server, a Postgres) names our data folder on its command line.
-    for (let i = 0; i < 30 && processesNaming(dataDir).length > 0; i += 1) await new Promise((r) => setTimeout(r, 500));
-    for (const pid of processesNaming(dataDir)) {
-      log(`killing leftover process ${pid}`);
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  cleanups.push(stop);
-
-  const api = `http://127.0.0.1:${apiPort}`;
-  log(`starting the service: API ${api}, Temporal 127.0.0.1:${temporalPort}, Postgres ${postgresPort}, DATA_DIR ${dataDir}`);
-  const deadline = Date.now() + READY_TIMEOUT_SECONDS * 1000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode} before it was ready; see ${serviceLog}`);
-    const ready = await fetch(`${api}/readyz`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
-    if (ready?.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`GET /readyz not 200 within ${READY_TIMEOUT_SECONDS} s; see ${serviceLog}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  log(`service ready after ${seconds()} s`);
-  const keys = JSON.parse(readFileSync(path.join(dataDir, 'dev-api-keys.json'), 'utf8')) as Record<string, string>;
-  return {
-    api,
-    temporalAddress: `127.0.0.1:${temporalPort}`,
-    databaseUrl: `postgres://postgres:postgres@127.0.0.1:${postgresPort}/complaints`,
-    dataDir,
-    keys,
-    stop,
-  };
+  cleanups.push(() => service.stop());
+  return service;
 }
 
 /** A file descriptor, not a pipe: a child's output must not wait on this process reading it. */
@@ -386,7 +301,7 @@ async function main(): Promise<number> {
   const onlyRoles = process.env.FUZZ_ROLES?.split(',').map((r) => r.trim()).filter(Boolean);
 
   const runner = installSchemathesis();
-  const service = await startService();
+  const service = await startFuzzedService();
   /** Every finding outside Schemathesis's checks, one line each, printed as it is found. */
   const findings: string[] = [];
   const found = (line: string) => {
@@ -442,9 +357,9 @@ async function main(): Promise<number> {
   const keys = developmentPayloadKeys(path.join(service.dataDir, 'dev-payload-keys'));
   const client = await connectClient({ temporalAddress: service.temporalAddress, temporalNamespace: 'default' }, dataConverterFor(keys));
   const pool = new pg.Pool({ connectionString: service.databaseUrl, max: 2 });
-  // An idle client losing its connection emits 'error', which unhandled would end the process
-  // before the clean-up.
-  pool.on('error', () => undefined);
+  // A client losing its connection emits 'error', which unhandled would end the process before
+  // the clean-up.
+  keepProcessOnConnectionLoss(pool);
   try {
     log("checking that every case's projection follows its workflow ...");
     const projections = await checkProjections(client, pool, { waitSeconds: PROJECTION_WAIT_SECONDS, log });
