@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { patternMessages } from './schemas';
+import { isDatabaseOutage } from '../db/errors';
 
 /**
  * Every error leaves the API as `application/problem+json` (RFC 9457) with a stable `type`, so
@@ -112,15 +113,6 @@ function validationErrors(error: FastifyError): { field: string; message: string
     if (extra) return { field, message: 'is not a known field' };
     return { field, message: (pattern && patternMessages.get(pattern)) ?? v.message ?? 'is invalid' };
   });
-}
-
-/** Connection failures of Postgres: network codes, SQLSTATE class 08, shutdowns, pool timeouts. */
-function isDatabaseOutage(error: Error & { code?: string; cause?: unknown }): boolean {
-  const code = error.code ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
-  if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
-  if (/timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) return true;
-  return error.cause instanceof Error && isDatabaseOutage(error.cause);
 }
 
 export function errorHandler(error: FastifyError | Problem, request: FastifyRequest, reply: FastifyReply): FastifyReply {

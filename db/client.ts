@@ -1,6 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { redactDbError } from './errors';
+import { isDatabaseOutage, redactDbError } from './errors';
 import * as schema from './schema';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -51,7 +51,30 @@ export function createDatabase(url: string, options: { max?: number; bulk?: bool
     ...(options.bulk ? {} : { statement_timeout: 15_000, query_timeout: 20_000 }),
   });
   keepProcessOnConnectionLoss(pool, options.log);
-  return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
+  const db = drizzle(pool, { schema });
+  db.transaction = (run, config) => transactionOnOwnClient(pool, run, config);
+  return { db, pool, close: () => pool.end() };
+}
+
+/**
+ * drizzle's `transaction` on a pool sends BEGIN before its try/finally: when the connection is
+ * cut right there (a Postgres restart, `pg_terminate_backend`), the client is never released.
+ * Each such loss takes one connection for good, until the pool is exhausted, every query waits out
+ * its connection timeout and `pool.end()` never returns. So every transaction runs on a client
+ * checked out here, released on every path, and destroyed rather than reused when its connection
+ * is the reason it failed.
+ */
+async function transactionOnOwnClient<T>(pool: pg.Pool, run: Parameters<Db['transaction']>[0], config: Parameters<Db['transaction']>[1]): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  try {
+    return (await drizzle(client, { schema }).transaction(run, config)) as T;
+  } catch (err) {
+    if (isDatabaseOutage(err)) lost = err as Error;
+    throw err;
+  } finally {
+    client.release(lost);
+  }
 }
 
 export async function ping(pool: pg.Pool): Promise<void> {

@@ -66,3 +66,14 @@ export function redactDbError(err: unknown): unknown {
   safe.stack = [`${safe.name}: ${safe.message}`, ...frames].join('\n');
   return safe;
 }
+
+/** Connection failures of Postgres: network codes, SQLSTATE class 08, shutdowns, pool timeouts. */
+export function isDatabaseOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  const text = typeof code === 'string' ? code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(text)) return true;
+  if (text.startsWith('08') || ['57P01', '57P02', '57P03'].includes(text)) return true;
+  if (/timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) return true;
+  return isDatabaseOutage(error.cause);
+}

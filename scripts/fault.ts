@@ -207,7 +207,7 @@ async function main(): Promise<string[]> {
     await admin.end();
     log(`${ids.length} cases checked, ${retried} calls retried after a 5xx or a cut connection`);
   } finally {
-    await service.stop();
+    if (await service.stop()) findings.push('npm start did not stop within 60 s of its SIGTERM');
   }
   return findings;
 }

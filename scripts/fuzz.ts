@@ -141,7 +141,9 @@ async function startFuzzedService(): Promise<Service> {
     },
     readyTimeoutSeconds: READY_TIMEOUT_SECONDS,
   });
-  cleanups.push(() => service.stop());
+  cleanups.push(async () => {
+    await service.stop();
+  });
   return service;
 }
 

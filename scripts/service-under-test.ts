@@ -28,8 +28,11 @@ export interface ServiceUnderTest {
   keys: Record<string, string>;
   /** SIGKILLs the node process of `npm start` (as an OOM kill would); resolves once all it ran is gone. */
   kill(): Promise<void>;
-  /** SIGTERM and wait (60 s, then SIGKILL of its group); leftovers killed; the data folder removed unless `keepData`. */
-  stop(options?: { keepData?: boolean }): Promise<void>;
+  /**
+   * SIGTERM and wait (60 s, then SIGKILL of its group); leftovers killed; the data folder removed
+   * unless `keepData`. Resolves true when it had to SIGKILL: a stop that hangs is a finding.
+   */
+  stop(options?: { keepData?: boolean }): Promise<boolean>;
 }
 
 export interface ServiceOptions {
@@ -106,15 +109,17 @@ export async function startService(options: ServiceOptions): Promise<ServiceUnde
   const running = () => child.exitCode === null && child.signalCode === null;
 
   let stopped = false;
-  const stop = async ({ keepData = false }: { keepData?: boolean } = {}) => {
-    if (stopped) return;
+  const stop = async ({ keepData = false }: { keepData?: boolean } = {}): Promise<boolean> => {
+    if (stopped) return false;
     stopped = true;
+    let killed = false;
     if (running()) {
       log('stopping the service (SIGTERM to npm start) ...');
       child.kill('SIGTERM');
       const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
       if (code === 'timeout') {
         log('the service did not stop within 60 s: killing its process group');
+        killed = true;
         try {
           process.kill(-(child.pid ?? 0), 'SIGKILL');
         } catch {
@@ -124,6 +129,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceUnde
     }
     await reapLeftovers(dataDir, log);
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    return killed;
   };
 
   const kill = async () => {

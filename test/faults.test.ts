@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
+import { createDatabase } from '../db/client';
 import { keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 /**
@@ -136,5 +138,38 @@ describe('Postgres connections lost mid-transaction', () => {
     expect([view.statusCode, view.json().status]).toEqual([200, 'closed']);
     // Nothing happened that would have ended the process hosting the API and the worker.
     expect(uncaught.map((err) => err.message)).toEqual([]);
+  });
+});
+
+describe('a transaction whose connection is cut before it begins', () => {
+  it('gives its connection back: the pool is not drained, and it closes', async () => {
+    const database = createDatabase(inject('databaseUrl'), { max: 2, log: { warn: () => undefined } });
+    const connect = database.pool.connect.bind(database.pool) as () => Promise<pg.PoolClient>;
+    let cut = true;
+    // Each client is handed out with its backend already terminated, so BEGIN is what fails.
+    database.pool.connect = (async () => {
+      const client = await connect();
+      if (cut) {
+        const { rows: [backend] } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+        await admin.query('select pg_terminate_backend($1)', [backend!.pid]);
+        await vi.waitFor(async () => {
+          const { rows } = await admin.query('select 1 from pg_stat_activity where pid = $1', [backend!.pid]);
+          expect(rows).toEqual([]);
+        });
+      }
+      return client;
+    }) as typeof database.pool.connect;
+    try {
+      // More cut transactions than the pool has connections: a leaked client per failure would
+      // leave the next transaction waiting out the connection timeout.
+      for (let i = 0; i < 3; i++) {
+        await expect(database.db.transaction(async (tx) => tx.execute(sql`select 1`))).rejects.toThrow();
+      }
+      cut = false;
+      await database.db.transaction(async (tx) => tx.execute(sql`select 1`));
+      expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
+    } finally {
+      await database.close();
+    }
   });
 });
