@@ -1,15 +1,13 @@
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../db/client';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { startDevServer } from '../lib/dev-server';
 import { projectRoot, resolveTemporalBinary } from '../lib/temporal-binaries';
-import { failureConverterPath } from '../lib/codec';
-import { workflowsPath } from '../lib/worker';
+import { bundleWorkflows } from '../lib/worker';
 import { freePort } from './helpers/ports';
 
 declare module 'vitest' {
@@ -73,7 +71,7 @@ async function startAll(project: TestProject, undo: Undo[]): Promise<void> {
   const bundleDir = path.join(projectRoot, '.data', 'test');
   mkdirSync(bundleDir, { recursive: true });
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
+  const code = await bundleWorkflows();
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
   log('workflow code bundled');
