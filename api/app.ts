@@ -15,9 +15,10 @@ import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { defaultPolicy, type Policy } from '../workflows/policy';
 import { authPlugin } from './auth';
+import { intakeLimits } from './admission';
 import { CaseGateway } from './case-gateway';
 import { startClaimSweeper } from './claim-expiry';
-import { holdToDeadline } from './deadline';
+import { defaultDeadlines, holdToDeadline, type Deadlines } from './deadline';
 import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
@@ -37,12 +38,14 @@ export interface AppDeps {
   /** The policy new cases start with; running cases keep their own. */
   policy?: Policy;
   rateLimitPerMinute?: number;
-  /** How long one call to Temporal may take before the API answers 503. */
+  /** How long one call to Temporal may take before the API answers 503 (default 10 s). */
   temporalDeadlineMs?: number;
   /** The payload codec, served to ops at /codec for the Temporal UI and CLI. */
   codec?: PayloadCodec;
   /** How long any request may take, from arrival to answer (default 10 s). */
   requestDeadlineMs?: number;
+  /** How long a registration may take, queueing included (default 30 s). */
+  intakeDeadlineMs?: number;
   /** How recent a poll must be for /readyz to count a worker (default: api/routes/health.ts workerPollWindowMs). */
   workerPollWindowMs?: number;
   /** Whether the hourly sweep of stale intake claims runs (api/claim-expiry.ts); default yes. */
@@ -100,6 +103,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  const deadlines: Deadlines = {
+    requestMs: deps.requestDeadlineMs ?? defaultDeadlines.requestMs,
+    intakeMs: deps.intakeDeadlineMs ?? defaultDeadlines.intakeMs,
+    temporalCallMs: deps.temporalDeadlineMs ?? defaultDeadlines.temporalCallMs,
+  };
   app.decorate(
     'gateway',
     new CaseGateway({
@@ -107,7 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db: deps.database.db,
       taskQueue: deps.config.taskQueue,
       policy: deps.policy ?? defaultPolicy,
-      deadlineMs: deps.temporalDeadlineMs ?? 10_000,
+      deadlineMs: deadlines.temporalCallMs,
+      intake: intakeLimits(deps.config.intakeConcurrency, deadlines),
     }),
   );
   app.setErrorHandler(errorHandler);
@@ -120,9 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (route.schema?.response) route.schema = { ...route.schema, response: withProblemMediaType(route.schema.response) };
   });
   // Every route answers within the deadline, whatever Postgres and Temporal wait underneath.
-  // 10 s, the deadline the API declares; the Temporal deadline inside it is set on its own.
-  const requestDeadlineMs = deps.requestDeadlineMs ?? 10_000;
-  app.addHook('onRoute', (route) => holdToDeadline(route, requestDeadlineMs));
+  app.addHook('onRoute', (route) => holdToDeadline(route, deadlines));
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not-found', `no route ${request.method} ${request.url}`));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -23,8 +23,22 @@ import type { SpotCheckInput } from '../workflows/spot-check';
 import { initialSearchAttributes } from '../workflows/visibility';
 import { normalizeKey, projectionOf } from '../workflows/projection';
 import { findEarlierCases, openCaseAmong } from '../db/repeats';
+import { Admission, KeyedBatcher, type AdmissionOptions } from './admission';
 import { archivedCase, type CaseRecord } from './archived-case';
 import { Problem } from './problem';
+
+/** A complaint on its way in: its case id and the calendar its deadlines count in. */
+interface Intake {
+  complaint: Omit<Complaint, 'id'>;
+  caseId: string;
+  calendar: ComplaintWorkflowInput['calendar'];
+}
+
+/** What its workflow starts with, and the case as registered. */
+interface RegisteredIntake {
+  input: ComplaintWorkflowInput;
+  registered: ReturnType<typeof registeredCase>;
+}
 
 type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseView>>;
 
@@ -64,11 +78,28 @@ export interface CaseGatewayDeps {
   policy: Policy;
   /** Every call to Temporal carries this deadline: an outage answers 503, never hangs a request. */
   deadlineMs: number;
+  /** How many intakes register at once, and how long one may queue for its turn. */
+  intake: AdmissionOptions;
 }
 
 /** The API's one way to the workflows: start, act, query, each with a deadline and error mapping. */
 export class CaseGateway {
-  constructor(private readonly deps: CaseGatewayDeps) {}
+  private readonly intakeAdmission: Admission;
+  /** Intakes of one category, registered a batch at a time under the category's lock. */
+  private readonly byCategory = new KeyedBatcher<Intake, RegisteredIntake>((category, intakes) =>
+    this.deps.db.transaction(async (tx) => {
+      // Of two reports about one place arriving together the second must find the first: other API
+      // processes queue on this lock, this one's intakes in the batcher.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`repeat:${category}`}))`);
+      const registered: RegisteredIntake[] = [];
+      for (const intake of intakes) registered.push(await this.registerRow(tx, intake));
+      return registered;
+    }),
+  );
+
+  constructor(private readonly deps: CaseGatewayDeps) {
+    this.intakeAdmission = new Admission(deps.intake);
+  }
 
   /** The policy new cases start with. */
   get policy(): Policy {
@@ -130,8 +161,17 @@ export class CaseGateway {
    * sequence 0, which the workflow's first projection replaces); only then, outside any lock or
    * transaction, is the workflow started. A start that fails takes its row back, and a retry with
    * the same key finds the claim and completes the same case: one case, one workflow, one row.
+   * Intakes beyond what can be served within the deadline are refused before any of this (503
+   * overloaded, with Retry-After).
    */
-  async register(
+  register(
+    complaint: Omit<Complaint, 'id'>,
+    idempotency: { key: string; body: unknown } | undefined,
+  ): Promise<{ view: CaseRecord; created: boolean }> {
+    return this.intakeAdmission.run(() => this.admitted(complaint, idempotency));
+  }
+
+  private async admitted(
     complaint: Omit<Complaint, 'id'>,
     idempotency: { key: string; body: unknown } | undefined,
   ): Promise<{ view: CaseRecord; created: boolean }> {
@@ -162,19 +202,9 @@ export class CaseGateway {
       }
     }
     const calendar = await loadCalendarYears(this.deps.db, yearsFor(complaint.receivedAt));
-    const { input, registered } = await this.deps.db.transaction(async (tx) => {
-      // Registrations of one category queue here, so that of two reports about one place arriving
-      // together the second finds the first: its row is written before the lock is let go.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`repeat:${complaint.category}`}))`);
-      const earlier = (await this.earlierCases(tx, complaint)).filter((c) => c.id !== caseId);
-      const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
-      const mergeInto = openCaseAmong(earlier)?.id;
-      const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.policy, calendar, ...(mergeInto ? { mergeInto } : {}) };
-      // The case as its workflow starts it, and its row until the workflow's first projection.
-      const registered = registeredCase(input, new Date().toISOString());
-      await writeProjection(tx, projectionOf(registered, workflowIdFor(caseId)), 0);
-      return { input, registered };
-    });
+    // The row is written under the category's lock, with repeat detection; the lock is held for a
+    // few statements per intake, never across a call to Temporal.
+    const { input, registered } = await this.byCategory.run(complaint.category, { complaint, caseId, calendar });
     try {
       await this.call(() =>
         this.deps.temporal.workflow.start('complaintWorkflow', {
@@ -200,6 +230,18 @@ export class CaseGateway {
     // The workflow started: the answer is the case as registered, without waiting on a query
     // that could fail after the case exists.
     return { view: view(registered, workflowIdFor(caseId)), created };
+  }
+
+  /** Repeat detection and the case's row, within the category's lock. */
+  private async registerRow(tx: Tx, { complaint, caseId, calendar }: Intake): Promise<RegisteredIntake> {
+    const earlier = (await this.earlierCases(tx, complaint)).filter((c) => c.id !== caseId);
+    const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
+    const mergeInto = openCaseAmong(earlier)?.id;
+    const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.policy, calendar, ...(mergeInto ? { mergeInto } : {}) };
+    // The case as its workflow starts it, and its row until the workflow's first projection.
+    const registered = registeredCase(input, new Date().toISOString());
+    await writeProjection(tx, projectionOf(registered, workflowIdFor(caseId)), 0);
+    return { input, registered };
   }
 
   /** A spot check now, of the closures of `day` (default: the policy's rate); waits for the draw. */

@@ -1,8 +1,24 @@
 import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify';
-import { Problem } from './problem';
+import { defaultRetryAfterSeconds, Problem } from './problem';
 
-/** What a caller should wait before retrying a request that ran out of time: the backlog is ours. */
-export const deadlineRetryAfterSeconds = 5;
+/** The deadlines the API declares (README, "Health, deadline and limits"). */
+export interface Deadlines {
+  /** Any request, from arrival to answer. */
+  requestMs: number;
+  /** A registration: it may queue behind a burst of others (api/admission.ts) before its work. */
+  intakeMs: number;
+  /** One call to Temporal, within either. */
+  temporalCallMs: number;
+}
+
+export const defaultDeadlines: Deadlines = { requestMs: 10_000, intakeMs: 30_000, temporalCallMs: 10_000 };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `intake`: the route registers cases and answers within the intake deadline. */
+    deadline?: 'intake';
+  }
+}
 
 /**
  * Holds every route to one deadline, counted from the request's arrival: the handler races the
@@ -12,7 +28,8 @@ export const deadlineRetryAfterSeconds = 5;
  * started is not cancelled (Postgres and Temporal go on with it), so a 503 here means "may have
  * happened": retry with the same idempotency key.
  */
-export function holdToDeadline(route: RouteOptions, deadlineMs: number): void {
+export function holdToDeadline(route: RouteOptions, deadlines: Deadlines): void {
+  const deadlineMs = route.config?.deadline === 'intake' ? deadlines.intakeMs : deadlines.requestMs;
   const handler = route.handler;
   route.handler = function (this: FastifyInstance, request, reply) {
     const result: unknown = handler.call(this, request, reply);
@@ -25,8 +42,7 @@ async function raceDeadline(work: Promise<unknown>, reply: FastifyReply, deadlin
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reply.header('retry-after', String(deadlineRetryAfterSeconds));
-      reject(new Problem('deadline-exceeded', `no answer within ${deadlineMs} ms; retry in ${deadlineRetryAfterSeconds} s`));
+      reject(new Problem('deadline-exceeded', `no answer within ${deadlineMs} ms; retry in ${defaultRetryAfterSeconds} s`));
     }, Math.max(0, deadlineMs - reply.elapsedTime));
   });
   try {

@@ -28,6 +28,7 @@ export const problemTypes = {
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
   'not-ready': { status: 503, title: 'A part the service needs does not answer' },
   'deadline-exceeded': { status: 503, title: 'The service could not answer within its deadline' },
+  overloaded: { status: 503, title: 'Too many requests of this kind at once' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
@@ -66,7 +67,16 @@ export function withProblemMediaType(response: unknown): unknown {
   );
 }
 
+/**
+ * What a 503 asks a caller to wait when nothing more precise is known: about how long a Postgres
+ * or Temporal restart, or a backlog behind the deadline, takes to clear.
+ */
+export const defaultRetryAfterSeconds = 5;
+
 export class Problem extends Error {
+  /** Seconds the caller should wait before retrying (Retry-After); a 503 without it says the default. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly problem: ProblemType,
     readonly detail?: string,
@@ -91,8 +101,11 @@ export function sendProblem(
   detail?: string,
   extra: Record<string, unknown> = {},
 ): FastifyReply {
+  const { status } = problemTypes[problem];
+  // Every 503 is a "not now": it says when to retry (a 429's Retry-After is set by its limiter).
+  if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(defaultRetryAfterSeconds));
   return reply
-    .code(problemTypes[problem].status)
+    .code(status)
     .type('application/problem+json')
     .send({ ...problemBody(problem, detail, request.url), ...extra });
 }
@@ -116,7 +129,10 @@ function validationErrors(error: FastifyError): { field: string; message: string
 }
 
 export function errorHandler(error: FastifyError | Problem, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error instanceof Problem) return sendProblem(request, reply, error.problem, error.detail, error.extra);
+  if (error instanceof Problem) {
+    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    return sendProblem(request, reply, error.problem, error.detail, error.extra);
+  }
   if (isDatabaseOutage(error)) {
     request.log.warn({ err: error }, 'database unavailable');
     return sendProblem(request, reply, 'database-unavailable');

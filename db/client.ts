@@ -45,7 +45,7 @@ export function keepProcessOnConnectionLoss(emitter: pg.Pool | pg.Client, log: D
 export function createDatabase(url: string, options: { max?: number; bulk?: boolean; log?: DbWarnLog } = {}): Database {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max: options.max ?? 20,
     connectionTimeoutMillis: 5_000,
     // Bulk loads (the benchmark) run as long as they need; requests never do.
     ...(options.bulk ? {} : { statement_timeout: 15_000, query_timeout: 20_000 }),

@@ -11,6 +11,8 @@ export interface Config {
   temporalNamespace: string;
   taskQueue: string;
   databaseUrl: string | undefined;
+  databasePoolSize: number;
+  intakeConcurrency: number;
   apiHost: string;
   apiPort: number;
   temporalUiPort: number;
@@ -76,6 +78,14 @@ function postgresUrl(raw: string): string {
   return raw;
 }
 
+function wholeNumber(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
 function variable<K extends keyof Config>(v: Variable<K>): Variable<K> {
   return v;
 }
@@ -123,6 +133,22 @@ export const variables = [
     description:
       'Postgres for projections and reports; unset, `npm start` runs an embedded Postgres (required by `npm run api`/`worker`)',
     parse: postgresUrl,
+  }),
+  variable({
+    name: 'DATABASE_POOL_SIZE',
+    key: 'databasePoolSize',
+    default: '20',
+    description:
+      'Postgres connections of each API and worker process; all processes together stay under the server\'s `max_connections`',
+    parse: wholeNumber(2, 500),
+  }),
+  variable({
+    name: 'INTAKE_CONCURRENCY',
+    key: 'intakeConcurrency',
+    default: '100',
+    description:
+      'intakes one API process registers at once; more queue for up to 7 s, then get 503 `overloaded` with `Retry-After` before anything is done',
+    parse: wholeNumber(1, 10_000),
   }),
   variable({
     name: 'API_HOST',
@@ -173,11 +199,7 @@ export const variables = [
     key: 'rateLimitPerMinute',
     default: '600',
     description: 'requests per minute allowed to one API key',
-    parse: (raw) => {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 1) throw new Error('must be a whole number, at least 1');
-      return n;
-    },
+    parse: wholeNumber(1, 1_000_000),
   }),
   variable({
     name: 'PAYLOAD_KEYS',

@@ -27,7 +27,7 @@ export interface RunningPart {
 export async function startWorker(config: Config, logger: Logger, databaseUrl: string): Promise<RunningPart> {
   forwardTemporalLogs(logger);
   const dataConverter = dataConverterFor(payloadKeysFor(config, logger));
-  const database = createDatabase(databaseUrl, { log: logger });
+  const database = createDatabase(databaseUrl, { max: config.databasePoolSize, log: logger });
   const client = await connectClient(config, dataConverter);
   const added = await ensureSearchAttributes(client);
   if (added.length > 0) logger.info({ added }, 'registered search attributes');
@@ -66,7 +66,7 @@ export async function startApi(
 ): Promise<RunningPart & { app: FastifyInstance }> {
   const apiKeys = apiKeysFor(config, logger);
   const codec = new AesGcmCodec(payloadKeysFor(config, logger));
-  const database = createDatabase(databaseUrl, { log: logger });
+  const database = createDatabase(databaseUrl, { max: config.databasePoolSize, log: logger });
   const temporal = await connectClient(config, dataConverterFor(codec));
   const app = await buildApp({
     config,

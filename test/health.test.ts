@@ -81,7 +81,8 @@ describe('health', () => {
       expect(Date.now() - stoppedAt).toBeLessThan(40_000);
       const body = response.json();
       expect(body.detail).toBe('not ready: worker');
-      expect(body.checks).toMatchObject({ temporal: { status: 'up' }, postgres: { status: 'up' }, worker: { status: 'down', pollers: 0 } });
+      // Its last poll of one task type may still be in the window: down, whatever the count.
+      expect(body.checks).toMatchObject({ temporal: { status: 'up' }, postgres: { status: 'up' }, worker: { status: 'down' } });
     } finally {
       await h.close();
     }

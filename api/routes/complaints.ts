@@ -117,12 +117,12 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: ComplaintSubmission }>(
     '/complaints',
     {
-      config: { roles: ['integrator', 'registrar'] },
+      config: { roles: ['integrator', 'registrar'], deadline: 'intake' },
       schema: {
         tags: ['complaints'],
         summary: 'Register a complaint (登记)',
         description:
-          'Starts the case workflow. Idempotent on `externalId` or the `Idempotency-Key` header: a repeat returns the same case with 200; the same key with another body is 409.',
+          'Starts the case workflow. Idempotent on `externalId` or the `Idempotency-Key` header: a repeat returns the same case with 200; the same key with another body is 409. In a burst a registration queues for its turn and answers within 30 s; one that cannot be served in time gets 503 `overloaded` with `Retry-After`, having done nothing.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Text(200)) }),
         body: ComplaintSubmissionSchema,
         response: { 200: RegisteredSchema, 201: RegisteredSchema, ...problemResponses },
