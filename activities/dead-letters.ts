@@ -1,11 +1,10 @@
 import { log } from '@temporalio/activity';
-import { and, asc, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { markRedriveFailed, markRedriven, pendingDeadLetters, storeDeadLetter } from '../db/dead-letters';
 import { isPermanentDbError, redactDbError, sqlState } from '../db/errors';
-import { deadLetters } from '../db/schema';
+import { projectCase } from '../db/projections';
 import type { CaseActivities } from '../workflows/activities';
 import { recordNotice } from './notices';
-import { projectCase } from './projection';
 
 /** The read-side writes that may be dead-lettered, by activity name, each with its input. */
 const writers = {
@@ -36,26 +35,16 @@ export async function writeOrDeadLetter<K extends DeadLetterActivity>(db: Db, le
     if (!isPermanentDbError(err)) throw redactDbError(err);
     const id = `${letter.activity}:${letter.key}`;
     const error = (redactDbError(err) as Error).message;
-    const now = new Date();
-    await db
-      .insert(deadLetters)
-      .values({
-        id,
-        activity: letter.activity,
-        caseId: letter.caseId,
-        input: JSON.stringify(letter.input),
-        sqlState: sqlState(err) ?? null,
-        error,
-        createdAt: now,
-        lastFailedAt: now,
-      })
-      .onConflictDoUpdate({
-        target: deadLetters.id,
-        set: { error, lastFailedAt: now, failures: sql`${deadLetters.failures} + 1`, redrivenAt: null },
-      })
-      .catch((stored: unknown) => {
-        throw redactDbError(stored);
-      });
+    await storeDeadLetter(db, {
+      id,
+      activity: letter.activity,
+      caseId: letter.caseId,
+      input: JSON.stringify(letter.input),
+      sqlState: sqlState(err) ?? null,
+      error,
+    }).catch((stored: unknown) => {
+      throw redactDbError(stored);
+    });
     log.error('dead letter recorded', { deadLetter: id, activity: letter.activity, caseId: letter.caseId, sqlState: sqlState(err), error });
   }
 }
@@ -71,25 +60,18 @@ export interface RedriveResult {
  * makes Postgres take them. Writes are idempotent, so re-driving a letter twice changes nothing.
  */
 export async function redriveDeadLetters(db: Db, ids?: readonly string[]): Promise<RedriveResult[]> {
-  const pending = await db
-    .select()
-    .from(deadLetters)
-    .where(and(isNull(deadLetters.redrivenAt), ids ? inArray(deadLetters.id, [...ids]) : undefined))
-    .orderBy(asc(deadLetters.createdAt));
+  const pending = await pendingDeadLetters(db, ids);
   const results: RedriveResult[] = [];
   for (const letter of pending) {
     const write = writers[letter.activity as DeadLetterActivity] as ((db: Db, input: unknown) => Promise<void>) | undefined;
     try {
       if (!write) throw new Error(`no writer for activity ${letter.activity}`);
       await write(db, JSON.parse(letter.input));
-      await db.update(deadLetters).set({ redrivenAt: new Date() }).where(inArray(deadLetters.id, [letter.id]));
+      await markRedriven(db, letter.id);
       results.push({ id: letter.id, ok: true });
     } catch (err) {
       const error = (redactDbError(err) as Error).message;
-      await db
-        .update(deadLetters)
-        .set({ error, lastFailedAt: new Date(), failures: sql`${deadLetters.failures} + 1` })
-        .where(inArray(deadLetters.id, [letter.id]));
+      await markRedriveFailed(db, letter.id, error);
       results.push({ id: letter.id, ok: false, error });
     }
   }

@@ -1,10 +1,10 @@
+import { loadCalendarYears } from '../db/calendar';
 import type { Db } from '../db/client';
 import { redactDbError } from '../db/errors';
+import { findLeaders } from '../db/leaders';
+import { sampleClosedCases } from '../db/spot-checks';
 import type { CaseActivities } from '../workflows/activities';
-import { loadCalendarYears } from './calendar';
 import { writeOrDeadLetter } from './dead-letters';
-import { findLeaders } from './leaders';
-import { sampleClosedCases } from './spot-check';
 
 /** Rethrows a failed query without its SQL parameters, which would otherwise enter the history. */
 const redacted =

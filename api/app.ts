@@ -19,6 +19,7 @@ import { intakeLimits } from './admission';
 import { CaseGateway } from './case-gateway';
 import { startClaimSweeper } from './claim-expiry';
 import { defaultDeadlines, holdToDeadline, type Deadlines } from './deadline';
+import { Intake } from './intake';
 import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
@@ -56,6 +57,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     gateway: CaseGateway;
+    intake: Intake;
   }
 }
 
@@ -108,16 +110,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     intakeMs: deps.intakeDeadlineMs ?? defaultDeadlines.intakeMs,
     temporalCallMs: deps.temporalDeadlineMs ?? defaultDeadlines.temporalCallMs,
   };
+  const gateway = new CaseGateway({
+    temporal: deps.temporal,
+    db: deps.database.db,
+    taskQueue: deps.config.taskQueue,
+    policy: deps.policy ?? defaultPolicy,
+    deadlineMs: deadlines.temporalCallMs,
+  });
+  app.decorate('gateway', gateway);
   app.decorate(
-    'gateway',
-    new CaseGateway({
-      temporal: deps.temporal,
-      db: deps.database.db,
-      taskQueue: deps.config.taskQueue,
-      policy: deps.policy ?? defaultPolicy,
-      deadlineMs: deadlines.temporalCallMs,
-      intake: intakeLimits(deps.config.intakeConcurrency, deadlines),
-    }),
+    'intake',
+    new Intake({ db: deps.database.db, gateway, admission: intakeLimits(deps.config.intakeConcurrency, deadlines) }),
   );
   app.setErrorHandler(errorHandler);
   // JSON only: anything else is a 415, not a body that fails validation.

@@ -1,6 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
+import { storedCase } from '../db/cases';
 import type { Db } from '../db/client';
-import { caseEvents, complaints } from '../db/schema';
 import type { CaseView } from '../workflows/model';
 import type { CaseProjection } from '../workflows/projection';
 
@@ -14,10 +13,9 @@ export type ArchivedCase = Pick<CaseView, 'workflowId' | 'status' | 'timeline' |
 };
 
 export async function archivedCase(db: Db, caseId: string): Promise<ArchivedCase | undefined> {
-  const [row] = await db.select().from(complaints).where(eq(complaints.id, caseId));
-  // A row at sequence 0 was written by an intake whose workflow has not started (yet): no case.
-  if (!row || row.lastSeq === 0) return undefined;
-  const events = await db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq));
+  const stored = await storedCase(db, caseId);
+  if (!stored) return undefined;
+  const { row, events } = stored;
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const { lastSeq: _seq, updatedAt: _updated, ...projection } = row;
   return {

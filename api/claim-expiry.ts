@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { and, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { complaints, intakeKeys } from '../db/schema';
+import { deleteStaleIntakeClaims, staleIntakeClaims } from '../db/intake-keys';
 import type { Logger } from '../lib/logger';
 import { workflowIdFor } from '../workflows/case';
 
@@ -20,31 +19,19 @@ const sweepEveryMs = 60 * 60 * 1000;
 /** Claims looked at per sweep: each costs one describe call to Temporal. */
 const batchSize = 200;
 
-/** Claims older than `maxAgeMs` whose case has no row: the candidates, before Temporal is asked. */
-const noCaseRow = notExists(sql`(select 1 from ${complaints} where ${complaints.id} = ${intakeKeys.caseId})`);
-
 export async function expireStaleIntakeClaims(
   { db, temporal }: { db: Db; temporal: Client },
   { maxAgeMs = intakeClaimMaxAgeMs, now = new Date() }: { maxAgeMs?: number; now?: Date } = {},
 ): Promise<number> {
   const cutoff = new Date(now.getTime() - maxAgeMs);
-  const candidates = await db
-    .select({ key: intakeKeys.key, caseId: intakeKeys.caseId })
-    .from(intakeKeys)
-    .where(and(lt(intakeKeys.createdAt, cutoff), noCaseRow))
-    .limit(batchSize);
+  const candidates = await staleIntakeClaims(db, cutoff, batchSize);
   const orphans: string[] = [];
   for (const { key, caseId } of candidates) {
     // A workflow whose first projection has not landed (its worker down for a day) still owns the key.
     if (!(await workflowExists(temporal, caseId))) orphans.push(key);
   }
   if (orphans.length === 0) return 0;
-  // The row check again, in the delete: a retry that completed the claim meanwhile keeps it.
-  const deleted = await db
-    .delete(intakeKeys)
-    .where(and(inArray(intakeKeys.key, orphans), lt(intakeKeys.createdAt, cutoff), noCaseRow))
-    .returning({ key: intakeKeys.key });
-  return deleted.length;
+  return deleteStaleIntakeClaims(db, orphans, cutoff);
 }
 
 /** Only "not found" means no workflow; any other answer (Temporal down) keeps the claim for now. */

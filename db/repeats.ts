@@ -58,6 +58,16 @@ export async function findEarlierCases(db: Db | Tx, q: RepeatQuery): Promise<Ear
     .limit(50);
 }
 
+/** Runs `run` in a transaction that holds the category's lock for repeat detection. */
+export function inRepeatLock<T>(db: Db, category: string, run: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    // Of two reports about one place arriving together the second must find the first: other API
+    // processes queue on this lock, this one's intakes in the batcher.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`repeat:${category}`}))`);
+    return run(tx);
+  });
+}
+
 /** The most recent earlier case still open: the new report is added to it. */
 export function openCaseAmong(cases: EarlierCase[]): EarlierCase | undefined {
   return cases.filter((c) => (openStatuses as readonly string[]).includes(c.status)).at(-1);

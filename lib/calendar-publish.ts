@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
+import { storeCalendarYear } from '../db/calendar';
 import type { Db } from '../db/client';
-import { calendarYears } from '../db/schema';
 import type { CalendarYear } from '../workflows/calendar';
 import { calendarPublished } from '../workflows/definitions';
 
@@ -19,13 +19,7 @@ export async function publishCalendarYear(
   /** Narrows the cases told, e.g. to one task queue; by default every running case. */
   scope?: string,
 ): Promise<{ signalled: number; failed: string[] }> {
-  await db
-    .insert(calendarYears)
-    .values({ ...year, loadedAt: new Date() })
-    .onConflictDoUpdate({
-      target: calendarYears.year,
-      set: { status: year.status, source: year.source, holidays: year.holidays, workdays: year.workdays, loadedAt: new Date() },
-    });
+  await storeCalendarYear(db, year);
   progress(`stored ${year.year} (${year.status}, ${year.holidays.length} holidays, ${year.workdays.length} make-up days)`);
 
   let signalled = 0;

@@ -3,10 +3,9 @@
  * `npm run dead-letters -- redrive [id …]`: writes them again (all pending, or the given ids)
  * after the fix; exits 1 if any is still refused.
  */
-import { isNull } from 'drizzle-orm';
 import { redriveDeadLetters } from '../activities/dead-letters';
 import { createDatabase } from '../db/client';
-import { deadLetters } from '../db/schema';
+import { pendingDeadLetters } from '../db/dead-letters';
 import { loadConfig, requireDatabaseUrl } from '../lib/config';
 
 async function main(): Promise<number> {
@@ -24,7 +23,7 @@ async function main(): Promise<number> {
       console.error(`unknown command ${command}: use no command to list, or "redrive [id …]"`);
       return 2;
     }
-    const pending = await database.db.select().from(deadLetters).where(isNull(deadLetters.redrivenAt)).orderBy(deadLetters.createdAt);
+    const pending = await pendingDeadLetters(database.db);
     for (const l of pending) console.log(`${l.lastFailedAt.toISOString()}  ${l.id}  ×${l.failures}  ${l.error}`);
     console.log(`${pending.length} pending dead letters`);
     return 0;

@@ -1,6 +1,6 @@
 /** `npm run db:rebuild`: rebuilds every case's row from the projections its events carry. */
-import { rebuildProjections } from '../activities/projection';
 import { createDatabase } from '../db/client';
+import { rebuildProjections } from '../db/projections';
 import { loadConfig, requireDatabaseUrl } from '../lib/config';
 
 async function main(): Promise<void> {

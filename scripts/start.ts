@@ -14,8 +14,8 @@ import { runMigrations } from '../db/migrate';
 import { loadConfig } from '../lib/config';
 import { startDevServer } from '../lib/dev-server';
 import { createLogger, forwardTemporalLogs } from '../lib/logger';
-import { startApi, startWorker, type RunningPart } from '../lib/services';
-import { onStopSignal } from '../lib/signals';
+import { onStopSignal } from '../lib/shutdown';
+import { startApi, startWorker, type RunningPart } from './services';
 
 /**
  * Refuses ports something else already listens on. Without this, a dev server orphaned by an

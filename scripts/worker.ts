@@ -1,8 +1,8 @@
 /** `npm run worker`: the Temporal worker alone, against TEMPORAL_ADDRESS and DATABASE_URL. */
 import { loadConfig, requireDatabaseUrl } from '../lib/config';
 import { createLogger } from '../lib/logger';
-import { startWorker } from '../lib/services';
-import { onStopSignal } from '../lib/signals';
+import { onStopSignal } from '../lib/shutdown';
+import { startWorker } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();

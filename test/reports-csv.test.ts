@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeProjection } from '../activities/projection';
 import { neutralise, toCsv, type Column } from '../api/csv';
+import { writeProjection } from '../db/projections';
 import { monthBounds } from '../db/reports';
 import { complaints } from '../db/schema';
 import { shanghaiDate } from '../workflows/calendar';

@@ -1,4 +1,4 @@
-import type { Channel } from './model';
+import type { Channel } from './channels';
 
 /**
  * The rules a bureau may tune (docs/domain.md, numbers marked "policy"). A case is started with

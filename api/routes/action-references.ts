@@ -1,6 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { leaders } from '../../db/schema';
+import { activeLeaderIds } from '../../db/leaders';
 import type { ActionArgsByName, ActionName } from '../../workflows/actions';
 import type { LeaderOwner } from '../../workflows/model';
 import { Problem } from '../problem';
@@ -26,11 +25,8 @@ const checks: { [K in ActionName]?: ReferenceCheck<K> } = {
     // A leader named twice owns the case once.
     const owners = [...new Map(args.owners.map((o): [string, LeaderOwner] => [o.leaderId, o])).values()];
     const ids = owners.map((o) => o.leaderId);
-    const found = await app.deps.database.db
-      .select({ id: leaders.id })
-      .from(leaders)
-      .where(and(inArray(leaders.id, ids), eq(leaders.active, true)));
-    const missing = ids.filter((id) => !found.some((f) => f.id === id));
+    const found = await activeLeaderIds(app.deps.database.db, ids);
+    const missing = ids.filter((id) => !found.includes(id));
     if (missing.length > 0) throw unknown('owners', `names no active leader in the directory: ${missing.join(', ')}`);
     return { ...args, owners };
   },

@@ -3,10 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { actions, type ActionArgsByName, type ActionName } from '../../workflows/actions';
 import type { Role } from '../../workflows/model';
 import { actorOf } from '../auth';
+import { loadVisibleCase, presentCase } from '../case-access';
 import { CaseIdParams, CaseViewSchema, Text, UnitSchema } from '../schemas';
 import { problemResponses } from '../problem';
 import { checkReferences } from './action-references';
-import { loadVisibleCase, presentCase } from './case-access';
 
 const Reason = Text(2000, { multiLine: true, example: '诉求合理，需重新核查' });
 const Days = Type.Integer({ minimum: 1, maximum: 60, examples: [5] });

@@ -1,14 +1,14 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import { complaints, notices } from '../../db/schema';
+import { listCases } from '../../db/cases';
+import { noticesOf } from '../../db/notices';
 import { channels, statuses, type Complaint } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
 import { isArchived } from '../archived-case';
+import { loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
 import { boundAt, DayOrInstant } from '../period';
 import { Problem, problemResponses } from '../problem';
 import { caseIdPattern, CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, NoticeSchema, Text, TimelineEntrySchema, type ComplaintSubmission } from '../schemas';
-import { loadVisibleCase, presentCase, readVisibleCase } from './case-access';
 
 const everyone = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'] as const;
 
@@ -62,23 +62,17 @@ function encodeCursor(registeredAt: Date, id: string): string {
   return Buffer.from(JSON.stringify([registeredAt.toISOString(), id])).toString('base64url');
 }
 const caseId = new RegExp(caseIdPattern);
-function decodeCursor(cursor: string): [Date, string] {
+function decodeCursor(cursor: string): { registeredAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(at);
     // A forged cursor must not hand Postgres what it refuses (a NUL in the id, year 0 or 10000).
     const year = date.getUTCFullYear();
     if (Number.isNaN(year) || year < 1 || year > 9999 || typeof id !== 'string' || !caseId.test(id)) throw new Error('bad cursor');
-    return [date, id];
+    return { registeredAt: date, id };
   } catch {
     throw new Problem('validation', 'cursor is not one this API gave out', { errors: [{ field: 'cursor', message: 'is invalid' }] });
   }
-}
-
-/** The list's `text` matches a substring: its own `%`, `_` and `\` are literal, not ILIKE wildcards. */
-function textMatch(text: string): SQL | undefined {
-  const pattern = `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-  return or(ilike(complaints.summary, pattern), ilike(complaints.address, pattern), ilike(complaints.polluter, pattern));
 }
 
 /**
@@ -142,7 +136,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         repeatOf: [],
       };
       const idempotency = key ? { key: `${request.principal.id}:${key}`, body: request.body } : undefined;
-      const { view, created } = await app.gateway.register(complaint, idempotency);
+      const { view, created } = await app.intake.register(complaint, idempotency);
       const id = view.complaint.id;
       return reply
         .code(created ? 201 : 200)
@@ -199,12 +193,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       await loadVisibleCase(app, request, request.params.id);
-      const rows = await app.deps.database.db
-        .select()
-        .from(notices)
-        .where(eq(notices.caseId, request.params.id))
-        .orderBy(notices.createdAt, notices.id);
-      return { id: request.params.id, notices: rows };
+      return { id: request.params.id, notices: await noticesOf(app.deps.database.db, request.params.id) };
     },
   );
 
@@ -223,30 +212,24 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
       const q = request.query;
       const limit = q.limit ?? 20;
       const unit = request.principal.role === 'unit' ? request.principal.unitId : q.unit;
-      const filters: (SQL | undefined)[] = [
-        q.status && eq(complaints.status, q.status),
-        q.district ? eq(complaints.district, q.district) : undefined,
-        unit ? eq(complaints.handlingUnit, unit) : undefined,
-        q.category ? eq(complaints.category, q.category) : undefined,
-        q.channel ? eq(complaints.channel, q.channel) : undefined,
-        q.overdue !== undefined ? eq(complaints.overdue, q.overdue) : undefined,
-        q.urgent !== undefined ? eq(complaints.urgent, q.urgent) : undefined,
-        q.escalated !== undefined ? (q.escalated ? sql`${complaints.escalationTier} > 0` : eq(complaints.escalationTier, 0)) : undefined,
-        q.createdFrom ? gte(complaints.registeredAt, boundAt('createdFrom', q.createdFrom, 'from')) : undefined,
-        q.createdTo ? lt(complaints.registeredAt, boundAt('createdTo', q.createdTo, 'to')) : undefined,
-        q.text ? textMatch(q.text) : undefined,
-      ];
-      if (q.cursor) {
-        const [at, id] = decodeCursor(q.cursor);
-        filters.push(or(lt(complaints.registeredAt, at), and(eq(complaints.registeredAt, at), lt(complaints.id, id))));
-      }
-      const rows = await app.deps.database.db
-        .select()
-        .from(complaints)
-        .where(and(...filters))
-        .orderBy(desc(complaints.registeredAt), desc(complaints.id))
-        .limit(limit + 1);
-      const page = rows.slice(0, limit);
+      const { page, more } = await listCases(
+        app.deps.database.db,
+        {
+          status: q.status,
+          district: q.district,
+          unit,
+          category: q.category,
+          channel: q.channel,
+          overdue: q.overdue,
+          urgent: q.urgent,
+          escalated: q.escalated,
+          registeredFrom: q.createdFrom ? boundAt('createdFrom', q.createdFrom, 'from') : undefined,
+          registeredTo: q.createdTo ? boundAt('createdTo', q.createdTo, 'to') : undefined,
+          text: q.text,
+          after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        },
+        limit,
+      );
       const last = page.at(-1);
       return {
         items: page.map((r) => ({
@@ -254,7 +237,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
           dueAt: r.dueAt?.toISOString() ?? null,
           registeredAt: r.registeredAt.toISOString(),
         })),
-        nextCursor: rows.length > limit && last ? encodeCursor(last.registeredAt, last.id) : null,
+        nextCursor: more && last ? encodeCursor(last.registeredAt, last.id) : null,
       };
     },
   );

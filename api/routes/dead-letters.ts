@@ -1,7 +1,6 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import { desc, isNull } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import { deadLetters } from '../../db/schema';
+import { recentDeadLetters } from '../../db/dead-letters';
 import { problemResponses } from '../problem';
 
 const Query = Type.Object(
@@ -42,12 +41,7 @@ export const deadLetterRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const rows = await app.deps.database.db
-        .select()
-        .from(deadLetters)
-        .where(request.query.all ? undefined : isNull(deadLetters.redrivenAt))
-        .orderBy(desc(deadLetters.lastFailedAt))
-        .limit(request.query.limit ?? 100);
+      const rows = await recentDeadLetters(app.deps.database.db, { all: request.query.all ?? false, limit: request.query.limit ?? 100 });
       return {
         items: rows.map(({ input: _input, ...row }) => ({
           ...row,

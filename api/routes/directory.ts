@@ -1,7 +1,6 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import { asc } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import { leaders } from '../../db/schema';
+import { listLeaders, storeLeader } from '../../db/leaders';
 import { shanghaiDate } from '../../workflows/calendar';
 import { Day } from '../period';
 import { problemResponses } from '../problem';
@@ -47,7 +46,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: Type.Object({ leaders: Type.Array(LeaderRowSchema) }), ...problemResponses },
       },
     },
-    async () => ({ leaders: await app.deps.database.db.select().from(leaders).orderBy(asc(leaders.tier), asc(leaders.id)) }),
+    async () => ({ leaders: await listLeaders(app.deps.database.db) }),
   );
 
   app.put<{ Params: { id: string }; Body: Omit<Static<typeof LeaderSchema>, 'id'> }>(
@@ -64,7 +63,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const row = { ...request.body, id: request.params.id, district: request.body.district ?? null, active: request.body.active ?? true };
-      await app.deps.database.db.insert(leaders).values(row).onConflictDoUpdate({ target: leaders.id, set: row });
+      await storeLeader(app.deps.database.db, row);
       return row;
     },
   );

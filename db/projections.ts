@@ -1,8 +1,8 @@
 import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client';
-import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks, units } from '../db/schema';
 import type { TimelineEntry } from '../workflows/model';
 import type { CaseProjection } from '../workflows/projection';
+import type { Db, Tx } from './client';
+import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks, units } from './schema';
 
 /** On conflict, every column but the key takes the incoming value. */
 const excludedColumns = Object.fromEntries(
@@ -94,6 +94,14 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
       .values({ caseId, selectedAt: new Date(spotCheckSelectedAt), passed })
       .onConflictDoUpdate({ target: [spotChecks.caseId, spotChecks.selectedAt], set: { passed } });
   }
+}
+
+/**
+ * Takes back the row an intake wrote at sequence 0: only while no workflow has written to it, so
+ * a workflow that did start keeps the row its first projection writes.
+ */
+export async function deleteUnstartedCase(db: Db, caseId: string): Promise<void> {
+  await db.delete(complaints).where(and(eq(complaints.id, caseId), eq(complaints.lastSeq, 0)));
 }
 
 /**

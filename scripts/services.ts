@@ -3,15 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../activities';
 import { buildApp } from '../api/app';
 import { createDatabase } from '../db/client';
-import type { Config } from './config';
-import type { Logger } from './logger';
-import { forwardTemporalLogs } from './logger';
-import { loadPolicy } from './policy';
-import { ensureSpotCheckSchedule } from './schedules';
-import { connectClient, ensureSearchAttributes } from './temporal';
-import { AesGcmCodec, dataConverterFor } from './codec';
-import { apiKeysFor, payloadKeysFor } from './secrets';
-import { createWorker } from './worker';
+import type { Config } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { forwardTemporalLogs } from '../lib/logger';
+import { loadPolicy } from '../lib/policy';
+import { ensureSpotCheckSchedule } from '../lib/schedules';
+import { connectClient, ensureSearchAttributes } from '../lib/temporal';
+import { AesGcmCodec, dataConverterFor } from '../lib/codec';
+import { apiKeysFor, payloadKeysFor } from '../lib/secrets';
+import { createWorker } from '../lib/worker';
 
 /** As long as a request may wait on Temporal (the gateway's deadline). */
 const API_STOP_GRACE_MS = 10_000;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, gte, lt } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { complaints } from '../db/schema';
+import type { Db } from './client';
+import { complaints } from './schema';
 
 /**
  * Draws the cases closed on a Shanghai day at `rate`. The draw hashes the case id with the day,

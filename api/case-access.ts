@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../../lib/api-keys';
-import type { Complainant } from '../../workflows/model';
-import { isArchived, unitOf, type CaseRecord } from '../archived-case';
-import { Problem } from '../problem';
+import type { Principal } from '../lib/api-keys';
+import type { Complainant } from '../workflows/model';
+import { isArchived, unitOf, type CaseRecord } from './archived-case';
+import { Problem } from './problem';
 
 /** Roles cleared to see who complained and how to reach them. */
 const cleared: readonly Principal['role'][] = ['registrar', 'supervisor'];
