@@ -1,25 +1,37 @@
 # One image for the API, the worker and the migrate job; compose picks the command.
-FROM node:20-bookworm-slim
+# Stage 1 compiles the service (npm run build: dist/ and the prebuilt workflow bundle) with the
+# dev dependencies; the image keeps only dist/ and the production dependencies, and runs plain node.
+FROM node:24-bookworm-slim AS build
 
 WORKDIR /app
-ENV NODE_ENV=production
-
 COPY package.json package-lock.json ./
-# No install scripts: the only one the project approves hydrates the embedded Postgres, which a
-# container never runs (it is given DATABASE_URL).
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# No install scripts: the only one the project approves hydrates the embedded Postgres, which the
+# build does not run.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY workflows ./workflows
 COPY activities ./activities
 COPY api ./api
 COPY db ./db
 COPY lib ./lib
 COPY scripts ./scripts
-# The workflow bundle, made once here: a worker container then starts polling in about a second
-# instead of bundling with webpack at every start (issue 12). Owned by root, read by `node`.
-RUN npm run build:workflows
+# Compiles to dist/, copies the migrations, and bundles the workflow code once into dist/build/:
+# a worker container then starts polling in about a second instead of bundling with webpack at
+# every start (issue 12).
+RUN npm run build
+
+FROM node:24-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+# Production dependencies only: no tsx, no TypeScript, no embedded Postgres (a container is given
+# DATABASE_URL), no pino-pretty (production logs JSON).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Owned by root, read by `node`.
+COPY --from=build /app/dist ./dist
 
 USER node
 EXPOSE 3000
-CMD ["npm", "run", "api"]
+CMD ["node", "dist/scripts/api.js"]

@@ -103,13 +103,19 @@ export class KeyedBatcher<I, O> {
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const results = await this.processBatch(key, batch.map((b) => b.item));
+        const results = await this.processBatch(
+          key,
+          batch.map((b) => b.item),
+        );
         batch.forEach((b, i) => b.resolve(results[i] as O));
       } catch (err) {
         if (batch.length === 1) batch[0]?.reject(err);
         else {
           for (const b of batch) {
-            await this.processBatch(key, [b.item]).then(([result]) => b.resolve(result as O), b.reject);
+            await this.processBatch(key, [b.item]).then(
+              ([result]) => b.resolve(result as O),
+              (err: unknown) => b.reject(err),
+            );
           }
         }
       }

@@ -17,6 +17,7 @@ import { defaultPolicy, type Policy } from '../workflows/policy';
 import { authPlugin } from './auth';
 import { intakeLimits } from './admission';
 import { CaseGateway } from './case-gateway';
+import { CaseViewSchema } from './case-view';
 import { startClaimSweeper } from './claim-expiry';
 import { defaultDeadlines, holdToDeadline, type Deadlines } from './deadline';
 import { Intake } from './intake';
@@ -93,12 +94,13 @@ function clientErrorHandler(error: ConnectionError, socket: Socket): void {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the app typed as a plain FastifyInstance.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it changes the app's type, not the value's
     loggerInstance: deps.logger as FastifyBaseLogger,
     // genReqId reads and checks x-request-id itself: Fastify would take the header as it is.
     requestIdHeader: false,
     genReqId: requestId,
     // Errors of the router (a path segment over 100 characters: 414, a bad %-escape: 400).
-    frameworkErrors: errorHandler,
+    frameworkErrors: (error, request, reply) => void errorHandler(error, request, reply),
     clientErrorHandler,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
@@ -118,10 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deadlineMs: deadlines.temporalCallMs,
   });
   app.decorate('gateway', gateway);
-  app.decorate(
-    'intake',
-    new Intake({ db: deps.database.db, gateway, admission: intakeLimits(deps.config.intakeConcurrency, deadlines) }),
-  );
+  app.decorate('intake', new Intake({ db: deps.database.db, gateway, admission: intakeLimits(deps.config.intakeConcurrency, deadlines) }));
   app.setErrorHandler(errorHandler);
   // JSON only: anything else is a 415, not a body that fails validation.
   app.removeContentTypeParser('text/plain');
@@ -142,7 +141,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Swagger UI at /docs needs its inline scripts and styles.
     contentSecurityPolicy: false,
   });
+  // Shapes the OpenAPI document shows once, as named components, that the routes' answers refer to.
+  const components = [CaseViewSchema];
+  for (const schema of components) app.addSchema(schema);
+  const componentIds = new Set<unknown>(components.map((schema) => (schema as { $id?: string }).$id));
   await app.register(swagger, {
+    // Components are named by their $id (CaseView, TimelineEntry…), not def-0, def-1.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // A response that is one of the components is a reference to it, not a copy.
+    transform: ({ schema, url }) => {
+      const response = schema?.response as Record<string, { $id?: unknown }> | undefined;
+      if (!response) return { schema, url };
+      const referenced = Object.fromEntries(
+        Object.entries(response).map(([status, s]) => [status, componentIds.has(s?.$id) ? { $ref: `${String(s.$id)}#` } : s]),
+      );
+      return { schema: { ...schema, response: referenced }, url };
+    },
     openapi: {
       openapi: '3.0.3',
       info: {

@@ -1,17 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../lib/api-keys';
 import type { Complainant } from '../workflows/model';
-import { isArchived, unitOf, type CaseRecord } from './archived-case';
+import { firstReceiverOf, unitOf, type CaseRecord } from './archived-case';
+import { caseView, type CaseView } from './case-view';
 import { Problem } from './problem';
 
 /** Roles cleared to see who complained and how to reach them. */
 const cleared: readonly Principal['role'][] = ['registrar', 'supervisor'];
-
-/** Who submitted the case: its first receiver (an archived case keeps it in its first event). */
-function submitterOf(record: CaseRecord): string | undefined {
-  if (!isArchived(record)) return record.complaint.firstReceiver;
-  return record.timeline.find((e) => e.kind === 'registered')?.actor.split(':')[1];
-}
 
 /**
  * A handling unit sees and acts on its own cases only, an integrator on the cases it submitted;
@@ -25,7 +20,7 @@ export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequ
   if (principal.role === 'unit' && unitOf(view) !== principal.unitId) {
     throw new Problem('forbidden', `case ${caseId} is not with unit ${principal.unitId}`);
   }
-  if (principal.role === 'integrator' && submitterOf(view) !== principal.id) {
+  if (principal.role === 'integrator' && firstReceiverOf(view) !== principal.id) {
     throw new Problem('forbidden', `case ${caseId} was not submitted by ${principal.id}`);
   }
   return view;
@@ -47,9 +42,13 @@ export function maskComplainant(complainant: Complainant): Complainant {
   };
 }
 
-/** The case as this caller may see it: identity and contact only for cleared roles. */
-export function presentCase(view: CaseRecord, principal: Principal): CaseRecord {
-  // An archived case carries no complainant at all: the read side never stores one.
-  if (cleared.includes(principal.role) || isArchived(view)) return view;
+/**
+ * The case as this caller may see it: its public CaseView (api/case-view.ts), with the
+ * complainant's identity and contact only for cleared roles. An archived case keeps no identity
+ * or contact at all: the read side never stores them.
+ */
+export function presentCase(record: CaseRecord, principal: Principal): CaseView {
+  const view = caseView(record);
+  if (cleared.includes(principal.role)) return view;
   return { ...view, complaint: { ...view.complaint, complainant: maskComplainant(view.complaint.complainant) } };
 }

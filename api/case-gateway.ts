@@ -1,25 +1,19 @@
 import { createHash } from 'node:crypto';
-import {
-  isGrpcServiceError,
-  ServiceError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import stableStringify from 'safe-stable-stringify';
 import type { Db } from '../db/client';
 import type { ActionArgsByName, ActionName } from '../workflows/actions';
 import { workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
-import type { CaseView, ComplaintWorkflowInput } from '../workflows/model';
+import type { CaseSnapshot, ComplaintWorkflowInput } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
 import type { SpotCheckInput } from '../workflows/spot-check';
 import { initialSearchAttributes } from '../workflows/visibility';
 import { archivedCase, type CaseRecord } from './archived-case';
 import { Problem } from './problem';
 
-type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseView>>;
+type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseSnapshot>>;
 
 function isUnavailable(err: unknown): boolean {
   if (err instanceof ServiceError && isUnavailable(err.cause)) return true;
@@ -39,7 +33,8 @@ export function temporalProblem(err: unknown): Problem {
     }
     return new Problem('action-rejected', cause?.message ?? err.message);
   }
-  if (isGrpcServiceError(err) && err.code === 5) return new Problem('case-not-found');
+  // gRPC NOT_FOUND (5): its enum is in @grpc/grpc-js, the SDK's dependency rather than ours.
+  if (isGrpcServiceError(err) && Number(err.code) === 5) return new Problem('case-not-found');
   if (err instanceof ServiceError && /already completed/i.test(err.message)) {
     return new Problem('case-archived', 'the case is closed and its review window has ended');
   }
@@ -98,17 +93,10 @@ export class CaseGateway {
    * still in flight or gets the outcome of the one already completed, even when the first call
    * answered 503 after its deadline while the Update went on.
    */
-  async act<K extends ActionName>(
-    caseId: string,
-    name: K,
-    args: ActionArgsByName[K],
-    idempotency?: ActionIdempotency,
-  ): Promise<CaseView> {
+  async act<K extends ActionName>(caseId: string, name: K, args: ActionArgsByName[K], idempotency?: ActionIdempotency): Promise<CaseSnapshot> {
     const updateId = idempotency ? actionUpdateId(name, idempotency) : undefined;
     try {
-      return await this.call(() =>
-        this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args], ...(updateId ? { updateId } : {}) }),
-      );
+      return await this.call(() => this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args], ...(updateId ? { updateId } : {}) }));
     } catch (err) {
       if (err instanceof Problem && err.problem === 'case-not-found' && (await archivedCase(this.deps.db, caseId))) {
         throw new Problem('case-archived', 'the case is closed and its workflow has completed');

@@ -55,9 +55,9 @@ export function startClaimSweeper(deps: { db: Db; temporal: Client; logger: Logg
     } catch (err) {
       deps.logger.warn({ err }, 'intake claim sweep failed; next in an hour');
     }
-    if (!stopped) timer = setTimeout(run, sweepEveryMs).unref();
+    if (!stopped) timer = setTimeout(() => void run(), sweepEveryMs).unref();
   };
-  timer = setTimeout(run, 60_000).unref();
+  timer = setTimeout(() => void run(), 60_000).unref();
   return {
     stop: () => {
       stopped = true;

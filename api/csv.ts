@@ -14,9 +14,7 @@ export type CsvLang = (typeof csvLangs)[number];
 
 /** The query parameters of every route that can answer CSV, spread into its query schema. */
 export const CsvParams = {
-  format: Type.Optional(
-    Type.Enum(['json', 'csv'], { description: 'csv or json; without it, CSV when `Accept` names text/csv, else JSON' }),
-  ),
+  format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv or json; without it, CSV when `Accept` names text/csv, else JSON' })),
   lang: Type.Optional(
     Type.Enum(csvLangs, { default: 'zh-CN', description: 'CSV only: Chinese headers and labels (zh-CN), or English headers and codes (en)' }),
   ),
@@ -56,8 +54,5 @@ export function wantsCsv(format: 'json' | 'csv' | undefined, accept: string | un
 
 /** Sends a CSV as a download; `name` is ASCII (report and dates), so it needs no RFC 5987 form. */
 export function sendCsv(reply: FastifyReply, name: string, csv: string): FastifyReply {
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`)
-    .send(csv);
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
 }

@@ -41,9 +41,12 @@ export function holdToDeadline(route: RouteOptions, deadlines: Deadlines): void 
 async function raceDeadline(work: Promise<unknown>, reply: FastifyReply, deadlineMs: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Problem('deadline-exceeded', `no answer within ${deadlineMs} ms; retry in ${defaultRetryAfterSeconds} s`));
-    }, Math.max(0, deadlineMs - reply.elapsedTime));
+    timer = setTimeout(
+      () => {
+        reject(new Problem('deadline-exceeded', `no answer within ${deadlineMs} ms; retry in ${defaultRetryAfterSeconds} s`));
+      },
+      Math.max(0, deadlineMs - reply.elapsedTime),
+    );
   });
   try {
     // The race settles once; a late rejection of `work` is handled by it, so it never goes unhandled.

@@ -61,10 +61,7 @@ export class Intake {
    * Intakes beyond what can be served within the deadline are refused before any of this (503
    * overloaded, with Retry-After).
    */
-  register(
-    complaint: Omit<Complaint, 'id'>,
-    idempotency: { key: string; body: unknown } | undefined,
-  ): Promise<{ view: CaseRecord; created: boolean }> {
+  register(complaint: Omit<Complaint, 'id'>, idempotency: { key: string; body: unknown } | undefined): Promise<{ view: CaseRecord; created: boolean }> {
     return this.admission.run(() => this.admitted(complaint, idempotency));
   }
 
@@ -76,7 +73,9 @@ export class Intake {
     let created = true;
     if (idempotency) {
       // Key order and spacing are the sender's JSON library's business, not a different request.
-      const bodySha256 = createHash('sha256').update(stableStringify(idempotency.body) ?? '').digest('hex');
+      const bodySha256 = createHash('sha256')
+        .update(stableStringify(idempotency.body) ?? '')
+        .digest('hex');
       if (!(await claimIntakeKey(this.deps.db, { key: idempotency.key, bodySha256, caseId }))) {
         const existing = await intakeClaim(this.deps.db, idempotency.key);
         if (!existing) throw new Problem('database-unavailable', 'intake key vanished');

@@ -10,14 +10,12 @@ const day = /^\d{4}-\d{2}-\d{2}$/;
 export const DayOrInstant = (example: string) =>
   Type.String({
     pattern: patterns.dayOrInstant.pattern,
-    description:
-      'A day (Asia/Shanghai) or an RFC 3339 instant, in the years 2000 to 2100. A day as the upper bound includes that whole day.',
+    description: 'A day (Asia/Shanghai) or an RFC 3339 instant, in the years 2000 to 2100. A day as the upper bound includes that whole day.',
     examples: [example],
   });
 
 /** A day of the bureau's calendar, in the same years as period bounds. */
-export const Day = (description: string) =>
-  Type.String({ format: 'date', pattern: patterns.day.pattern, description, examples: ['2026-11-01'] });
+export const Day = (description: string) => Type.String({ format: 'date', pattern: patterns.day.pattern, description, examples: ['2026-11-01'] });
 
 /** A month of the bureau's calendar, in the same years as period bounds. */
 export const Month = () => Type.String({ pattern: patterns.month.pattern, examples: ['2026-11'] });
@@ -27,8 +25,7 @@ export const Month = () => Type.String({ pattern: patterns.month.pattern, exampl
  * include the 30th: a bare day as an upper bound ends at the next midnight.
  */
 export function boundAt(field: string, value: string, side: 'from' | 'to'): Date {
-  const invalid = () =>
-    new Problem('validation', `${field} is not a valid day or instant`, { errors: [{ field, message: 'is not a valid day or instant' }] });
+  const invalid = () => new Problem('validation', `${field} is not a valid day or instant`, { errors: [{ field, message: 'is not a valid day or instant' }] });
   if (!day.test(value)) {
     const at = Date.parse(value);
     if (Number.isNaN(at)) throw invalid();

@@ -117,7 +117,11 @@ export function sendProblem(
 function validationErrors(error: FastifyError): { field: string; message: string }[] {
   return (error.validation ?? []).map((v) => {
     const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    const { missingProperty: missing, additionalProperty: extra, pattern } = v.params as {
+    const {
+      missingProperty: missing,
+      additionalProperty: extra,
+      pattern,
+    } = v.params as {
       missingProperty?: string;
       additionalProperty?: string;
       pattern?: string;

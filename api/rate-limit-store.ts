@@ -58,10 +58,10 @@ export class RefundableCounts {
 
   /** A store class for the plugin's `store` option, counting in these windows (one for all routes). */
   storeClass(): new () => FastifyRateLimitStore {
-    const counts = this;
+    const incr = (key: string, timeWindow: number) => this.incr(key, timeWindow);
     return class implements FastifyRateLimitStore {
       incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
-        callback(null, counts.incr(key, timeWindow));
+        callback(null, incr(key, timeWindow));
       }
       child(): FastifyRateLimitStore {
         return this;

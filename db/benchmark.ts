@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Db } from './client';
 
@@ -35,7 +35,10 @@ const month = "now() - interval '30 days'";
 export const benchedQueries: [string, string][] = [
   ['list: newest page', 'select * from complaints order by registered_at desc, id desc limit 21'],
   ['list: by district', "select * from complaints where district = 'district-7' order by registered_at desc, id desc limit 21"],
-  ['list: unit, in progress', "select * from complaints where handling_unit = 'unit-42' and status = 'in_progress' order by registered_at desc, id desc limit 21"],
+  [
+    'list: unit, in progress',
+    "select * from complaints where handling_unit = 'unit-42' and status = 'in_progress' order by registered_at desc, id desc limit 21",
+  ],
   ['list: overdue', 'select * from complaints where overdue = true order by registered_at desc, id desc limit 21'],
   ['list: text search', "select * from complaints where summary ilike '%summary 4242%' order by registered_at desc, id desc limit 21"],
   [
@@ -46,8 +49,14 @@ export const benchedQueries: [string, string][] = [
   ],
   ['report: kpi, everything, a month', `select count(*) filter (where dispatched_on_time), count(*) from complaints where registered_at >= ${month}`],
   ['report: monthly by district', `select district, count(*) from complaints where registered_at >= now() - interval '60 days' group by district`],
-  ['report: hotspots by polluter, a month', `select polluter_key, count(*) from complaints where registered_at >= ${month} group by polluter_key having count(*) >= 2`],
-  ['report: backlog overdue by unit', "select handling_unit, count(*) from complaints where overdue and status in ('registered','accepted','assigned','in_progress','rework','callback') group by 1"],
+  [
+    'report: hotspots by polluter, a month',
+    `select polluter_key, count(*) from complaints where registered_at >= ${month} group by polluter_key having count(*) >= 2`,
+  ],
+  [
+    'report: backlog overdue by unit',
+    "select handling_unit, count(*) from complaints where overdue and status in ('registered','accepted','assigned','in_progress','rework','callback') group by 1",
+  ],
 ];
 
 /** A query's EXPLAIN (ANALYZE, BUFFERS): its execution time and the first scan of its plan. */
@@ -63,6 +72,6 @@ export async function explainAnalyze(pool: pg.Pool, query: string): Promise<{ ti
 export async function repeatDetectionPlan(db: Db): Promise<unknown[]> {
   const explained = await db.execute(sql`explain analyze select id from complaints where category = 'cat-5'
     and registered_at >= now() - interval '90 days' and (address_key = '地址1234' or polluter_key = '企业77'
-    or (lat between 22.598 and 22.602 and lng between 113.598 and 113.602))` as SQL);
+    or (lat between 22.598 and 22.602 and lng between 113.598 and 113.602))`);
   return explained.rows.map((r) => Object.values(r)[0]);
 }

@@ -9,10 +9,7 @@ export type DeadLetter = typeof deadLetters.$inferSelect;
  * Stores a refused write as a dead letter. Its id is the write's own key: refused again, the
  * letter counts one more failure and is pending again, even if it had been re-driven.
  */
-export async function storeDeadLetter(
-  db: Db,
-  letter: Pick<DeadLetter, 'id' | 'activity' | 'caseId' | 'input' | 'sqlState' | 'error'>,
-): Promise<void> {
+export async function storeDeadLetter(db: Db, letter: Pick<DeadLetter, 'id' | 'activity' | 'caseId' | 'input' | 'sqlState' | 'error'>): Promise<void> {
   const now = new Date();
   await db
     .insert(deadLetters)
@@ -44,7 +41,10 @@ export function recentDeadLetters(db: Db, { all, limit }: { all: boolean; limit:
 
 /** The letter's write went through at last. */
 export async function markRedriven(db: Db, id: string): Promise<void> {
-  await db.update(deadLetters).set({ redrivenAt: new Date() }).where(inArray(deadLetters.id, [id]));
+  await db
+    .update(deadLetters)
+    .set({ redrivenAt: new Date() })
+    .where(inArray(deadLetters.id, [id]));
 }
 
 /** The letter's write was refused again. */

@@ -25,7 +25,7 @@ const permanentClasses: Record<string, string> = {
 function driverError(err: unknown): (Error & PgErrorFields) | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as PgErrorFields).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return e as Error & PgErrorFields;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return e;
   }
   return undefined;
 }

@@ -19,10 +19,7 @@ const date = (iso: string | null) => (iso ? new Date(iso) : null);
  * so a retried or replayed call changes nothing. The last event of each batch carries the
  * projection itself, so the read side can be rebuilt from the events alone.
  */
-export async function projectCase(
-  db: Db,
-  { projection, events }: { projection: CaseProjection; events: TimelineEntry[] },
-): Promise<void> {
+export async function projectCase(db: Db, { projection, events }: { projection: CaseProjection; events: TimelineEntry[] }): Promise<void> {
   if (events.length === 0) return;
   const lastSeq = Math.max(...events.map((e) => e.seq));
   await db.transaction(async (tx) => {
@@ -64,15 +61,22 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
   if (moved.length === 0) return;
   const caseId = row.id;
   if (unit) {
-    await tx.insert(units).values(unit).onConflictDoUpdate({ target: units.id, set: { name: unit.name, level: unit.level } });
+    await tx
+      .insert(units)
+      .values(unit)
+      .onConflictDoUpdate({ target: units.id, set: { name: unit.name, level: unit.level } });
   }
-  await tx
-    .delete(leaderOwnerships)
-    .where(
-      owners.length > 0
-        ? and(eq(leaderOwnerships.caseId, caseId), notInArray(leaderOwnerships.leaderId, owners.map((o) => o.leaderId)))
-        : eq(leaderOwnerships.caseId, caseId),
-    );
+  await tx.delete(leaderOwnerships).where(
+    owners.length > 0
+      ? and(
+          eq(leaderOwnerships.caseId, caseId),
+          notInArray(
+            leaderOwnerships.leaderId,
+            owners.map((o) => o.leaderId),
+          ),
+        )
+      : eq(leaderOwnerships.caseId, caseId),
+  );
   if (owners.length > 0) {
     // One row per leader: a leader named twice would make the insert touch its row twice, which Postgres refuses.
     const byLeader = new Map(owners.map((o) => [o.leaderId, o]));

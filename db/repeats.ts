@@ -47,13 +47,7 @@ export async function findEarlierCases(db: Db | Tx, q: RepeatQuery): Promise<Ear
   return db
     .select({ id: complaints.id, status: complaints.status, registeredAt: complaints.registeredAt })
     .from(complaints)
-    .where(
-      and(
-        eq(complaints.category, q.category),
-        gte(complaints.registeredAt, new Date(q.at.getTime() - q.windowDays * 86_400_000)),
-        or(...same),
-      ),
-    )
+    .where(and(eq(complaints.category, q.category), gte(complaints.registeredAt, new Date(q.at.getTime() - q.windowDays * 86_400_000)), or(...same)))
     .orderBy(asc(complaints.registeredAt), asc(complaints.id))
     .limit(50);
 }

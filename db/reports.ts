@@ -104,10 +104,7 @@ export interface Hotspot {
   previous: number;
 }
 
-export async function hotspots(
-  db: Db,
-  q: { from: Date; to: Date; clusterMinReports: number; clusterWindowDays: number },
-): Promise<Hotspot[]> {
+export async function hotspots(db: Db, q: { from: Date; to: Date; clusterMinReports: number; clusterWindowDays: number }): Promise<Hotspot[]> {
   const previousFrom = new Date(q.from.getTime() - (q.to.getTime() - q.from.getTime()));
   const { rows } = await db.execute<{ type: Hotspot['type']; key: string; label: string; count: string; previous: string }>(sql`
     with period as (

@@ -55,8 +55,12 @@ export const complaints = pgTable(
     index('complaints_category_idx').on(t.category, t.registeredAt),
     index('complaints_channel_idx').on(t.channel, t.registeredAt),
     index('complaints_unit_idx').on(t.handlingUnit, t.registeredAt),
-    index('complaints_overdue_idx').on(t.handlingUnit).where(sql`${t.overdue}`),
-    index('complaints_escalated_idx').on(t.escalationTier).where(sql`${t.escalationTier} > 0`),
+    index('complaints_overdue_idx')
+      .on(t.handlingUnit)
+      .where(sql`${t.overdue}`),
+    index('complaints_escalated_idx')
+      .on(t.escalationTier)
+      .where(sql`${t.escalationTier} > 0`),
     // Repeat detection and hotspots.
     index('complaints_polluter_key_idx').on(t.polluterKey, t.registeredAt),
     index('complaints_address_key_idx').on(t.addressKey, t.registeredAt),
@@ -93,7 +97,12 @@ export const notices = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   },
-  (t) => [index('notices_case_idx').on(t.caseId, t.createdAt), index('notices_undelivered_idx').on(t.createdAt).where(sql`${t.deliveredAt} is null`)],
+  (t) => [
+    index('notices_case_idx').on(t.caseId, t.createdAt),
+    index('notices_undelivered_idx')
+      .on(t.createdAt)
+      .where(sql`${t.deliveredAt} is null`),
+  ],
 );
 
 /** Leaders who take ownership of escalated cases (领导包案), by tier and district. */
@@ -199,5 +208,9 @@ export const deadLetters = pgTable(
     lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull(),
     redrivenAt: timestamp('redriven_at', { withTimezone: true }),
   },
-  (t) => [index('dead_letters_pending_idx').on(t.createdAt).where(sql`${t.redrivenAt} is null`)],
+  (t) => [
+    index('dead_letters_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.redrivenAt} is null`),
+  ],
 );

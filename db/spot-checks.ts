@@ -14,7 +14,10 @@ export async function sampleClosedCases(db: Db, { day, rate }: { day: string; ra
     .select({ id: complaints.id })
     .from(complaints)
     .where(and(eq(complaints.status, 'closed'), gte(complaints.closedAt, start), lt(complaints.closedAt, end)));
-  return rows.map((r) => r.id).filter((id) => drawn(id, day, rate)).sort();
+  return rows
+    .map((r) => r.id)
+    .filter((id) => drawn(id, day, rate))
+    .sort();
 }
 
 export function drawn(caseId: string, day: string, rate: number): boolean {

@@ -30,7 +30,10 @@ export interface PayloadKeys {
 export function parsePayloadKeys(raw: string): PayloadKeys {
   const keys = new Map<string, Buffer>();
   let current = '';
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [id, material] = part.split(':');
     if (!id || !material || !/^[\w.-]+$/.test(id)) throw new Error(`"${part.slice(0, 12)}…" is not id:base64key`);
     const key = Buffer.from(material, 'base64');

@@ -130,24 +130,21 @@ export const variables = [
     name: 'DATABASE_URL',
     key: 'databaseUrl',
     default: undefined,
-    description:
-      'Postgres for projections and reports; unset, `npm start` runs an embedded Postgres (required by `npm run api`/`worker`)',
+    description: 'Postgres for projections and reports; unset, `npm start` runs an embedded Postgres (required by `npm run api`/`worker`)',
     parse: postgresUrl,
   }),
   variable({
     name: 'DATABASE_POOL_SIZE',
     key: 'databasePoolSize',
     default: '20',
-    description:
-      'Postgres connections of each API and worker process; all processes together stay under the server\'s `max_connections`',
+    description: "Postgres connections of each API and worker process; all processes together stay under the server's `max_connections`",
     parse: wholeNumber(2, 500),
   }),
   variable({
     name: 'INTAKE_CONCURRENCY',
     key: 'intakeConcurrency',
     default: '100',
-    description:
-      'intakes one API process registers at once; more queue for up to 7 s, then get 503 `overloaded` with `Retry-After` before anything is done',
+    description: 'intakes one API process registers at once; more queue for up to 7 s, then get 503 `overloaded` with `Retry-After` before anything is done',
     parse: wholeNumber(1, 10_000),
   }),
   variable({
@@ -205,8 +202,7 @@ export const variables = [
     name: 'PAYLOAD_KEYS',
     key: 'payloadKeys',
     default: undefined,
-    description:
-      'AES-256 keys encrypting Temporal payloads, `id:base64key,…`, newest last; unset in development, one is made in `DATA_DIR/dev-payload-keys`',
+    description: 'AES-256 keys encrypting Temporal payloads, `id:base64key,…`, newest last; unset in development, one is made in `DATA_DIR/dev-payload-keys`',
     parse: nonEmpty,
   }),
   variable({
@@ -215,7 +211,10 @@ export const variables = [
     default: 'http://127.0.0.1:8233,http://localhost:8233',
     description: 'origins (Temporal Web UI) allowed to call the codec endpoint, comma-separated',
     parse: (raw) => {
-      const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+      const origins = raw
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
       for (const origin of origins) {
         if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`"${origin}" is not an origin like http://host:port`);
       }

@@ -9,13 +9,7 @@ export type { Logger };
  * Paths never written to a log line: API keys, and the complainant's identity and contact,
  * wherever they appear in a logged object.
  */
-export const redactedPaths = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'complainant',
-  '*.complainant',
-  '*.*.complainant',
-];
+export const redactedPaths = ['req.headers.authorization', 'req.headers["x-api-key"]', 'complainant', '*.complainant', '*.*.complainant'];
 
 /**
  * One logger for the API and the worker: JSON in production, pretty lines in development.
@@ -32,10 +26,23 @@ export function createLogger(config: Pick<Config, 'nodeEnv' | 'logLevel'>, desti
   if (destination) return pino(options, destination);
   return pino({
     ...options,
-    ...(config.nodeEnv === 'development'
+    ...(config.nodeEnv === 'development' && prettyPrinterInstalled()
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
       : {}),
   });
+}
+
+/**
+ * pino-pretty is a development dependency: an install without it (`npm ci --omit=dev`, the
+ * Docker image) logs JSON even when NODE_ENV is left at `development`, rather than failing to start.
+ */
+function prettyPrinterInstalled(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

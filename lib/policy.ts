@@ -11,7 +11,7 @@ export function loadPolicy(file: string | undefined): Policy {
   try {
     overrides = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`POLICY_FILE ${file}: ${(err as Error).message}`);
+    throw new Error(`POLICY_FILE ${file}: ${(err as Error).message}`, { cause: err });
   }
   return mergePolicy(overrides, file);
 }
@@ -32,8 +32,7 @@ export function mergePolicy(overrides: unknown, origin = 'policy'): Policy {
       problems.push(`"${key}" must be ${Array.isArray(expected) ? 'an array' : `a ${typeof expected}`}`);
       continue;
     }
-    merged[key] =
-      typeof value === 'object' && !Array.isArray(value) ? { ...(expected as object), ...(value as object) } : value;
+    merged[key] = typeof value === 'object' && !Array.isArray(value) ? { ...(expected as object), ...(value as object) } : value;
   }
   const policy = merged as unknown as Policy;
   if (!(policy.spotCheckRate >= 0 && policy.spotCheckRate <= 1)) problems.push('"spotCheckRate" must be within 0..1');

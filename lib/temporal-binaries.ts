@@ -93,16 +93,11 @@ export function resolveTemporalBinary(
 export function describeBinary(binary: ResolvedBinary): string {
   if (!binary.path) return `${pinned[binary.kind].executable}: SDK download (needs internet)`;
   // Only the CLI answers --version; the test server would take it for a port number.
-  const version =
-    binary.kind === 'cli'
-      ? (execFileSync(binary.path, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().split('\n')[0] ?? '')
-      : '';
+  const version = binary.kind === 'cli' ? (execFileSync(binary.path, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim().split('\n')[0] ?? '') : '';
   return `${pinned[binary.kind].executable}: ${binary.path} (${binary.source}${version ? `, ${version}` : ''})`;
 }
 
 /** The SDK's executable option for this binary: an installed path, or its own download. */
 export function sdkExecutable(binary: ResolvedBinary) {
-  return binary.path
-    ? ({ type: 'existing-path', path: binary.path } as const)
-    : ({ type: 'cached-download' } as const);
+  return binary.path ? ({ type: 'existing-path', path: binary.path } as const) : ({ type: 'cached-download' } as const);
 }

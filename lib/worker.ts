@@ -5,10 +5,23 @@ import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type 
 import { failureConverterPath } from './codec';
 import type { Config } from './config';
 
-/** The workflow bundle's entry; the SDK bundles it with webpack, so a plain path is what it takes. */
-export const workflowsPath = path.join(__dirname, '..', 'workflows', 'index.ts');
+/**
+ * `.ts` when this module runs from the sources (tsx, vitest), `.js` when it runs compiled in
+ * `dist/` (`npm run build`): the workflow sources beside it have the same extension.
+ */
+const sourceExtension = path.extname(__filename);
 
-/** Where prebuilt bundles live (ignored by git): `npm run build:workflows`, or the first worker start. */
+/**
+ * The workflow bundle's entry; the SDK bundles it with webpack, so a plain path is what it takes.
+ * From the sources `workflows/index.ts`; in `dist/`, the compiled `dist/workflows/index.js`.
+ */
+export const workflowsPath = path.join(__dirname, '..', 'workflows', `index${sourceExtension}`);
+
+/**
+ * Where prebuilt bundles live (ignored by git): `build/` beside the sources (`npm run
+ * build:workflows`, or the first worker start), `dist/build/` for the compiled service (`npm run
+ * build`), so each finds the bundle made of its own workflow code.
+ */
 export const workflowBundleDir = path.join(__dirname, '..', 'build');
 
 /** The SDK packages whose code webpack puts into the bundle beside ours. */
@@ -28,8 +41,13 @@ function installedVersion(pkg: string): string {
 export function workflowBundleKey(): string {
   const hash = createHash('sha256');
   const dir = path.dirname(workflowsPath);
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
-    hash.update(`${file}\0`).update(readFileSync(path.join(dir, file))).update('\0');
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(sourceExtension))
+    .sort()) {
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(path.join(dir, file)))
+      .update('\0');
   }
   hash.update(readFileSync(failureConverterPath));
   for (const pkg of bundledPackages) hash.update(`\0${pkg}@${installedVersion(pkg)}`);

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     chmodSync(parent, 0o755);
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(parent, 'pg'), port: 55432, database: 'bench' });
     url = embedded.url;
-    stop = embedded.stop;
+    stop = () => embedded.stop();
   }
   const database = createDatabase(url, { max: 2, bulk: true });
   try {

@@ -19,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { allComplaintRows, closedEventsByCase, terminateOtherBackends } from '../db/checks';
 import { keepProcessOnConnectionLoss } from '../db/client';
 import { projectRoot } from '../lib/temporal-binaries';
 import { startService, type ServiceUnderTest } from './service-under-test';
@@ -95,13 +96,8 @@ function terminateBackends(admin: pg.Client): { stop(): Promise<number> } {
   let terminated = 0;
   const loop = (async () => {
     while (running) {
-      const { rows } = await admin
-        .query<{ n: string }>(
-          `select count(*) filter (where pg_terminate_backend(pid)) as n from pg_stat_activity
-            where datname = current_database() and pid <> pg_backend_pid()`,
-        )
-        .catch(() => ({ rows: [{ n: '0' }] }));
-      terminated += Number(rows[0]?.n ?? 0);
+      // A round that fails counts none: the cutting goes on rather than ending the run.
+      terminated += await terminateOtherBackends(admin).catch(() => 0);
       await sleep(TERMINATE_EVERY_MS);
     }
   })();
@@ -183,11 +179,7 @@ async function main(): Promise<string[]> {
       const view = await call('supervisor', 'GET', `/complaints/${id}`);
       if (view.json.status !== 'closed') findings.push(`${id}: the workflow says ${view.json.status}`);
     }
-    const readSide = async () =>
-      (await admin.query<{ id: string; status: string; closed: string }>(
-        `select c.id, c.status, (select count(*) from case_events e where e.case_id = c.id and e.kind = 'closed') as closed
-           from complaints c order by c.id`,
-      )).rows;
+    const readSide = () => closedEventsByCase(admin);
     let rows = await readSide();
     // The last projections may still be on their way: bounded wait for the read side.
     for (let i = 0; i < 60 && rows.some((r) => r.status !== 'closed'); i += 1) {
@@ -199,8 +191,7 @@ async function main(): Promise<string[]> {
       if (r.status !== 'closed') findings.push(`${r.id}: the read side says ${r.status}`);
       if (Number(r.closed) !== 1) findings.push(`${r.id}: ${r.closed} closed events`);
     }
-    const snapshot = async () =>
-      JSON.stringify((await admin.query(`select * from complaints order by id`)).rows.map(({ updated_at: _u, ...row }: Record<string, unknown>) => row));
+    const snapshot = async () => JSON.stringify((await allComplaintRows(admin)).map(({ updated_at: _u, ...row }) => row));
     const before = await snapshot();
     execFileSync('npm', ['run', '--silent', 'db:rebuild'], { cwd: projectRoot, env: { ...process.env, DATABASE_URL: service.databaseUrl }, stdio: 'inherit' });
     if ((await snapshot()) !== before) findings.push('db:rebuild changed the rows: the events do not carry the read side');

@@ -6,8 +6,9 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import type pg from 'pg';
+import { complaintStatuses, pendingDeadLettersByCase, projectedSequences } from '../db/checks';
 import { getCase } from '../workflows/definitions';
-import type { CaseView } from '../workflows/model';
+import type { CaseSnapshot } from '../workflows/model';
 
 export interface CheckResult {
   checked: number;
@@ -38,13 +39,8 @@ interface Projected {
 }
 
 async function projectedRows(pool: pg.Pool, ids: readonly string[]): Promise<Map<string, Projected>> {
-  const rows = await pool.query<{ id: string; status: string; last_seq: number; events_seq: number | null }>(
-    `select c.id, c.status, c.last_seq,
-            (select max(seq) from case_events e where e.case_id = c.id) as events_seq
-       from complaints c where c.id = any($1::text[])`,
-    [ids],
-  );
-  return new Map(rows.rows.map((r) => [r.id, { status: r.status, lastSeq: r.last_seq, eventsSeq: r.events_seq }]));
+  const rows = await projectedSequences(pool, ids);
+  return new Map(rows.map((r) => [r.id, { status: r.status, lastSeq: r.last_seq, eventsSeq: r.events_seq }]));
 }
 
 /**
@@ -56,11 +52,7 @@ export async function pendingDeadLetters(pool: pg.Pool): Promise<Map<string, str
   const byCase = new Map<string, string[]>();
   try {
     // One line per case, activity and error: a case's batches refused for one reason are one finding.
-    const rows = await pool.query<{ case_id: string; activity: string; error: string; letters: number }>(
-      `select case_id, activity, error, count(*)::int as letters from dead_letters
-        where redriven_at is null group by case_id, activity, error order by case_id`,
-    );
-    for (const row of rows.rows) {
+    for (const row of await pendingDeadLettersByCase(pool)) {
       const letters = byCase.get(row.case_id) ?? [];
       letters.push(`${row.activity} dead-lettered (${row.letters} letters): ${row.error.split('\n')[0]?.slice(0, 200)}`);
       byCase.set(row.case_id, letters);
@@ -73,7 +65,7 @@ export async function pendingDeadLetters(pool: pg.Pool): Promise<Map<string, str
 
 /** What differs between the workflow's case and its row, or undefined when they agree. */
 async function lagOf(client: Client, info: WorkflowExecutionInfo, row: Projected | undefined): Promise<string | undefined> {
-  let view: CaseView;
+  let view: CaseSnapshot;
   try {
     view = await client.workflow.getHandle(info.workflowId).query(getCase);
   } catch (err) {
@@ -93,11 +85,7 @@ async function lagOf(client: Client, info: WorkflowExecutionInfo, row: Projected
  * read side trails the workflow by an activity, so the cases that differ are asked again, once a
  * second, until they agree or `waitSeconds` have passed; those still differing are the lagging ones.
  */
-export async function checkProjections(
-  client: Client,
-  pool: pg.Pool,
-  options: { waitSeconds: number; log: (line: string) => void },
-): Promise<CheckResult> {
+export async function checkProjections(client: Client, pool: pg.Pool, options: { waitSeconds: number; log: (line: string) => void }): Promise<CheckResult> {
   // A case that continued as new has several runs: its latest is the one the row follows.
   const latest = new Map<string, WorkflowExecutionInfo>();
   for (const w of await listWorkflows(client)) {
@@ -126,8 +114,7 @@ export async function checkProjections(
 
   // The other way round: a row whose workflow does not exist is a case no one can act on.
   const known = new Set(workflows.map(caseId));
-  const rows = await pool.query<{ id: string; status: string }>('select id, status from complaints');
-  for (const row of rows.rows) {
+  for (const row of await complaintStatuses(pool)) {
     if (!known.has(row.id)) problems.push(`complaint-${row.id}: row (status ${row.status}) without a workflow`);
   }
   const byStatus = new Map<string, number>();
@@ -176,7 +163,7 @@ export async function checkRetries(client: Client, codec: PayloadCodec, maxAttem
       for (const activity of raw.pendingActivities ?? []) {
         const attempt = activity.attempt ?? 0;
         if (attempt <= maxAttempts) continue;
-        const message = await failureMessage(activity.lastFailure as Parameters<typeof failureMessage>[0], codec);
+        const message = await failureMessage(activity.lastFailure, codec);
         found.push(`${info.workflowId}: activity ${activity.activityType?.name ?? '?'} at attempt ${attempt}: ${message.split('\n')[0]?.slice(0, 300)}`);
       }
       const task = raw.pendingWorkflowTask?.attempt ?? 0;

@@ -53,8 +53,7 @@ export function emptyDigest(): RunDigest {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 const field = (value: Json | undefined, key: string): Json | undefined => (isObject(value) ? value[key] : undefined);
 const text = (value: Json | undefined): string => (typeof value === 'string' ? value : '');
 
@@ -65,6 +64,7 @@ function bodyText(body: Json | undefined, limit: number): string {
   else if (isObject(body) && typeof body.$base64 === 'string') raw = Buffer.from(body.$base64, 'base64').toString('utf8');
   else if (body !== undefined && body !== null) raw = JSON.stringify(body);
   // Control characters (NUL above all) shown as escapes a reader can see; the rest as is.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const shown = raw.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return shown.length > limit ? `${shown.slice(0, limit)}… (${shown.length} chars)` : shown;
 }
@@ -219,7 +219,10 @@ export function sortedGroups(digest: RunDigest): FailureGroup[] {
 }
 
 export function formatCounts(byStatus: Map<number, number>): string {
-  return [...byStatus.entries()].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ');
+  return [...byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ');
 }
 
 /** All statuses of a group, summed over its operations. */
@@ -346,7 +349,5 @@ export function readWarnings(logFile: string, role: string, digest: RunDigest): 
 export function successes(digest: RunDigest, label: string, status?: number): number {
   const byStatus = digest.statuses.get(label);
   if (!byStatus) return 0;
-  return [...byStatus.entries()]
-    .filter(([s]) => (status === undefined ? s >= 200 && s < 300 : s === status))
-    .reduce((n, [, c]) => n + c, 0);
+  return [...byStatus.entries()].filter(([s]) => (status === undefined ? s >= 200 && s < 300 : s === status)).reduce((n, [, c]) => n + c, 0);
 }

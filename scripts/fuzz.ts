@@ -111,13 +111,11 @@ function installSchemathesis(): { command: string; args: string[]; env: NodeJS.P
   }
   log(`installing schemathesis==${SCHEMATHESIS_VERSION} from PyPI into ${path.relative(projectRoot, target)} ...`);
   try {
-    pipInstallInto(target, [
-      '--quiet',
-      '--constraint', path.join(projectRoot, 'scripts', 'fuzz-constraints.txt'),
-      `schemathesis==${SCHEMATHESIS_VERSION}`,
-    ]);
+    pipInstallInto(target, ['--quiet', '--constraint', path.join(projectRoot, 'scripts', 'fuzz-constraints.txt'), `schemathesis==${SCHEMATHESIS_VERSION}`]);
   } catch (err) {
-    throw new Error(`could not install Schemathesis from PyPI (needs Python ≥ 3.11 with pip): ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`could not install Schemathesis from PyPI (needs Python ≥ 3.11 with pip): ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+    });
   }
   return runner;
 }
@@ -234,7 +232,7 @@ async function operationsByRole(service: Service): Promise<{ byRole: Map<Role, s
       const label = `${method.toUpperCase()} ${route}`;
       documented.add(label);
       const declared = /Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1]?.split(', ');
-      const roles = declared ?? routeRoles.find(([pattern]) => pattern.test(label))?.[1] ?? (Object.keys(keyIds) as Role[]);
+      const roles = declared ?? routeRoles.find(([pattern]) => pattern.test(label))?.[1] ?? Object.keys(keyIds);
       for (const role of roles) byRole.get(role as Role)?.push(label);
     }
   }
@@ -257,24 +255,33 @@ async function runSchemathesis(
     ...runner.args,
     'run',
     `${service.api}/openapi.json`,
-    '--header', `Authorization: Bearer ${service.keys[keyIds[role]]}`,
+    '--header',
+    `Authorization: Bearer ${service.keys[keyIds[role]]}`,
     ...operations.flatMap((label) => ['--include-name', label]),
-    '--checks', CHECKS.join(','),
+    '--checks',
+    CHECKS.join(','),
     // Fuzzing and stateful sequences repeat until the budget is spent. Stateful stays in: it
     // chains intake into actions on the new case, at no cost beyond this budget.
-    '--max-time', String(budget),
+    '--max-time',
+    String(budget),
     // One failure per operation would hide the next: the missing problem+json media type alone
     // fails nearly every operation at once.
     '--continue-on-failure',
-    '--request-timeout', '30',
-    '--seed', seed,
-    '--generation-database', 'none',
+    '--request-timeout',
+    '30',
+    '--seed',
+    seed,
+    '--generation-database',
+    'none',
     '--no-color',
     // The NDJSON report holds every request and response (failures.md is made from it). The VCR
     // cassette says the same again in YAML, some 75 MB a run more: only when asked for.
-    '--report', cassettes ? 'ndjson,junit,vcr' : 'ndjson,junit',
-    '--report-ndjson-path', `${base}.ndjson`,
-    '--report-junit-path', `${base}.junit.xml`,
+    '--report',
+    cassettes ? 'ndjson,junit,vcr' : 'ndjson,junit',
+    '--report-ndjson-path',
+    `${base}.ndjson`,
+    '--report-junit-path',
+    `${base}.junit.xml`,
     ...(cassettes ? ['--report-vcr-path', `${base}.cassette.yaml`] : []),
   ];
   const output = openLog(`${base}.log`);
@@ -300,7 +307,9 @@ async function main(): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   const totalBudget = envNumber('FUZZ_SECONDS', 240);
   const seed = process.env.FUZZ_SEED ?? String(Math.floor(Math.random() * 2 ** 48));
-  const onlyRoles = process.env.FUZZ_ROLES?.split(',').map((r) => r.trim()).filter(Boolean);
+  const onlyRoles = process.env.FUZZ_ROLES?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
 
   const runner = installSchemathesis();
   const service = await startFuzzedService();
@@ -354,7 +363,8 @@ async function main(): Promise<number> {
   const intakeFuzzed = roles.some((role) => byRole.get(role)?.includes('POST /complaints'));
   if (created === 0 && intakeFuzzed) found('intake: no generated request made a case (POST /complaints never answered 201): intake went unfuzzed');
   // Schemathesis failed without a failing check in its report: it choked (document, connection).
-  if (exitCodes.length > 0 && digest.failures.size === 0) found(`Schemathesis exited ${exitCodes.join(', ')} without a failing check: see .data/fuzz/<role>.log`);
+  if (exitCodes.length > 0 && digest.failures.size === 0)
+    found(`Schemathesis exited ${exitCodes.join(', ')} without a failing check: see .data/fuzz/<role>.log`);
 
   const keys = developmentPayloadKeys(path.join(service.dataDir, 'dev-payload-keys'));
   const client = await connectClient({ temporalAddress: service.temporalAddress, temporalNamespace: 'default' }, dataConverterFor(keys));

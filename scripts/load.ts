@@ -15,6 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { claimedIntakeKeys, countAtSequenceZero, countByPolluterLike } from '../db/checks';
 import { projectRoot } from '../lib/temporal-binaries';
 import { startService, type ServiceUnderTest } from './service-under-test';
 
@@ -131,17 +132,17 @@ async function main(): Promise<string[]> {
       await db.connect();
       try {
         const refusedKeys = refused.map((a) => `load-${run}-${a.n}`);
-        const claimed = await db.query<{ key: string }>('select key from intake_keys where key = any($1)', [refusedKeys]);
-        for (const row of claimed.rows) findings.push(`refused intake ${row.key} left its key claimed (work was done before the refusal)`);
+        const claimed = await claimedIntakeKeys(db, refusedKeys);
+        for (const row of claimed) findings.push(`refused intake ${row.key} left its key claimed (work was done before the refusal)`);
         const ids = ok.map((a) => a.id);
         // The workflows' first projections replace the rows written at intake (sequence 0): bounded wait.
         let pending = -1;
         for (let i = 0; i < 120 && pending !== 0; i += 1) {
           if (i > 0) await sleep(500);
-          pending = Number((await db.query<{ n: string }>('select count(*) as n from complaints where id = any($1) and last_seq = 0', [ids])).rows[0]?.n);
+          pending = await countAtSequenceZero(db, ids);
         }
         if (pending !== 0) findings.push(`${pending} rows still at sequence 0 after 60 s: a case without a running workflow`);
-        const rows = Number((await db.query<{ n: string }>('select count(*) as n from complaints where polluter like $1', [`压测工地 ${run}-%`])).rows[0]?.n);
+        const rows = await countByPolluterLike(db, `压测工地 ${run}-%`);
         if (rows !== ok.length) findings.push(`${rows} rows for ${ok.length} cases answered`);
       } finally {
         await db.end();

@@ -59,11 +59,7 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
 }
 
 /** The HTTP API, listening, ready for `npm run api` and `npm start`. */
-export async function startApi(
-  config: Config,
-  logger: Logger,
-  databaseUrl: string,
-): Promise<RunningPart & { app: FastifyInstance }> {
+export async function startApi(config: Config, logger: Logger, databaseUrl: string): Promise<RunningPart & { app: FastifyInstance }> {
   const apiKeys = apiKeysFor(config, logger);
   const codec = new AesGcmCodec(payloadKeysFor(config, logger));
   const database = createDatabase(databaseUrl, { max: config.databasePoolSize, log: logger });

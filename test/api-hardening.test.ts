@@ -22,8 +22,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-type FieldError = { field: string; message: string };
-
 // Any well-formed id: validation answers before the handler looks the case up.
 const someCase = '20260101-0000000000';
 
@@ -164,7 +162,11 @@ describe('dates out of range', () => {
   });
 
   it('refuses a forged cursor with a NUL in its id or a year Postgres cannot take', async () => {
-    for (const forged of [['2026-01-01T00:00:00.000Z', 'a\u0000b'], ['+275760-09-13T00:00:00.000Z', 'a'], ['0000-06-01T00:00:00.000Z', 'a']]) {
+    for (const forged of [
+      ['2026-01-01T00:00:00.000Z', 'a\u0000b'],
+      ['+275760-09-13T00:00:00.000Z', 'a'],
+      ['0000-06-01T00:00:00.000Z', 'a'],
+    ]) {
       const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
       await expectRefused(get(`/complaints?cursor=${cursor}`), 'cursor', 'is invalid');
     }
@@ -195,8 +197,7 @@ describe('the list text filter', () => {
 });
 
 describe('the codec endpoint', () => {
-  const post = (path: 'decode' | 'encode', payload: object) =>
-    call({ method: 'POST', url: `/codec/${path}`, headers: bearer(keys.ops), payload });
+  const post = (path: 'decode' | 'encode', payload: object) => call({ method: 'POST', url: `/codec/${path}`, headers: bearer(keys.ops), payload });
 
   it('answers an empty list for {} (what the Temporal CLI sends) and for an empty list', async () => {
     for (const body of [{}, { payloads: [] }]) {
@@ -239,8 +240,7 @@ describe('the codec endpoint', () => {
 });
 
 describe('request ids', () => {
-  const withId = (id: string) =>
-    call({ method: 'GET', url: '/complaints?limit=1', headers: { ...bearer(keys.ops), 'x-request-id': id } });
+  const withId = (id: string) => call({ method: 'GET', url: '/complaints?limit=1', headers: { ...bearer(keys.ops), 'x-request-id': id } });
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
   it('echoes a safe request id', async () => {
@@ -279,7 +279,11 @@ describe("Fastify's own errors", () => {
     const json = { ...bearer(keys.integrator), 'content-type': 'application/json' };
     expectProblem(await call({ method: 'POST', url: '/complaints', headers: json, payload: '{"bad' }), 400, 'validation');
     expectProblem(await call({ method: 'GET', url: '/nowhere', headers: bearer(keys.ops) }), 404, 'not-found');
-    expectProblem(await call({ method: 'POST', url: '/complaints', headers: json, payload: JSON.stringify({ x: 'x'.repeat(300 * 1024) }) }), 413, 'payload-too-large');
+    expectProblem(
+      await call({ method: 'POST', url: '/complaints', headers: json, payload: JSON.stringify({ x: 'x'.repeat(300 * 1024) }) }),
+      413,
+      'payload-too-large',
+    );
     expectProblem(await call({ method: 'GET', url: `/complaints/${'a'.repeat(150)}`, headers: bearer(keys.ops) }), 414, 'uri-too-long');
     expectProblem(await call({ method: 'GET', url: '/complaints/%zz', headers: bearer(keys.ops) }), 400, 'validation');
     expectProblem(
@@ -327,7 +331,9 @@ describe("Fastify's own errors", () => {
 
   it('declares application/problem+json, and only that, for every error response in the OpenAPI document', async () => {
     type Response = { content?: Record<string, unknown> };
-    const spec = (await call({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { responses: Record<string, Response> }>> };
+    const spec = (await call({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+    }>();
     const errors = Object.entries(spec.paths).flatMap(([path, operations]) =>
       Object.entries(operations).flatMap(([method, op]) =>
         Object.entries(op.responses)
@@ -371,8 +377,7 @@ describe('failed logins', () => {
   });
 
   it('answers 429 with Retry-After to an address after 10 wrong keys, but its valid keys and other addresses still pass', async () => {
-    const from = (remoteAddress: string, headers: Record<string, string>) =>
-      call({ method: 'GET', url: '/complaints?limit=1', remoteAddress, headers });
+    const from = (remoteAddress: string, headers: Record<string, string>) => call({ method: 'GET', url: '/complaints?limit=1', remoteAddress, headers });
     const guesser = '198.51.100.7';
     const codes: number[] = [];
     let lastMs = 0;

@@ -72,7 +72,7 @@ describe('authentication and roles', () => {
 
   it('describes every operation well enough for a client that knows only /openapi.json', async () => {
     type Operation = { summary?: string; responses?: Record<string, { content?: unknown }> };
-    const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> };
+    const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, Operation>> }>();
     const undescribed = Object.entries(spec.paths).flatMap(([path, operations]) =>
       Object.entries(operations)
         .filter(([, op]) => !op.summary || !Object.entries(op.responses ?? {}).some(([code, r]) => code.startsWith('2') && r.content))
@@ -124,7 +124,10 @@ describe('intake', () => {
     const workflows: string[] = [];
     for await (const wf of h.client.workflow.list({ query: `WorkflowId = "complaint-${id}"` })) workflows.push(wf.runId);
     expect(workflows).toHaveLength(1);
-    const rows = await h.database.db.select().from(intakeKeys).where(like(intakeKeys.key, `%:${body.externalId}`));
+    const rows = await h.database.db
+      .select()
+      .from(intakeKeys)
+      .where(like(intakeKeys.key, `%:${body.externalId}`));
     expect(rows).toHaveLength(1);
   });
 
@@ -275,7 +278,14 @@ describe('leaders and spot checks', () => {
     await act(id, 'overrides/close', keys.supervisor, { reason: '已解决' });
     // Dated back to a day no other test closes anything on, so the draw takes this case alone.
     await eventually(
-      async () => (await h.database.db.update(complaints).set({ closedAt: new Date('2020-01-01T10:00:00+08:00') }).where(and(eq(complaints.id, id), eq(complaints.status, 'closed'))).returning()).length,
+      async () =>
+        (
+          await h.database.db
+            .update(complaints)
+            .set({ closedAt: new Date('2020-01-01T10:00:00+08:00') })
+            .where(and(eq(complaints.id, id), eq(complaints.status, 'closed')))
+            .returning()
+        ).length,
       (n) => n === 1,
     );
     const run = await h.app.inject({ method: 'POST', url: '/spot-checks', headers: bearer(keys.supervisor), payload: { day: '2020-01-01', rate: 1 } });
@@ -304,7 +314,10 @@ describe('lists', () => {
           headers: bearer(keys.supervisor),
         })
       ).json();
-    await eventually(() => read(), () => true);
+    await eventually(
+      () => read(),
+      () => true,
+    );
     await eventually(
       async () => (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&limit=100`, headers: bearer(keys.ops) })).json(),
       (page) => page.items.length === 5,
@@ -327,7 +340,12 @@ describe('lists', () => {
     const { id } = (await register(submission({ location: { address: 'x', district } }))).json();
     const list = async (query: string) =>
       (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&${query}`, headers: bearer(keys.ops) })).json();
-    const [row] = (await eventually(() => list('limit=1'), (page) => page.items.length === 1)).items;
+    const [row] = (
+      await eventually(
+        () => list('limit=1'),
+        (page) => page.items.length === 1,
+      )
+    ).items;
     const day = shanghaiDate(Date.parse(row.registeredAt));
     const dayBefore = shanghaiDate(startOfDay(day) - 1);
     expect((await list(`createdFrom=${day}&createdTo=${day}`)).items.map((c: { id: string }) => c.id)).toEqual([id]);
@@ -396,4 +414,3 @@ describe('outages', () => {
     }
   });
 });
-

@@ -131,9 +131,7 @@ describe('loading an official year from ops', () => {
   });
 
   it('rejects bad input with every reason', () => {
-    expect(() =>
-      parseCalendarYear({ year: 2027, status: 'final', source: '', holidays: ['2027-02-30', '2028-01-01'], workdays: ['2027-02-22'] }),
-    ).toThrow(
+    expect(() => parseCalendarYear({ year: 2027, status: 'final', source: '', holidays: ['2027-02-30', '2028-01-01'], workdays: ['2027-02-22'] })).toThrow(
       /status must be "official" or "provisional".*source must name.*"2027-02-30" is not a date.*2028-01-01 is not in 2027.*2027-02-22 is a weekday/,
     );
     expect(() => parseCalendarYear('2027')).toThrow(/year must be/);

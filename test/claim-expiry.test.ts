@@ -12,8 +12,7 @@ describe('intake claim expiry', () => {
   it('deletes claims older than a day with no case row and no workflow, and keeps every other', async () => {
     const h = await startApiHarness('claim-expiry');
     const db = h.database.db;
-    const claim = (key: string, caseId: string, createdAt: Date) =>
-      db.insert(intakeKeys).values({ key, caseId, bodySha256: 'x', createdAt });
+    const claim = (key: string, caseId: string, createdAt: Date) => db.insert(intakeKeys).values({ key, caseId, bodySha256: 'x', createdAt });
     const tag = `${process.pid}-${randomUUID().slice(0, 8)}`;
     const orphanKey = `orphan-${tag}`;
     const recentKey = `recent-${tag}`;
@@ -31,12 +30,19 @@ describe('intake claim expiry', () => {
       const body = submission();
       const registered = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: body });
       expect(registered.statusCode).toBe(201);
-      const caseKeys = await db.update(intakeKeys).set({ createdAt: hoursAgo(25) }).where(eq(intakeKeys.caseId, registered.json().id)).returning();
+      const caseKeys = await db
+        .update(intakeKeys)
+        .set({ createdAt: hoursAgo(25) })
+        .where(eq(intakeKeys.caseId, registered.json().id))
+        .returning();
       expect(caseKeys).toHaveLength(1);
 
       await expireStaleIntakeClaims({ db, temporal: h.client });
 
-      const left = await db.select({ key: intakeKeys.key }).from(intakeKeys).where(inArray(intakeKeys.key, [orphanKey, recentKey, runningKey, caseKeys[0]!.key]));
+      const left = await db
+        .select({ key: intakeKeys.key })
+        .from(intakeKeys)
+        .where(inArray(intakeKeys.key, [orphanKey, recentKey, runningKey, caseKeys[0]!.key]));
       expect(left.map((r) => r.key).sort()).toEqual([recentKey, runningKey, caseKeys[0]!.key].sort());
       // Nothing more to expire: a second sweep (another API replica) deletes nothing.
       expect(await expireStaleIntakeClaims({ db, temporal: h.client })).toBe(0);

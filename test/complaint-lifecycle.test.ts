@@ -116,16 +116,20 @@ describe('complaint lifecycle', () => {
     expect(view.overdue).toBe(false);
     await c.settled(recorded.projectedSeq);
     // The first warning goes to the unit; the second also to its superior (patch warning2-copies-superior).
-    expect(recorded.noticesOf(c.complaint.id).filter((n) => n.kind === 'warning').map((n) => `${n.params.level}->${n.recipient}`)).toEqual([
-      '1->unit:unit-a',
-      '2->unit:unit-a',
-      '2->superior-of:unit-a',
-    ]);
+    expect(
+      recorded
+        .noticesOf(c.complaint.id)
+        .filter((n) => n.kind === 'warning')
+        .map((n) => `${n.params.level}->${n.recipient}`),
+    ).toEqual(['1->unit:unit-a', '2->unit:unit-a', '2->superior-of:unit-a']);
 
     await c.advanceTo(handling.dueAt, 1_000);
     view = await c.until((v) => v.overdue, 'overdue');
     await c.settled(recorded.projectedSeq);
-    const supervision = recorded.noticesOf(c.complaint.id).filter((n) => n.kind === 'supervision').map((n) => n.recipient);
+    const supervision = recorded
+      .noticesOf(c.complaint.id)
+      .filter((n) => n.kind === 'supervision')
+      .map((n) => n.recipient);
     expect(supervision).toEqual(['unit:unit-a', 'superior-of:unit-a']);
     expect(view.escalation.tier).toBe(0);
 
@@ -146,9 +150,7 @@ describe('complaint lifecycle', () => {
 
     // The owning leader records the plan and resolves the case.
     await c.act('recordLeaderPlan', { actor: actors.leader, plan: '一案一策：停产整治，月底复查' });
-    expect(await c.rejected('recordLeaderPlan', { actor: { role: 'leader', id: 'someone-else' }, plan: 'x' })).toMatch(
-      /only a leader who owns/,
-    );
+    expect(await c.rejected('recordLeaderPlan', { actor: { role: 'leader', id: 'someone-else' }, plan: 'x' })).toMatch(/only a leader who owns/);
     await c.act('submitResult', { actor: actors.unitA, ...result });
     const done = await c.act('recordCallback', { actor: actors.registrar, outcome: 'basically_satisfied' });
     expect(done.status).toBe('closed');
@@ -307,4 +309,3 @@ describe('complaint lifecycle', () => {
     expect((await c.act('submitResult', { actor: actors.unitA, ...result })).reward).toBeUndefined();
   });
 });
-

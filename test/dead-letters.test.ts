@@ -133,7 +133,21 @@ describe('errors of failed queries', () => {
     const error = await h.database.db
       .insert(complaints)
       // Not a valid row: the insert fails, and drizzle's error quotes the parameters.
-      .values({ id: 'x', workflowId: 'x', channel: 'x', category: 'x', district: '13900001111', address: '李四家门口', addressKey: 'x', summary: 'x', status: 'x', registeredAt: new Date(), lastSeq: 0, updatedAt: new Date(), escalationTier: Number.NaN })
+      .values({
+        id: 'x',
+        workflowId: 'x',
+        channel: 'x',
+        category: 'x',
+        district: '13900001111',
+        address: '李四家门口',
+        addressKey: 'x',
+        summary: 'x',
+        status: 'x',
+        registeredAt: new Date(),
+        lastSeq: 0,
+        updatedAt: new Date(),
+        escalationTier: Number.NaN,
+      })
       .catch((err: unknown) => err);
     expect(String((error as Error).message)).toContain('13900001111');
     expect((redactDbError(error) as Error).message).not.toMatch(/13900001111|李四/);

@@ -94,8 +94,7 @@ const act = (id: string, action: string, key: string, payload: object = {}) =>
 describe('Postgres connections lost mid-transaction', () => {
   it('keeps the API and the worker up, and the case completes', { timeout: 180_000 }, async () => {
     const body = submission({ polluter: marker });
-    const register = () =>
-      h.app.inject({ method: 'POST', url: '/complaints', headers: { authorization: `Bearer ${keys.integrator}` }, payload: body });
+    const register = () => h.app.inject({ method: 'POST', url: '/complaints', headers: { authorization: `Bearer ${keys.integrator}` }, payload: body });
 
     // The API's intake transaction is cut; whatever it answered, the same externalId completes it.
     const cut = await terminateMidTransaction(register);
@@ -150,7 +149,9 @@ describe('a transaction whose connection is cut before it begins', () => {
     database.pool.connect = (async () => {
       const client = await connect();
       if (cut) {
-        const { rows: [backend] } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+        const {
+          rows: [backend],
+        } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
         await admin.query('select pg_terminate_backend($1)', [backend!.pid]);
         await vi.waitFor(async () => {
           const { rows } = await admin.query('select 1 from pg_stat_activity where pid = $1', [backend!.pid]);

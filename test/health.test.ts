@@ -58,7 +58,14 @@ describe('health', () => {
 
   it('answers /readyz with 503 naming the worker when no worker polls, while Temporal and Postgres are up', async () => {
     // The default task queue of this test's config: no worker of the suite polls it.
-    const app = await buildApp({ config: { ...config, taskQueue: `nobody-polls-${process.pid}` }, logger, temporal, database, apiKeys: [], sweepIntakeClaims: false });
+    const app = await buildApp({
+      config: { ...config, taskQueue: `nobody-polls-${process.pid}` },
+      logger,
+      temporal,
+      database,
+      apiKeys: [],
+      sweepIntakeClaims: false,
+    });
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
     const body = response.json();

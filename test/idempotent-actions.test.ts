@@ -1,9 +1,9 @@
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
+import type { CaseView, TimelineEntryView } from '../api/case-view';
 import { AesGcmCodec, dataConverterFor } from '../lib/codec';
 import { workflowIdFor } from '../workflows/case';
-import type { CaseView, TimelineEntry } from '../workflows/model';
 import { bearer, keys, startApiHarness, submission, testPayloadKeys, type ApiHarness } from './helpers/api';
 import { makeComplaint, workflowInput } from './helpers/cases';
 import { createTestWorker } from './helpers/temporal';
@@ -31,10 +31,10 @@ async function register(): Promise<string> {
   return response.json().id as string;
 }
 
-async function timeline(id: string, kind: string): Promise<TimelineEntry[]> {
+async function timeline(id: string, kind: string): Promise<TimelineEntryView[]> {
   const response = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.supervisor) });
   expect(response.statusCode).toBe(200);
-  return (response.json() as CaseView).timeline.filter((e) => e.kind === kind);
+  return response.json<CaseView>().timeline.filter((e) => e.kind === kind);
 }
 
 const uniqueKey = (name: string) => `${name}-${process.pid}-${Date.now()}`;

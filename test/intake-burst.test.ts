@@ -29,8 +29,7 @@ const intake = (n: number) =>
     payload: submission({ category, polluter: `压测工地 ${run}-${n}` }),
   });
 
-const count = async (query: ReturnType<typeof sql>) =>
-  Number((await h.database.db.execute<{ n: string }>(query)).rows[0]?.n);
+const count = async (query: ReturnType<typeof sql>) => Number((await h.database.db.execute<{ n: string }>(query)).rows[0]?.n);
 
 describe('a burst of intakes in one category', () => {
   it('registers at least 99 % and refuses the rest up front, with nothing half-created', { timeout: 180_000 }, async () => {
@@ -49,7 +48,14 @@ describe('a burst of intakes in one category', () => {
     // Refused before any work: no key claimed, no row.
     const refusedKeys = refused.map(({ n }) => `burst-${run}-${n}`);
     if (refusedKeys.length > 0) {
-      expect(await count(sql`select count(*) as n from intake_keys where key in (${sql.join(refusedKeys.map((k) => sql`${k}`), sql`, `)})`)).toBe(0);
+      expect(
+        await count(
+          sql`select count(*) as n from intake_keys where key in (${sql.join(
+            refusedKeys.map((k) => sql`${k}`),
+            sql`, `,
+          )})`,
+        ),
+      ).toBe(0);
     }
     // One row per case answered, none merged into another, and every one written to by its
     // workflow (sequence > 0): no row without a workflow.

@@ -21,7 +21,11 @@ function register(app: ApiHarness, body: object, headers: Record<string, string>
 function reordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reordered);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reordered(v)]),
+  );
 }
 
 describe('intake idempotency', () => {
@@ -62,7 +66,10 @@ describe('an intake cut short after its claim', () => {
     const body = submission();
     const failed = await register(cut, body, { 'idempotency-key': `cut-${body.externalId}` });
     expect(failed.statusCode).toBe(503);
-    const [claim] = await h.database.db.select().from(intakeKeys).where(like(intakeKeys.key, `%:cut-${body.externalId}`));
+    const [claim] = await h.database.db
+      .select()
+      .from(intakeKeys)
+      .where(like(intakeKeys.key, `%:cut-${body.externalId}`));
     expect(claim).toBeDefined();
 
     const retried = await register(h, body, { 'idempotency-key': `cut-${body.externalId}` });

@@ -28,10 +28,7 @@ let running: Promise<void>;
 beforeAll(async () => {
   env = await attachDevServer();
   database = createDatabase(inject('databaseUrl'));
-  await database.db
-    .insert(leaders)
-    .values({ id: 'chief-nancheng', name: '科长', tier: 1, district: 'nancheng' })
-    .onConflictDoNothing();
+  await database.db.insert(leaders).values({ id: 'chief-nancheng', name: '科长', tier: 1, district: 'nancheng' }).onConflictDoNothing();
   worker = await createTestWorker(env, { taskQueue, activities: createActivities(database) });
   running = worker.run();
 });
@@ -85,10 +82,18 @@ describe('worker against the dev server and Postgres', () => {
     // leader, and a system leader if other tests put one in the shared directory.
     const owners = (await c.view()).escalation.owners;
     expect(owners).toContainEqual({ leaderId: 'chief-nancheng', kind: 'territorial' });
-    expect(stored.filter((n) => n.kind === 'escalation').map((n) => n.recipient).sort()).toEqual(
-      ['superior-of:unit-a', ...owners.map((o) => `leader:${o.leaderId}`)].sort(),
-    );
-    expect(stored.filter((n) => n.kind !== 'escalation').map((n) => n.kind).sort()).toEqual(['acceptance', 'assignment', 'result_reply']);
+    expect(
+      stored
+        .filter((n) => n.kind === 'escalation')
+        .map((n) => n.recipient)
+        .sort(),
+    ).toEqual(['superior-of:unit-a', ...owners.map((o) => `leader:${o.leaderId}`)].sort());
+    expect(
+      stored
+        .filter((n) => n.kind !== 'escalation')
+        .map((n) => n.kind)
+        .sort(),
+    ).toEqual(['acceptance', 'assignment', 'result_reply']);
     expect(stored.find((n) => n.kind === 'acceptance')?.text).toMatch(/已受理/);
     // The complainant's identity never reaches a notice text.
     expect(stored.map((n) => n.text).join('\n')).not.toMatch(/张三|13800000000/);
@@ -108,7 +113,7 @@ describe('worker against the dev server and Postgres', () => {
     );
     expect(found).toEqual([c.handle.workflowId]);
     const description = await c.handle.describe();
-    expect(await description.memo).toMatchObject({ summary: expect.stringContaining('closed') });
+    expect(description.memo).toMatchObject({ summary: expect.stringContaining('closed') });
   });
 
   it('publishes an official year: stored, and running cases recompute their provisional deadlines', async () => {
@@ -157,7 +162,7 @@ describe('worker against the dev server and Postgres', () => {
     const id = makeComplaint().id;
     const state = newCase(workflowInput(makeComplaint({ id })), new Date().toISOString());
     const projection = projectionOf(state, `complaint-${id}`);
-    const events = [{ seq: 1, at: new Date().toISOString(), kind: 'registered', actor: 'registrar:r' }];
+    const events = [{ seq: 1, at: new Date().toISOString(), kind: 'registered' as const, actor: 'registrar:r' }];
     await activities.projectCase({ projection, events });
     await activities.projectCase({ projection, events });
     const notice = { key: `${id}:1:acceptance:complainant`, kind: 'acceptance' as const, recipient: 'complainant', params: { caseId: id } };

@@ -9,7 +9,6 @@ import { CaseDriver } from './helpers/workflow-driver';
 const suite = timeSkippingSuite('long-life');
 const { taskQueue } = suite;
 
-
 describe('a case that lives long', () => {
   it('continues as new with its whole state when the history grows', async () => {
     const input = workflowInput(makeComplaint(), { continueAsNewAfterEvents: 40 });
@@ -95,4 +94,3 @@ describe('a case that lives long', () => {
     expect(assigned.deadlines.warning1?.dueAt).toBe(new Date(`${day(7)}T12:00:00+08:00`).toISOString());
   });
 });
-

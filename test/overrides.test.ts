@@ -7,7 +7,7 @@ import { timeSkippingSuite } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
 
 const suite = timeSkippingSuite('overrides');
-const { recorded, taskQueue } = suite;
+const { taskQueue } = suite;
 
 const result = { actor: actors.unitA, finding: 'partly_substantiated', actions: ['inspection'], reply: '部分属实' } as const;
 
@@ -97,7 +97,7 @@ describe('supervisor overrides', () => {
     for (const status of spec.legal) {
       it(`${name} is accepted from ${status} and kept in the timeline with its reason`, async () => {
         const c = await caseIn(status);
-        const view = await c.act(name, spec.args as never);
+        const view = await c.act(name, spec.args);
         spec.check(view);
         expect(view.timeline.some((e) => e.actor === 'supervisor:sup-1' && e.note === reason)).toBe(true);
       });

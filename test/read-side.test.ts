@@ -123,7 +123,7 @@ describe('repeat detection', () => {
     const responses = await Promise.all(
       reports.map((payload) => h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload })),
     );
-    const registered = responses.map((r) => r.json() as { id: string; status: string });
+    const registered = responses.map((r) => r.json<{ id: string; status: string }>());
     const opened = registered.filter((r) => r.status !== 'merged');
     expect(opened).toHaveLength(1);
     for (const { id } of registered.filter((r) => r.status === 'merged')) {
@@ -161,10 +161,42 @@ describe('reports', () => {
     // Hand-made: 5 cases. Dispatched on time: a, b, c; late: d; not yet: e → 3/4.
     // Results on time: a, b; late: c → 2/3. Spot checks: a passed, b failed → 1/2.
     // Callbacks reached: a satisfied, b basically satisfied, c unsatisfied; d unreachable → 2/3.
-    ids.push(await seed(here('甲路 1 号', '甲厂'), at, { dispatchedOnTime: true, resultOnTime: true, spotCheck: 'passed', satisfaction: 'satisfied', status: 'closed' }));
-    ids.push(await seed(here('甲路 1 号', '甲厂'), new Date(at.getTime() + DAY), { dispatchedOnTime: true, resultOnTime: true, spotCheck: 'failed', satisfaction: 'basically_satisfied', status: 'rework' }));
-    ids.push(await seed(here('乙路 2 号', '甲厂'), new Date(at.getTime() + 2 * DAY), { dispatchedOnTime: true, resultOnTime: false, satisfaction: 'unsatisfied', status: 'callback' }));
-    ids.push(await seed(here('丙路 3 号'), at, { dispatchedOnTime: false, satisfaction: 'unreachable', status: 'in_progress', overdue: true, handlingUnit: 'unit-k', escalationTier: 2 }));
+    ids.push(
+      await seed(here('甲路 1 号', '甲厂'), at, {
+        dispatchedOnTime: true,
+        resultOnTime: true,
+        spotCheck: 'passed',
+        satisfaction: 'satisfied',
+        status: 'closed',
+      }),
+    );
+    ids.push(
+      await seed(here('甲路 1 号', '甲厂'), new Date(at.getTime() + DAY), {
+        dispatchedOnTime: true,
+        resultOnTime: true,
+        spotCheck: 'failed',
+        satisfaction: 'basically_satisfied',
+        status: 'rework',
+      }),
+    );
+    ids.push(
+      await seed(here('乙路 2 号', '甲厂'), new Date(at.getTime() + 2 * DAY), {
+        dispatchedOnTime: true,
+        resultOnTime: false,
+        satisfaction: 'unsatisfied',
+        status: 'callback',
+      }),
+    );
+    ids.push(
+      await seed(here('丙路 3 号'), at, {
+        dispatchedOnTime: false,
+        satisfaction: 'unreachable',
+        status: 'in_progress',
+        overdue: true,
+        handlingUnit: 'unit-k',
+        escalationTier: 2,
+      }),
+    );
     ids.push(await seed(here('丁路 4 号'), at, { status: 'registered' }));
   });
 
@@ -172,8 +204,7 @@ describe('reports', () => {
     await h.database.db.delete(complaints).where(inArray(complaints.id, ids));
   });
 
-  const get = (url: string, accept = 'application/json') =>
-    h.app.inject({ method: 'GET', url, headers: { ...bearer(keys.supervisor), accept } });
+  const get = (url: string, accept = 'application/json') => h.app.inject({ method: 'GET', url, headers: { ...bearer(keys.supervisor), accept } });
 
   it('computes each of the four rates with its numerator and denominator', async () => {
     const response = await get(`/reports/kpi?from=${from.toISOString()}&to=${to.toISOString()}&district=${district}`);
@@ -189,7 +220,7 @@ describe('reports', () => {
   it('gives the same numbers as CSV', async () => {
     const response = await get(`/reports/kpi?from=${from.toISOString()}&to=${to.toISOString()}&district=${district}&lang=en`, 'text/csv');
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
-    const rows = parse(response.body, { columns: true, bom: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(response.body, { columns: true, bom: true });
     expect(rows.map((r) => [r.rate, Number(r.numerator), Number(r.denominator)])).toEqual([
       ['timelyAcceptance', 3, 4],
       ['onTimeCompletion', 2, 3],

@@ -17,7 +17,16 @@ describe('replay of recorded histories', () => {
 
   it('has a recorded history for each main path', () => {
     expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(
-      ['anonymous', 'dispatch-overdue', 'escalated-in-answer', 'happy-path', 'not-accepted', 'overdue-escalated', 'refused-and-reassigned', 'rework-twice'].sort(),
+      [
+        'anonymous',
+        'dispatch-overdue',
+        'escalated-in-answer',
+        'happy-path',
+        'not-accepted',
+        'overdue-escalated',
+        'refused-and-reassigned',
+        'rework-twice',
+      ].sort(),
     );
   });
 
@@ -54,10 +63,7 @@ describe('replay of recorded histories', () => {
   for (const file of files) {
     it(`replays ${file} against the current code`, async () => {
       const history = JSON.parse(readFileSync(path.join(fixtures, file), 'utf8'));
-      await Worker.runReplayHistory(
-        { workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file },
-        history,
-      );
+      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file }, history);
     });
   }
 });

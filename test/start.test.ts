@@ -112,28 +112,34 @@ describe('npm start', () => {
   }
 
   async function leftOver(): Promise<string[]> {
-    return until('every process gone', GONE_SECONDS, () => (processesNaming(dataDir).length === 0 ? [] : undefined)).catch(() =>
-      processesNaming(dataDir),
-    );
+    return until('every process gone', GONE_SECONDS, () => (processesNaming(dataDir).length === 0 ? [] : undefined)).catch(() => processesNaming(dataDir));
   }
 
-  it('runs Temporal with its UI, Postgres, worker and API; one SIGTERM to npm stops every process it started', async () => {
-    const { npm, exited, output, uiPort } = await start();
-    expect((await fetch(`http://127.0.0.1:${uiPort}/`, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
-    expect(processesNaming(dataDir).length).toBeGreaterThanOrEqual(2); // the dev server and Postgres
-    // What a process manager does: one SIGTERM, to the process it started.
-    npm.kill('SIGTERM');
-    expect(await exited()).toBe(0);
-    expect(output.join('')).toMatch(/INFO: stopped$/m);
-    expect(await leftOver()).toEqual([]);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'runs Temporal with its UI, Postgres, worker and API; one SIGTERM to npm stops every process it started',
+    async () => {
+      const { npm, exited, output, uiPort } = await start();
+      expect((await fetch(`http://127.0.0.1:${uiPort}/`, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
+      expect(processesNaming(dataDir).length).toBeGreaterThanOrEqual(2); // the dev server and Postgres
+      // What a process manager does: one SIGTERM, to the process it started.
+      npm.kill('SIGTERM');
+      expect(await exited()).toBe(0);
+      expect(output.join('')).toMatch(/INFO: stopped$/m);
+      expect(await leftOver()).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('stops every process on Ctrl-C, which reaches npm and each of its children at once', async () => {
-    const { npm, exited, output } = await start();
-    process.kill(-(npm.pid ?? 0), 'SIGINT');
-    await exited();
-    // Its own stop ran to the end, rather than the process draining once its children died.
-    expect(output.join('')).toMatch(/INFO: stopped$/m);
-    expect(await leftOver()).toEqual([]);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'stops every process on Ctrl-C, which reaches npm and each of its children at once',
+    async () => {
+      const { npm, exited, output } = await start();
+      process.kill(-(npm.pid ?? 0), 'SIGINT');
+      await exited();
+      // Its own stop ran to the end, rather than the process draining once its children died.
+      expect(output.join('')).toMatch(/INFO: stopped$/m);
+      expect(await leftOver()).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import {
   actorName,
   close,
@@ -20,76 +21,45 @@ import {
   unitRecipient,
 } from './case';
 import { workingDeadline } from './deadlines';
-import type {
-  Actor,
-  CallbackOutcome,
-  CaseState,
-  ComplaintWorkflowInput,
-  EnforcementAction,
-  Escalation,
-  Finding,
-  LeaderOwner,
-  Role,
-  Status,
-  Unit,
-} from './model';
+import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
+import { statuses, type Actor, type CaseState, type ComplaintWorkflowInput, type Escalation, type Role, type Status } from './model';
 
 /**
- * Every action a person can take on a case, as data: who may take it, from which statuses, what
- * must be filled in, and what it does. The workflow turns each into an Update whose validator
- * applies these rules, so an illegal move is rejected before it enters the history.
+ * Every action a person can take on a case, as data: its arguments, who may take it, from which
+ * statuses, to which status it moves the case, and what it does. The workflow turns each into an
+ * Update whose validator applies these rules, so an illegal move is rejected before it enters the
+ * history; the API makes each a route whose body, validation and OpenAPI come from `args`.
+ * Adding an action means adding an entry here. docs/lifecycle.md shows the table.
  */
 
+/** Who acts: the API derives it from the caller's credentials, never from the body. */
 export interface ActionArgs {
   actor: Actor;
 }
-export interface Reasoned extends ActionArgs {
-  reason: string;
-}
 
-export interface ActionArgsByName {
-  accept: ActionArgs & { note?: string };
-  notAccept: Reasoned;
-  transferOut: Reasoned & { department: string };
-  merge: Reasoned & { intoCaseId: string };
-  assign: ActionArgs & { unit: Unit; dutyOfficer?: string };
-  refuseJurisdiction: Reasoned;
-  acknowledge: ActionArgs;
-  reportOnSite: ActionArgs & { report: string };
-  submitResult: ActionArgs & { finding: Finding; actions: EnforcementAction[]; reply: string };
-  recordCallback: ActionArgs & { outcome: CallbackOutcome; note?: string };
-  requestExtension: Reasoned & { days: number };
-  approveExtension: Reasoned;
-  denyExtension: Reasoned;
-  recordLeaderPlan: ActionArgs & { plan: string };
-  recordLeaderProgress: ActionArgs & { note: string; resolved?: boolean };
-  withdraw: Reasoned;
-  addEvidence: ActionArgs & { links?: string[]; message?: string };
-  recordSpotCheck: ActionArgs & { passed: boolean; note: string };
-  recordRewardPaid: ActionArgs & { reference: string };
-  // Supervisor overrides: each needs a reason, kept in the timeline.
-  returnForRework: Reasoned;
-  reassign: Reasoned & { unit: Unit };
-  extend: Reasoned & { days: number };
-  escalate: Reasoned & { tier?: 1 | 2 | 3; owners?: LeaderOwner[] };
-  close: Reasoned;
-  reopen: Reasoned;
-  changeUrgency: Reasoned & { urgent: boolean };
-}
+type Args<S extends TObject> = Static<S> & ActionArgs;
 
-export type ActionName = keyof ActionArgsByName;
-
-interface ActionSpec<A extends ActionArgs> {
+interface ActionSpec<S extends TObject> {
+  /** What the person fills in. Required fields must be present and, for text, not blank. */
+  args: S;
+  /** The route under /complaints/{id}/ and its one-line summary (zh in brackets). */
+  path: string;
+  summary: string;
+  /** A supervisor's override: supervisors only, whatever else the workflow would allow. */
+  override?: true;
   roles: readonly Role[];
   from: readonly Status[];
-  /** Fields that must be present and, for strings, not blank. */
-  required: readonly (keyof A & string)[];
+  /** Where the action moves the case: the first, unless `apply` returns another of them. None: it stays. */
+  to?: readonly Status[];
   /** Rules beyond role, status and fields; returns the reason to reject, if any. */
-  check?: (state: CaseState, args: A) => string | undefined;
-  apply: (state: CaseState, args: A, now: string) => void;
+  check?: (state: CaseState, args: Args<S>) => string | undefined;
+  apply: (state: CaseState, args: Args<S>, now: string) => Status | void;
 }
 
-type ActionTable = { [K in ActionName]: ActionSpec<ActionArgsByName[K]> };
+/** Keeps each entry's argument type its own (inferred from `args`). */
+const action = <S extends TObject>(spec: ActionSpec<S>): ActionSpec<S> => spec;
+const body = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false });
+const reasoned = body({ reason: Reason });
 
 const handlingOrAccepted: readonly Status[] = ['accepted', ...handlingStatuses];
 
@@ -103,61 +73,75 @@ function ownsCase(state: CaseState, actor: Actor): boolean {
   return state.escalation.owners.some((o) => o.leaderId === actor.id);
 }
 
-export const actions: ActionTable = {
-  accept: {
+function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
+  if (!unit.id || !unit.name) return 'unit needs an id and a name';
+  if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
+  return undefined;
+}
+
+export const actions = {
+  accept: action({
+    args: body({ note: Type.Optional(Note) }),
+    path: 'accept',
+    summary: 'Accept the complaint (受理)',
     roles: ['registrar'],
     from: ['registered'],
-    required: [],
+    to: ['accepted'],
     apply(state, { actor, note }, now) {
-      state.status = 'accepted';
       state.acceptedAt = now;
       record(state, now, 'accepted', actorName(actor), note);
       notify(state, 'acceptance', 'complainant', { dispatchDueAt: state.deadlines.dispatch?.dueAt ?? '' });
     },
-  },
-  notAccept: {
+  }),
+  notAccept: action({
+    args: reasoned,
+    path: 'not-accept',
+    summary: 'Do not accept, with a reason (不予受理)',
     roles: ['registrar'],
     from: ['registered'],
-    required: ['reason'],
+    to: ['not_accepted'],
     apply(state, { actor, reason }, now) {
-      finish(state, 'not_accepted', 'not_accepted', actorName(actor), now, reason);
+      finish(state, 'not_accepted', actorName(actor), now, reason);
       notify(state, 'not_accepted', 'complainant', { reason });
     },
-  },
-  transferOut: {
+  }),
+  transferOut: action({
+    args: body({ department: Text(200, { example: '城管局' }), reason: Reason }),
+    path: 'transfer-out',
+    summary: 'Transfer to another department (转送)',
     roles: ['registrar'],
     from: ['registered', 'accepted'],
-    required: ['reason', 'department'],
+    to: ['transferred_out'],
     apply(state, { actor, reason, department }, now) {
-      finish(state, 'transferred_out', 'transferred_out', actorName(actor), now, reason);
+      finish(state, 'transferred_out', actorName(actor), now, reason);
       state.timeline.at(-1)!.data = { department };
       notify(state, 'transferred', 'complainant', { department, reason });
     },
-  },
-  merge: {
+  }),
+  merge: action({
+    args: body({ intoCaseId: CaseId, reason: Reason }),
+    path: 'merge',
+    summary: 'Merge into an open case about the same problem',
     roles: ['registrar'],
     from: ['registered'],
-    required: ['reason', 'intoCaseId'],
-    check: (state, { intoCaseId }) =>
-      intoCaseId === state.complaint.id ? 'a case cannot be merged into itself' : undefined,
+    to: ['merged'],
+    check: (state, { intoCaseId }) => (intoCaseId === state.complaint.id ? 'a case cannot be merged into itself' : undefined),
     apply(state, { actor, reason, intoCaseId }, now) {
       state.mergedInto = intoCaseId;
-      finish(state, 'merged', 'merged', actorName(actor), now, reason);
+      finish(state, 'merged', actorName(actor), now, reason);
       state.timeline.at(-1)!.data = { intoCaseId };
       state.outbox.push({ type: 'merge', intoCaseId });
     },
-  },
-  assign: {
+  }),
+  assign: action({
+    args: body({ unit: UnitSchema, dutyOfficer: Type.Optional(Text(100)) }),
+    path: 'assign',
+    summary: 'Assign to a handling unit (交办)',
     roles: ['registrar'],
     from: ['accepted'],
-    required: ['unit'],
-    check: (state, { unit }) => {
-      if (!unit.id || !unit.name) return 'unit needs an id and a name';
-      if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
-      return undefined;
-    },
+    to: ['assigned'],
+    check: (state, { unit }) => checkUnit(state, unit),
     apply(state, { actor, unit, dutyOfficer }, now) {
-      state.status = 'assigned';
       state.unit = unit;
       if (dutyOfficer) state.dutyOfficer = dutyOfficer;
       if (state.dispatchedAt === undefined) markDispatched(state, now);
@@ -173,46 +157,60 @@ export const actions: ActionTable = {
         escalate(state, 1, 'repeat complaint', 'system:policy', now);
       }
     },
-  },
-  refuseJurisdiction: {
+  }),
+  refuseJurisdiction: action({
+    args: reasoned,
+    path: 'refuse-jurisdiction',
+    summary: 'The unit refuses jurisdiction',
     roles: ['unit'],
     from: ['assigned'],
-    required: ['reason'],
+    to: ['accepted'],
     apply(state, { actor, reason }, now) {
       const unitId = state.unit?.id ?? '';
       state.refusedBy.push(unitId);
-      state.status = 'accepted';
       closeWindow(state);
       record(state, now, 'jurisdiction_refused', actorName(actor), reason, { unit: unitId });
       delete state.unit;
       notify(state, 'supervision', `registrar:${state.complaint.firstReceiver}`, { reason, refusedBy: unitId });
     },
-  },
-  acknowledge: {
+  }),
+  acknowledge: action({
+    args: body({}),
+    path: 'acknowledge',
+    summary: 'The unit signs for the case (签收)',
     roles: ['unit'],
     from: ['assigned'],
-    required: [],
+    to: ['in_progress'],
     apply(state, { actor }, now) {
-      state.status = 'in_progress';
       record(state, now, 'acknowledged', actorName(actor));
     },
-  },
-  reportOnSite: {
+  }),
+  reportOnSite: action({
+    args: body({ report: Note }),
+    path: 'on-site-reports',
+    summary: 'First on-site report',
     roles: ['unit'],
     from: ['assigned', 'in_progress'],
-    required: ['report'],
+    to: ['in_progress'],
     apply(state, { actor, report }, now) {
-      state.status = 'in_progress';
       state.onSiteReportedAt ??= now;
       const due = state.deadlines.rapidResponse?.dueAt;
       delete state.deadlines.rapidResponse;
       record(state, now, 'on_site_report', actorName(actor), report, due ? { withinRapidResponse: now <= due } : {});
     },
-  },
-  submitResult: {
+  }),
+  submitResult: action({
+    args: body({
+      finding: FindingSchema,
+      actions: Type.Array(EnforcementActionSchema, { minItems: 1 }),
+      reply: Text(5000, { multiLine: true, example: '经现场核查，已责令整改' }),
+    }),
+    path: 'result',
+    summary: 'Submit the handling result (办结反馈)',
     roles: ['unit'],
     from: ['assigned', 'in_progress', 'rework'],
-    required: ['finding', 'actions', 'reply'],
+    // An anonymous complainant cannot be called back: the case closes at once.
+    to: ['callback', 'closed'],
     apply(state, { actor, finding, actions: taken, reply }, now) {
       const due = state.deadlines.handling?.dueAt;
       const onTime = due === undefined || now < due;
@@ -226,38 +224,45 @@ export const actions: ActionTable = {
       }
       if (state.complaint.complainant.anonymous) {
         close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
-        return;
+        return 'closed';
       }
-      state.status = 'callback';
       state.deadlines.callback = workingDeadline(state.calendar, now, state.policy.callbackWorkingDays);
     },
-  },
-  recordCallback: {
+  }),
+  recordCallback: action({
+    args: body({ outcome: CallbackOutcomeSchema, note: Type.Optional(Note) }),
+    path: 'callbacks',
+    summary: 'Record a callback attempt and the satisfaction (回访)',
     roles: ['registrar'],
     from: ['callback'],
-    required: ['outcome'],
+    // Satisfied, or unreachable too often: closed. Otherwise it waits, for a supervisor if unsatisfied.
+    to: ['callback', 'closed'],
     check: (state) =>
-      state.callbacks.some((c) => c.outcome === 'unsatisfied')
-        ? 'the complainant was unsatisfied: a supervisor decides between rework and close'
-        : undefined,
+      state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'the complainant was unsatisfied: a supervisor decides between rework and close' : undefined,
     apply(state, { actor, outcome, note }, now) {
       state.callbacks.push({ outcome, at: now, by: actor.id, ...(note !== undefined ? { note } : {}) });
       const attempt = state.callbacks.length;
       record(state, now, 'callback', actorName(actor), note, { outcome, attempt });
       if (outcome === 'satisfied' || outcome === 'basically_satisfied') {
         close(state, `callback: ${outcome}`, actorName(actor), now);
-      } else if (outcome === 'unreachable' && attempt >= state.policy.callbackAttempts) {
+        return 'closed';
+      }
+      if (outcome === 'unreachable' && attempt >= state.policy.callbackAttempts) {
         close(state, `callback: unreachable after ${attempt} attempts`, actorName(actor), now);
-      } else if (outcome === 'unsatisfied') {
+        return 'closed';
+      }
+      if (outcome === 'unsatisfied') {
         delete state.deadlines.callback;
         notify(state, 'supervision', 'supervisor', { reason: 'complainant unsatisfied: decide rework or close' });
       }
     },
-  },
-  requestExtension: {
+  }),
+  requestExtension: action({
+    args: body({ days: Days, reason: Reason }),
+    path: 'extension-request',
+    summary: 'Ask for an extension (once)',
     roles: ['unit'],
     from: handlingStatuses,
-    required: ['reason', 'days'],
     check: (state, { days }) =>
       state.extension
         ? `an extension was already ${state.extension.decision ?? 'requested'} for this case (only one is allowed)`
@@ -266,11 +271,13 @@ export const actions: ActionTable = {
       state.extension = { days, reason, requestedBy: actor.id, requestedAt: now };
       record(state, now, 'extension_requested', actorName(actor), reason, { days });
     },
-  },
-  approveExtension: {
+  }),
+  approveExtension: action({
+    args: reasoned,
+    path: 'extension-request/approve',
+    summary: 'Approve the pending extension',
     roles: ['supervisor'],
     from: handlingStatuses,
-    required: ['reason'],
     check: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
     apply(state, { actor, reason }, now) {
       const extension = state.extension!;
@@ -281,33 +288,38 @@ export const actions: ActionTable = {
         dueAt: state.deadlines.handling?.dueAt,
       });
     },
-  },
-  denyExtension: {
+  }),
+  denyExtension: action({
+    args: reasoned,
+    path: 'extension-request/deny',
+    summary: 'Deny the pending extension',
     roles: ['supervisor'],
     from: handlingStatuses,
-    required: ['reason'],
     check: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
     apply(state, { actor, reason }, now) {
       Object.assign(state.extension!, { decision: 'denied', decidedBy: actor.id, decidedAt: now });
       record(state, now, 'extension_denied', actorName(actor), reason);
     },
-  },
-  recordLeaderPlan: {
+  }),
+  recordLeaderPlan: action({
+    args: body({ plan: Note }),
+    path: 'leader-plan',
+    summary: 'The owning leader records the plan (一案一策)',
     roles: ['leader'],
     from: openStatuses,
-    required: ['plan'],
     check: (state, { actor }) => (ownsCase(state, actor) ? undefined : 'only a leader who owns this case may record its plan'),
     apply(state, { actor, plan }, now) {
       state.escalation.plan = plan;
       record(state, now, 'leader_plan', actorName(actor), plan);
     },
-  },
-  recordLeaderProgress: {
+  }),
+  recordLeaderProgress: action({
+    args: body({ note: Note, resolved: Type.Optional(Type.Boolean()) }),
+    path: 'leader-progress',
+    summary: 'The owning leader reports progress',
     roles: ['leader'],
     from: openStatuses,
-    required: ['note'],
-    check: (state, { actor }) =>
-      ownsCase(state, actor) ? undefined : 'only a leader who owns this case may report its progress',
+    check: (state, { actor }) => (ownsCase(state, actor) ? undefined : 'only a leader who owns this case may report its progress'),
     apply(state, { actor, note, resolved }, now) {
       state.escalation.progress.push({ note, at: now, by: actor.id });
       if (resolved) {
@@ -316,22 +328,29 @@ export const actions: ActionTable = {
       }
       record(state, now, 'leader_progress', actorName(actor), note, { resolved: resolved === true });
     },
-  },
-  withdraw: {
+  }),
+  withdraw: action({
+    args: reasoned,
+    path: 'withdraw',
+    summary: 'The complainant withdraws (撤回)',
     roles: ['integrator', 'registrar'],
     from: openStatuses,
-    required: ['reason'],
+    to: ['withdrawn'],
     apply(state, { actor, reason }, now) {
-      finish(state, 'withdrawn', 'withdrawn', actorName(actor), now, reason);
+      finish(state, 'withdrawn', actorName(actor), now, reason);
       if (state.unit) notify(state, 'supervision', unitRecipient(state), { reason: `withdrawn: ${reason}` });
     },
-  },
-  addEvidence: {
+  }),
+  addEvidence: action({
+    args: body({
+      links: Type.Optional(Type.Array(Type.String({ format: 'uri' }), { maxItems: 50 })),
+      message: Type.Optional(Note),
+    }),
+    path: 'evidence',
+    summary: 'Add evidence links or a follow-up message',
     roles: ['integrator', 'registrar'],
     from: [...openStatuses, 'closed', 'under_review'],
-    required: [],
-    check: (_state, { links, message }) =>
-      (links?.length ?? 0) === 0 && !message?.trim() ? 'give evidence links, a message, or both' : undefined,
+    check: (_state, { links, message }) => ((links?.length ?? 0) === 0 && !message?.trim() ? 'give evidence links, a message, or both' : undefined),
     apply(state, { actor, links, message }, now) {
       state.complaint.evidence.push(...(links ?? []));
       record(state, now, 'follow_up', actorName(actor), message, { links: links ?? [] });
@@ -339,76 +358,92 @@ export const actions: ActionTable = {
         notify(state, 'supervision', unitRecipient(state), { reason: 'new evidence or message from the complainant' });
       }
     },
-  },
-  recordSpotCheck: {
+  }),
+  recordSpotCheck: action({
+    args: body({ passed: Type.Boolean(), note: Note }),
+    path: 'spot-check',
+    summary: 'Record the result of a spot check (随机抽查)',
     roles: ['supervisor'],
     from: ['under_review'],
-    required: ['passed', 'note'],
+    // Passed: closed again. Failed: back to the unit for rework.
+    to: ['closed', 'rework'],
     apply(state, { actor, passed, note }, now) {
       state.spotCheck = { ...state.spotCheck!, passed, note, decidedAt: now };
       record(state, now, passed ? 'spot_check_passed' : 'spot_check_failed', actorName(actor), note);
-      if (passed) {
-        state.status = 'closed';
-      } else {
-        startRework(state, `spot check failed: ${note}`, actorName(actor), now);
-      }
+      if (passed) return 'closed';
+      startRework(state, `spot check failed: ${note}`, actorName(actor), now);
+      return 'rework';
     },
-  },
-  recordRewardPaid: {
+  }),
+  recordRewardPaid: action({
+    args: body({ reference: Text(200, { example: 'PAY-2026-0042' }) }),
+    path: 'reward-payment',
+    summary: 'Record that the reward was paid (有奖举报)',
     roles: ['supervisor'],
     from: [...openStatuses, 'closed', 'under_review'],
-    required: ['reference'],
-    check: (state) =>
-      !state.reward ? 'this case has no reward to pay' : state.reward.paidAt ? 'the reward was already paid' : undefined,
+    check: (state) => (!state.reward ? 'this case has no reward to pay' : state.reward.paidAt ? 'the reward was already paid' : undefined),
     apply(state, { actor, reference }, now) {
       Object.assign(state.reward!, { paidAt: now, reference });
       delete state.deadlines.rewardPayment;
       record(state, now, 'reward_paid', actorName(actor), undefined, { reference, onTime: now < state.reward!.dueAt });
     },
-  },
-  returnForRework: {
+  }),
+  // Supervisor overrides: each needs a reason, kept in the timeline.
+  returnForRework: action({
+    args: reasoned,
+    path: 'overrides/return-for-rework',
+    summary: 'Return for rework (退回整改)',
+    override: true,
     roles: ['supervisor'],
     from: ['callback'],
-    required: ['reason'],
+    to: ['rework'],
     apply(state, { actor, reason }, now) {
       startRework(state, reason, actorName(actor), now);
     },
-  },
-  reassign: {
+  }),
+  reassign: action({
+    args: body({ unit: UnitSchema, reason: Reason }),
+    path: 'overrides/reassign',
+    summary: 'Reassign to another unit (改派)',
+    override: true,
     roles: ['registrar', 'supervisor'],
     from: handlingOrAccepted,
-    required: ['reason', 'unit'],
-    check: (state, { unit }) => {
-      if (!unit.id || !unit.name) return 'unit needs an id and a name';
-      if (unit.id === state.unit?.id) return `the case is already with unit ${unit.id}`;
-      if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
-      return undefined;
-    },
+    to: ['assigned'],
+    check: (state, { unit }) => checkUnit(state, unit) ?? (unit.id === state.unit?.id ? `the case is already with unit ${unit.id}` : undefined),
     apply(state, { actor, reason, unit }, now) {
       const previous = state.unit?.id;
       state.unit = unit;
-      state.status = 'assigned';
       if (state.dispatchedAt === undefined) markDispatched(state, now);
       delete state.deadlines.dispatch;
       openWindow(state, now, state.policy.handlingWorkingDays);
       record(state, now, 'reassigned', actorName(actor), reason, { from: previous, to: unit.id, dueAt: state.deadlines.handling?.dueAt });
       notify(state, 'assignment', unitRecipient(state), { dueAt: state.deadlines.handling?.dueAt ?? '' });
     },
-  },
-  extend: {
+  }),
+  extend: action({
+    args: body({ days: Days, reason: Reason }),
+    path: 'overrides/extend',
+    summary: 'Extend the handling deadline',
+    override: true,
     roles: ['supervisor'],
     from: handlingStatuses,
-    required: ['reason', 'days'],
     check: (state, { days }) => checkDays(days, state.policy.maxExtensionWorkingDays),
     apply(state, { actor, reason, days }, now) {
       extendWindow(state, days, now);
       record(state, now, 'extended', actorName(actor), reason, { days, dueAt: state.deadlines.handling?.dueAt });
     },
-  },
-  escalate: {
+  }),
+  escalate: action({
+    args: body({
+      reason: Reason,
+      tier: Type.Optional(Type.Enum([1, 2, 3])),
+      owners: Type.Optional(Type.Array(LeaderOwnerSchema, { minItems: 1, maxItems: 2 })),
+    }),
+    path: 'overrides/escalate',
+    summary: 'Escalate to leader ownership',
+    override: true,
     roles: ['supervisor'],
     from: handlingStatuses,
-    required: ['reason'],
     check: (state, { tier, owners }) => {
       if (tier !== undefined && ![1, 2, 3].includes(tier)) return 'tier must be 1, 2 or 3';
       if (tier !== undefined && tier < state.escalation.tier) return `the case is already at tier ${state.escalation.tier}`;
@@ -424,28 +459,39 @@ export const actions: ActionTable = {
         record(state, now, 'leaders_assigned', actorName(actor), undefined, { owners });
       }
     },
-  },
-  close: {
+  }),
+  close: action({
+    args: reasoned,
+    path: 'overrides/close',
+    summary: 'Close the case',
+    override: true,
     roles: ['supervisor'],
     from: [...openStatuses, 'under_review'],
-    required: ['reason'],
+    to: ['closed'],
     apply(state, { actor, reason }, now) {
       close(state, reason, actorName(actor), now);
     },
-  },
-  reopen: {
+  }),
+  reopen: action({
+    args: reasoned,
+    path: 'overrides/reopen',
+    summary: 'Reopen a closed case for rework',
+    override: true,
     roles: ['supervisor'],
     from: ['closed', 'under_review'],
-    required: ['reason'],
+    to: ['rework'],
     check: (state) => (state.unit ? undefined : 'the case was never assigned to a unit; it cannot be reworked'),
     apply(state, { actor, reason }, now) {
       startRework(state, reason, actorName(actor), now);
     },
-  },
-  changeUrgency: {
+  }),
+  changeUrgency: action({
+    args: body({ urgent: Type.Boolean(), reason: Reason }),
+    path: 'overrides/urgency',
+    summary: 'Change the urgency',
+    override: true,
     roles: ['supervisor'],
     from: openStatuses,
-    required: ['reason', 'urgent'],
     check: (state, { urgent }) => (state.complaint.urgent === urgent ? `urgent is already ${urgent}` : undefined),
     apply(state, { actor, reason, urgent }, now) {
       state.complaint.urgent = urgent;
@@ -453,46 +499,112 @@ export const actions: ActionTable = {
       if (!isRapidResponse(state)) delete state.deadlines.rapidResponse;
       record(state, now, 'urgency_changed', actorName(actor), reason, { urgent });
     },
-  },
+  }),
 };
+
+export type ActionName = keyof typeof actions;
+export type ActionArgsByName = { [K in ActionName]: (typeof actions)[K] extends ActionSpec<infer S> ? Args<S> : never };
+export const actionNames = Object.keys(actions) as ActionName[];
+
+/** One action's entry, with its argument type kept. */
+function specOf<K extends ActionName>(name: K): ActionSpec<TObject> & { apply: (state: CaseState, args: ActionArgsByName[K], now: string) => Status | void } {
+  return actions[name] as never;
+}
 
 /** Applies the table's rules; throws an ActionRejected failure the caller sees as the reason. */
 export function validateAction<K extends ActionName>(state: CaseState, name: K, args: ActionArgsByName[K]): void {
-  const spec = actions[name] as ActionSpec<ActionArgsByName[K]>;
+  const spec = specOf(name);
   const reject = (reason: string) => {
     throw ApplicationFailure.create({ type: 'ActionRejected', message: reason, nonRetryable: true });
   };
-  const actor = args?.actor;
+  const actor = (args as Partial<ActionArgs> | undefined)?.actor;
   if (!actor?.role || !actor.id) return reject('actor with role and id is required');
   if (!spec.roles.includes(actor.role)) return reject(`${name} is not allowed for role ${actor.role}`);
   if (actor.role === 'unit' && actor.unitId !== state.unit?.id) {
     return reject(`unit ${actor.unitId ?? '?'} is not the unit handling this case`);
   }
   if (!spec.from.includes(state.status)) return reject(`cannot ${name} a case that is ${state.status}`);
-  for (const field of spec.required) {
+  for (const field of spec.args.required ?? []) {
     const value = (args as unknown as Record<string, unknown>)[field];
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
       return reject(`${field} is required`);
     }
   }
-  const reason = spec.check?.(state, args);
+  const reason = (spec.check as ((state: CaseState, args: ActionArgsByName[K]) => string | undefined) | undefined)?.(state, args);
   if (reason) reject(reason);
 }
 
+/** Applies an action, then moves the case to the status it leads to: the only place a status changes by a person's act. */
 export function applyAction<K extends ActionName>(state: CaseState, name: K, args: ActionArgsByName[K], now: string): void {
-  (actions[name] as ActionSpec<ActionArgsByName[K]>).apply(state, args, now);
+  const spec = specOf(name);
+  const next = spec.apply(state, args, now) ?? spec.to?.[0] ?? state.status;
+  moveTo(state, next, spec.to, name);
+}
+
+/** Sets the status, refusing one the table does not declare: the table and docs/lifecycle.md stay the truth. */
+function moveTo(state: CaseState, next: Status, declared: readonly Status[] | undefined, by: string): void {
+  if (next !== state.status && !declared?.includes(next)) {
+    throw new Error(`${by} moved a case to ${next}, which its table entry does not declare`);
+  }
+  state.status = next;
+}
+
+/**
+ * What other systems tell a case (signals): rules rather than actions, since nobody waits for an
+ * answer. One that does not apply is ignored.
+ */
+interface RuleSpec<A> {
+  from: readonly Status[];
+  to?: readonly Status[];
+  /** False: the report does not apply (already drawn for a spot check, say) and changes nothing. */
+  applies?: (state: CaseState) => boolean;
+  apply: (state: CaseState, args: A, now: string) => void;
+}
+
+export interface RuleArgsByName {
+  /** A report about this case arrived on another case (a merged duplicate or a repeat). */
+  repeatReported: { caseId: string; summary: string; at: string };
+  /** The daily spot check drew this closed case for review (随机抽查). */
+  selectedForSpotCheck: { day: string };
+}
+
+export const rules: { [K in keyof RuleArgsByName]: RuleSpec<RuleArgsByName[K]> } = {
+  repeatReported: {
+    from: statuses,
+    apply(state, { caseId, summary, at }, now) {
+      state.repeatReports.push({ caseId, summary, at });
+      record(state, now, 'repeat_reported', `system:${caseId}`, summary, { caseId });
+      if (handlingStatuses.includes(state.status) && state.escalation.tier === 0) {
+        escalate(state, 1, 'repeat complaint', 'system:policy', now);
+      }
+    },
+  },
+  selectedForSpotCheck: {
+    from: ['closed'],
+    to: ['under_review'],
+    applies: (state) => !state.spotCheck?.selectedAt,
+    apply(state, { day }, now) {
+      state.spotCheck = { selectedAt: now };
+      record(state, now, 'spot_check_selected', 'system:spot-check', undefined, { day });
+      notify(state, 'supervision', 'supervisor', { reason: 'closed case drawn for spot check' });
+    },
+  },
+};
+
+/** Applies a rule if it applies; true when the case changed. */
+export function applyRule<K extends keyof RuleArgsByName>(state: CaseState, name: K, args: RuleArgsByName[K], now: string): boolean {
+  const rule = rules[name] as RuleSpec<RuleArgsByName[K]>;
+  if (!rule.from.includes(state.status) || rule.applies?.(state) === false) return false;
+  rule.apply(state, args, now);
+  moveTo(state, rule.to?.[0] ?? state.status, rule.to, name);
+  return true;
 }
 
 /** A new case as its workflow starts it: registered, or merged at once into the open case that repeat detection found. */
 export function registeredCase(input: ComplaintWorkflowInput, now: string): CaseState {
   const state = newCase(input, now);
   if (input.mergeInto) {
-    applyAction(
-      state,
-      'merge',
-      { actor: { role: 'system', id: 'repeat-detection' }, intoCaseId: input.mergeInto, reason: 'repeat of an open case' },
-      now,
-    );
+    applyAction(state, 'merge', { actor: { role: 'system', id: 'repeat-detection' }, intoCaseId: input.mergeInto, reason: 'repeat of an open case' }, now);
   }
   return state;
 }

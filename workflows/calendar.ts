@@ -17,7 +17,8 @@ export interface CalendarYear {
   workdays: string[];
 }
 
-export interface Deadline {
+/** Where counting working time from an instant ends (a case's Deadline is built from it). */
+export interface CountedEnd {
   /** Exclusive end: 00:00 Shanghai of the day after the last counted working day. */
   dueAt: number;
   /** Some day examined while counting lies in a year without official data. */
@@ -68,7 +69,7 @@ export function isWorkingDay(date: string, years: readonly CalendarYear[]): bool
  * starts counting on Tuesday, one registered at exactly 00:00 on a working day counts that day.
  * `workingDays` may be fractional: 7.5 ends at noon of the 8th counted working day.
  */
-export function addWorkingTime(start: number, workingDays: number, years: readonly CalendarYear[]): Deadline {
+export function addWorkingTime(start: number, workingDays: number, years: readonly CalendarYear[]): CountedEnd {
   if (!Number.isFinite(start)) throw new Error('start must be an instant');
   if (!Number.isFinite(workingDays) || workingDays < 0) throw new Error('workingDays must be a number ≥ 0');
   let day = startOfDay(shanghaiDate(start));
@@ -87,7 +88,7 @@ export function addWorkingTime(start: number, workingDays: number, years: readon
 }
 
 /** The end (24:00 Shanghai) of the nth counted working day after `start`. */
-export function addWorkingDays(start: number, n: number, years: readonly CalendarYear[]): Deadline {
+export function addWorkingDays(start: number, n: number, years: readonly CalendarYear[]): CountedEnd {
   if (!Number.isInteger(n) || n < 1) throw new Error('n must be a whole number of working days, at least 1');
   return addWorkingTime(start, n, years);
 }

@@ -1,21 +1,13 @@
 import { monthsLater, recompute, wallClockDeadline, workingDeadline } from './deadlines';
-import type {
-  Actor,
-  CaseState,
-  CaseView,
-  ComplaintWorkflowInput,
-  Escalation,
-  NoticeKind,
-  Status,
-  TimelineEntry,
-} from './model';
+import type { Actor, CaseState, CaseSnapshot, ComplaintWorkflowInput, Escalation, NoticeKind, Status, TimelineEntry, TimelineKind } from './model';
 import { dispatchWorkingDays } from './policy';
 import type { CalendarYear } from './calendar';
 
 /**
  * The case as state plus the small steps every action and timer is made of: record a timeline
  * entry, send a notice, open a handling window, escalate, close. All synchronous and free of I/O:
- * notices go to the outbox, which the workflow hands to activities.
+ * notices go to the outbox, which the workflow hands to activities. None of them changes the
+ * status: that is the action's (workflows/actions.ts, `to`).
  */
 
 export const workflowIdFor = (complaintId: string) => `complaint-${complaintId}`;
@@ -48,11 +40,7 @@ export function newCase(input: ComplaintWorkflowInput, now: string): CaseState {
   };
   // The dispatch deadline counts from when the bureau received the complaint, not from when the
   // workflow happened to start.
-  state.deadlines.dispatch = workingDeadline(
-    calendar,
-    complaint.receivedAt,
-    dispatchWorkingDays(policy, complaint.channel),
-  );
+  state.deadlines.dispatch = workingDeadline(calendar, complaint.receivedAt, dispatchWorkingDays(policy, complaint.channel));
   record(state, now, 'registered', `registrar:${complaint.firstReceiver}`, undefined, {
     channel: complaint.channel,
     category: complaint.category,
@@ -73,14 +61,7 @@ export function startRapidResponse(state: CaseState, from: string): void {
   state.deadlines.rapidResponse = wallClockDeadline(from, state.policy.rapidResponseMinutes);
 }
 
-export function record(
-  state: CaseState,
-  at: string,
-  kind: string,
-  actor: string,
-  note?: string,
-  data?: Record<string, unknown>,
-): TimelineEntry {
+export function record(state: CaseState, at: string, kind: TimelineKind, actor: string, note?: string, data?: Record<string, unknown>): TimelineEntry {
   const entry: TimelineEntry = {
     seq: (state.timeline.at(-1)?.seq ?? 0) + 1,
     at,
@@ -94,12 +75,7 @@ export function record(
 }
 
 /** Queues a notice; its key makes the activity that stores it idempotent. */
-export function notify(
-  state: CaseState,
-  kind: NoticeKind,
-  recipient: string,
-  params: Record<string, string | number | boolean> = {},
-): void {
+export function notify(state: CaseState, kind: NoticeKind, recipient: string, params: Record<string, string | number | boolean> = {}): void {
   if (recipient === 'complainant' && state.complaint.complainant.anonymous) return;
   const seq = state.timeline.at(-1)?.seq ?? 0;
   state.outbox.push({
@@ -177,8 +153,8 @@ export function escalate(state: CaseState, tier: Escalation['tier'], reason: str
 export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback'];
 export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
 
+/** Closes the case (办结): its deadlines end and the spot-check window opens. */
 export function close(state: CaseState, reason: string, actor: string, now: string): void {
-  state.status = 'closed';
   state.closedAt = now;
   state.closeReason = reason;
   closeWindow(state);
@@ -194,8 +170,7 @@ export function close(state: CaseState, reason: string, actor: string, now: stri
 }
 
 /** Ends the case for good (not accepted, transferred, merged, withdrawn). */
-export function finish(state: CaseState, status: Status, kind: string, actor: string, now: string, note?: string): void {
-  state.status = status;
+export function finish(state: CaseState, kind: TimelineKind, actor: string, now: string, note?: string): void {
   state.closedAt = now;
   if (note !== undefined) state.closeReason = note;
   state.deadlines = {};
@@ -203,18 +178,19 @@ export function finish(state: CaseState, status: Status, kind: string, actor: st
 }
 
 /** The dispatch deadline passed before the case reached a unit. */
-export function dispatchMissed(state: CaseState): boolean {
-  return state.timeline.some((e) => e.kind === 'dispatch_overdue');
+export function dispatchMissed(state: Pick<CaseState, 'dispatchOverdueAt'>): boolean {
+  return state.dispatchOverdueAt !== undefined;
 }
 
-const awaitingDispatch: readonly Status[] = ['registered', 'accepted'];
+/** Statuses in which a case still waits for its first unit. */
+export const awaitingDispatch: readonly Status[] = ['registered', 'accepted'];
 
 /**
  * Still waiting for its first unit after the dispatch deadline passed: overdue until assigned, as
  * a case past its handling deadline is. A case that reached a unit and came back (jurisdiction
  * refused) has no dispatch deadline left, so it is not.
  */
-export function dispatchOverdue(state: CaseState): boolean {
+export function dispatchOverdue(state: Pick<CaseState, 'dispatchedAt' | 'status' | 'dispatchOverdueAt'>): boolean {
   return state.dispatchedAt === undefined && awaitingDispatch.includes(state.status) && dispatchMissed(state);
 }
 
@@ -237,7 +213,6 @@ export function openReward(state: CaseState, now: string): void {
 /** Sends the case back to its unit with a written rework deadline (退回整改). */
 export function startRework(state: CaseState, reason: string, actor: string, now: string): void {
   state.reworkCount += 1;
-  state.status = 'rework';
   delete state.closedAt;
   delete state.closeReason;
   delete state.deadlines.callback;
@@ -294,7 +269,17 @@ export function onDuty(state: CaseState): string | null {
   }
 }
 
-export function view(state: CaseState, workflowId: string): CaseView {
+/**
+ * A case carried across continue-as-new by an earlier version of this code lacks the fields added
+ * since; they are derived once from what it has.
+ */
+export function resumed(state: CaseState): CaseState {
+  // Before dispatchOverdueAt, the timeline's dispatch_overdue entry was the only record of it.
+  state.dispatchOverdueAt ??= state.timeline.find((e) => e.kind === 'dispatch_overdue')?.at;
+  return state;
+}
+
+export function view(state: CaseState, workflowId: string): CaseSnapshot {
   const { outbox: _outbox, calendar: _calendar, fired: _fired, projectedSeq: _projectedSeq, ...rest } = state;
   return { ...rest, workflowId, onDuty: onDuty(state) };
 }

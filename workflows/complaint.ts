@@ -11,20 +11,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { applyAction, registeredCase, validateAction } from './actions';
+import { applyAction, applyRule, registeredCase, validateAction, type ActionArgsByName, type RuleArgsByName } from './actions';
 import type { CaseActivities } from './activities';
 import { shanghaiYear } from './calendar';
-import { applyCalendar, escalate, handlingStatuses, notify, record, view, workflowIdFor } from './case';
+import { applyCalendar, notify, record, resumed, view, workflowIdFor } from './case';
 import { dueDeadlines, nextDueAt } from './deadlines';
-import {
-  actionNames,
-  actionUpdate,
-  calendarPublished,
-  getCase,
-  repeatReported,
-  selectedForSpotCheck,
-} from './definitions';
-import { finalStatuses, type CaseState, type CaseView, type ComplaintWorkflowInput, type OutboxItem } from './model';
+import { actionNames, actionUpdate, calendarPublished, getCase, repeatReported, selectedForSpotCheck } from './definitions';
+import { finalStatuses, type CaseState, type CaseSnapshot, type ComplaintWorkflowInput, type OutboxItem } from './model';
 import { projectionOf, summaryOf } from './projection';
 import { reviewWindowOver, fireDeadline } from './timers';
 import { searchAttributesOf } from './visibility';
@@ -42,10 +35,10 @@ const nowIso = () => new Date().toISOString();
  * Updates and change the state at once; deadlines are named timers in the state, fired by the loop
  * below; notices and the Postgres projection leave through an outbox that activities empty.
  */
-export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<CaseView> {
+export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<CaseSnapshot> {
   const { workflowId } = workflowInfo();
   // Repeat detection may have found an open case about the same problem: the report then joins it.
-  const state: CaseState = input.resume ?? registeredCase(input, nowIso());
+  const state: CaseState = input.resume ? resumed(input.resume) : registeredCase(input, nowIso());
   let revision = 0;
   let published = '';
 
@@ -78,26 +71,17 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         }
         return view(state, workflowId);
       },
-      { validator: (args) => validateAction(state, name, args) },
+      { validator: (args: ActionArgsByName[typeof name]) => validateAction(state, name, args) },
     );
   }
   setHandler(getCase, () => view(state, workflowId));
-  setHandler(repeatReported, ({ caseId, summary, at }) => {
-    state.repeatReports.push({ caseId, summary, at });
-    record(state, nowIso(), 'repeat_reported', `system:${caseId}`, summary, { caseId });
-    if (handlingStatuses.includes(state.status) && state.escalation.tier === 0) {
-      escalate(state, 1, 'repeat complaint', 'system:policy', nowIso());
-    }
-    changed();
-  });
-  setHandler(selectedForSpotCheck, ({ day }) => {
-    if (state.status !== 'closed' || state.spotCheck?.selectedAt) return;
-    state.status = 'under_review';
-    state.spotCheck = { selectedAt: nowIso() };
-    record(state, nowIso(), 'spot_check_selected', 'system:spot-check', undefined, { day });
-    notify(state, 'supervision', 'supervisor', { reason: 'closed case drawn for spot check' });
-    changed();
-  });
+  const byRule =
+    <K extends keyof RuleArgsByName>(name: K) =>
+    (args: RuleArgsByName[K]) => {
+      if (applyRule(state, name, args, nowIso())) changed();
+    };
+  setHandler(repeatReported, byRule('repeatReported'));
+  setHandler(selectedForSpotCheck, byRule('selectedForSpotCheck'));
   setHandler(calendarPublished, ({ years }) => {
     applyCalendar(state, years, nowIso());
     changed();

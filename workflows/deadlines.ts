@@ -25,9 +25,7 @@ export function monthsLater(from: string, months: number): Deadline {
 }
 
 export function recompute(deadline: Deadline, calendar: readonly CalendarYear[]): Deadline {
-  return 'workingDays' in deadline.basis
-    ? workingDeadline(calendar, deadline.basis.from, deadline.basis.workingDays)
-    : deadline;
+  return 'workingDays' in deadline.basis ? workingDeadline(calendar, deadline.basis.from, deadline.basis.workingDays) : deadline;
 }
 
 export function firedKey(state: CaseState, name: DeadlineName, deadline: Deadline): string {
@@ -35,9 +33,7 @@ export function firedKey(state: CaseState, name: DeadlineName, deadline: Deadlin
 }
 
 export function pendingDeadlines(state: CaseState): [DeadlineName, Deadline][] {
-  return (Object.entries(state.deadlines) as [DeadlineName, Deadline][]).filter(
-    ([name, deadline]) => !state.fired.includes(firedKey(state, name, deadline)),
-  );
+  return (Object.entries(state.deadlines) as [DeadlineName, Deadline][]).filter(([name, deadline]) => !state.fired.includes(firedKey(state, name, deadline)));
 }
 
 /** The earliest instant at which some pending deadline falls due, if any. */

@@ -86,14 +86,18 @@ export interface ComplaintWorkflowInput {
   continueAsNewAfterEvents?: number;
 }
 
+export const unitLevels = ['province', 'city', 'district', 'street'] as const;
+
 export interface Unit {
   id: string;
   name: string;
-  level: 'province' | 'city' | 'district' | 'street';
+  level: (typeof unitLevels)[number];
 }
 
-export type Finding = 'substantiated' | 'partly_substantiated' | 'not_substantiated';
-export type EnforcementAction = 'inspection' | 'order_to_rectify' | 'penalty' | 'case_filed' | 'mediation' | 'none';
+export const findings = ['substantiated', 'partly_substantiated', 'not_substantiated'] as const;
+export type Finding = (typeof findings)[number];
+export const enforcementActions = ['inspection', 'order_to_rectify', 'penalty', 'case_filed', 'mediation', 'none'] as const;
+export type EnforcementAction = (typeof enforcementActions)[number];
 
 export interface Result {
   finding: Finding;
@@ -105,7 +109,8 @@ export interface Result {
   onTime: boolean;
 }
 
-export type CallbackOutcome = 'satisfied' | 'basically_satisfied' | 'unsatisfied' | 'unreachable';
+export const callbackOutcomes = ['satisfied', 'basically_satisfied', 'unsatisfied', 'unreachable'] as const;
+export type CallbackOutcome = (typeof callbackOutcomes)[number];
 
 export interface CallbackAttempt {
   outcome: CallbackOutcome;
@@ -114,10 +119,12 @@ export interface CallbackAttempt {
   by: string;
 }
 
+/** 双包案: a system leader and a territorial leader may own a case together. */
+export const ownerKinds = ['system', 'territorial'] as const;
+
 export interface LeaderOwner {
   leaderId: string;
-  /** 双包案: a system leader and a territorial leader may own a case together. */
-  kind: 'system' | 'territorial';
+  kind: (typeof ownerKinds)[number];
 }
 
 export interface Escalation {
@@ -140,17 +147,19 @@ export interface Deadline {
   basis: { from: string; workingDays: number } | { from: string; minutes: number };
 }
 
-export type DeadlineName =
-  | 'dispatch'
-  | 'handling'
-  | 'warning1'
-  | 'warning2'
-  | 'escalation'
-  | 'callback'
-  | 'rapidResponse'
-  | 'leaderReview'
-  | 'reviewWindow'
-  | 'rewardPayment';
+export const deadlineNames = [
+  'dispatch',
+  'handling',
+  'warning1',
+  'warning2',
+  'escalation',
+  'callback',
+  'rapidResponse',
+  'leaderReview',
+  'reviewWindow',
+  'rewardPayment',
+] as const;
+export type DeadlineName = (typeof deadlineNames)[number];
 
 export interface Extension {
   days: number;
@@ -162,10 +171,63 @@ export interface Extension {
   decidedAt?: string;
 }
 
+/** Every kind of timeline entry: what people did, what timers and policy did, what systems reported. */
+export const timelineKinds = [
+  // Registration and intake decisions.
+  'registered',
+  'accepted',
+  'not_accepted',
+  'transferred_out',
+  'merged',
+  'withdrawn',
+  'follow_up',
+  'repeat_reported',
+  'merge_target_unreachable',
+  // Assignment and handling.
+  'assigned',
+  'reassigned',
+  'jurisdiction_refused',
+  'acknowledged',
+  'on_site_report',
+  'result_submitted',
+  'extension_requested',
+  'extension_approved',
+  'extension_denied',
+  'extended',
+  'urgency_changed',
+  // Deadlines.
+  'dispatch_overdue',
+  'warning',
+  'overdue',
+  'rapid_response_missed',
+  'callback_overdue',
+  'calendar_updated',
+  // Callback, rework, closure and review.
+  'callback',
+  'returned_for_rework',
+  'closed',
+  'spot_check_selected',
+  'spot_check_passed',
+  'spot_check_failed',
+  // Leader ownership (领导包案).
+  'escalated',
+  'escalation_kept',
+  'leaders_assigned',
+  'leader_missing',
+  'leader_plan',
+  'leader_progress',
+  'leader_review',
+  // Rewards (有奖举报).
+  'reward_opened',
+  'reward_paid',
+  'reward_overdue',
+] as const;
+export type TimelineKind = (typeof timelineKinds)[number];
+
 export interface TimelineEntry {
   seq: number;
   at: string;
-  kind: string;
+  kind: TimelineKind;
   actor: string;
   /** Short zh-CN/English-neutral note for people; structured detail sits in `data`. */
   note?: string;
@@ -182,6 +244,8 @@ export interface CaseState {
   dispatchedAt?: string;
   /** Assigned within the channel's dispatch deadline: the timely acceptance rate. */
   dispatchedOnTime?: boolean;
+  /** When the dispatch deadline passed with the case still waiting for its first unit. */
+  dispatchOverdueAt?: string;
   unit?: Unit;
   dutyOfficer?: string;
   onSiteReportedAt?: string;
@@ -234,13 +298,13 @@ export interface NoticeRequest {
   params: Record<string, string | number | boolean>;
 }
 
-export type OutboxItem =
-  | { type: 'notice'; notice: NoticeRequest }
-  | { type: 'merge'; intoCaseId: string }
-  | { type: 'findLeaders'; tier: Escalation['tier'] };
+export type OutboxItem = { type: 'notice'; notice: NoticeRequest } | { type: 'merge'; intoCaseId: string } | { type: 'findLeaders'; tier: Escalation['tier'] };
 
-/** What queries and update results return: the full case, minus the internal outbox. */
-export type CaseView = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'> & {
+/**
+ * What queries and update results return: the case's state minus the outbox and the timer
+ * bookkeeping. The API never hands it out as is: it presents it as its public CaseView.
+ */
+export type CaseSnapshot = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'> & {
   workflowId: string;
   /** Who must act next, e.g. `unit:unit-a`, `registrar:reg-1`, `supervisor`; none once finished. */
   onDuty: string | null;

@@ -46,7 +46,7 @@ export interface CaseProjection {
 }
 
 /** The deadline that matters to people now: dispatch, then handling/rework, then callback. */
-export function currentDueAt(state: CaseState): string | undefined {
+export function currentDueAt(state: Pick<CaseState, 'deadlines'>): string | undefined {
   const { dispatch, handling, callback } = state.deadlines;
   return (handling ?? callback ?? dispatch)?.dueAt;
 }
@@ -99,7 +99,10 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
  * without spaces or punctuation. "城南路18号" and "城南路 18 号。" are the same address.
  */
 export function normalizeKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
 /** One line for the Temporal UI's memo: no names, no phone numbers, no free text. */

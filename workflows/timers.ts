@@ -14,6 +14,7 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
   switch (name) {
     case 'dispatch':
       if (state.dispatchedAt === undefined && openStatuses.includes(state.status)) {
+        state.dispatchOverdueAt = now;
         record(state, now, 'dispatch_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
         notify(state, 'supervision', `registrar:${state.complaint.firstReceiver}`, {
           reason: 'dispatch deadline passed',
@@ -96,7 +97,5 @@ function reviewLeaderCase(state: CaseState, now: string): void {
 export function reviewWindowOver(state: CaseState): boolean {
   const window = state.deadlines.reviewWindow;
   const rewardUnpaid = state.reward !== undefined && state.reward.paidAt === undefined;
-  return (
-    state.status === 'closed' && !rewardUnpaid && window !== undefined && state.fired.includes(firedKey(state, 'reviewWindow', window))
-  );
+  return state.status === 'closed' && !rewardUnpaid && window !== undefined && state.fired.includes(firedKey(state, 'reviewWindow', window));
 }

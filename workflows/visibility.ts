@@ -3,18 +3,7 @@ import { patched } from '@temporalio/workflow';
 import { dispatchOverdue } from './case';
 import { currentDueAt } from './projection';
 import type { CaseState, Complaint } from './model';
-import {
-  Category,
-  Channel,
-  ComplaintStatus,
-  District,
-  DueAt,
-  EscalationTier,
-  HandlingUnit,
-  Overdue,
-  RepeatComplaint,
-  Urgent,
-} from './search-attributes';
+import { Category, Channel, ComplaintStatus, District, DueAt, EscalationTier, HandlingUnit, Overdue, RepeatComplaint, Urgent } from './search-attributes';
 
 /** The attributes known at registration, set by the API when it starts the workflow. */
 export function initialSearchAttributes(complaint: Complaint): SearchAttributePair[] {

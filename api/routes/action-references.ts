@@ -34,6 +34,6 @@ const checks: { [K in ActionName]?: ReferenceCheck<K> } = {
 
 /** The action's arguments, checked against what exists (and de-duplicated where that is the fix). */
 export function checkReferences<K extends ActionName>(app: FastifyInstance, name: K, args: ActionArgsByName[K]): Promise<ActionArgsByName[K]> {
-  const check = checks[name] as ReferenceCheck<K> | undefined;
+  const check = checks[name];
   return check ? check(app, args) : Promise.resolve(args);
 }

@@ -23,7 +23,7 @@ type PayloadsBody = Static<typeof PayloadsBody>;
 
 function fromJson({ payloads = [] }: PayloadsBody): Payload[] {
   return payloads.map((p) => ({
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    metadata: Object.fromEntries((Object.entries(p.metadata ?? {}) as [string, string][]).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
     data: Buffer.from(p.data ?? '', 'base64'),
   }));
 }

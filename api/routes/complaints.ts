@@ -4,19 +4,19 @@ import { listCases } from '../../db/cases';
 import { noticesOf } from '../../db/notices';
 import { channels, statuses, type Complaint } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
-import { isArchived } from '../archived-case';
 import { loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
+import { caseView, CaseViewSchema, TimelineEntrySchema } from '../case-view';
 import { boundAt, DayOrInstant } from '../period';
 import { Problem, problemResponses } from '../problem';
-import { caseIdPattern, CaseIdParams, CaseViewSchema, ComplaintSubmissionSchema, NoticeSchema, Text, TimelineEntrySchema, type ComplaintSubmission } from '../schemas';
+import { caseIdPattern, CaseIdParams, ComplaintSubmissionSchema, NoticeSchema, Text, type ComplaintSubmission } from '../schemas';
 
 const everyone = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'] as const;
 
 const RegisteredSchema = Type.Object({
   id: Type.String({ examples: ['20261124-3f9a0c1b2d'] }),
   workflowId: Type.String({ examples: ['complaint-20261124-3f9a0c1b2d'] }),
-  status: Type.String({ examples: ['registered'] }),
-  dispatchDueAt: Type.Optional(Type.String({ format: 'date-time' })),
+  status: Type.Enum(statuses, { examples: ['registered'] }),
+  dispatchDueAt: Type.Optional(Type.String({ format: 'date-time', description: 'the dispatch deadline (CaseView deadlines.dispatch.dueAt)' })),
   mergedInto: Type.Optional(Type.String({ description: 'a repeat of an open case: the case this report was added to' })),
 });
 
@@ -95,8 +95,7 @@ function receivedAt(given: string | undefined, policy: Policy): string {
   const now = Date.now();
   if (given === undefined) return new Date(now).toISOString();
   const at = Date.parse(given);
-  const refuse = (message: string) =>
-    new Problem('validation', `receivedAt ${message}`, { errors: [{ field: 'receivedAt', message }] });
+  const refuse = (message: string) => new Problem('validation', `receivedAt ${message}`, { errors: [{ field: 'receivedAt', message }] });
   if (Number.isNaN(at)) throw refuse('is not a valid date-time');
   if (at > now + policy.receivedAtMaxSkewMinutes * 60_000) {
     throw refuse(`must not be more than ${policy.receivedAtMaxSkewMinutes} minutes ahead of the server's clock`);
@@ -136,7 +135,9 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         repeatOf: [],
       };
       const idempotency = key ? { key: `${request.principal.id}:${key}`, body: request.body } : undefined;
-      const { view, created } = await app.intake.register(complaint, idempotency);
+      const { view: record, created } = await app.intake.register(complaint, idempotency);
+      // The answer is a receipt: a few fields of the case's CaseView, whose whole is at Location.
+      const view = caseView(record);
       const id = view.complaint.id;
       return reply
         .code(created ? 201 : 200)
@@ -146,7 +147,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
           workflowId: view.workflowId,
           status: view.status,
           dispatchDueAt: view.deadlines.dispatch?.dueAt,
-          mergedInto: isArchived(view) ? undefined : view.mergedInto,
+          mergedInto: view.mergedInto,
         });
     },
   );
@@ -155,11 +156,18 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     '/complaints/:id',
     {
       config: { roles: everyone },
-      schema: { tags: ['complaints'], summary: 'The live case', params: CaseIdParams, response: { 200: CaseViewSchema, ...problemResponses } },
+      schema: {
+        tags: ['complaints'],
+        summary: 'The case (CaseView), live or archived',
+        description:
+          'The same CaseView every action answers with. A case whose workflow Temporal no longer keeps is served from the read side with `archived: true` and fewer fields (see the schema).',
+        params: CaseIdParams,
+        response: { 200: CaseViewSchema, ...problemResponses },
+      },
     },
     async (request) => {
-      const view = await readVisibleCase(app, request, request.params.id);
-      return presentCase(view, request.principal);
+      const record = await readVisibleCase(app, request, request.params.id);
+      return presentCase(record, request.principal);
     },
   );
 
@@ -175,8 +183,8 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const view = await readVisibleCase(app, request, request.params.id);
-      return { id: request.params.id, timeline: view.timeline };
+      const record = await readVisibleCase(app, request, request.params.id);
+      return { id: request.params.id, timeline: caseView(record).timeline };
     },
   );
 

@@ -99,7 +99,10 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
         }),
       ]);
       const workerError =
-        workerLookupError ?? (pollers.bothTypes ? undefined : `no worker polled task queue ${config.taskQueue} in the last ${Math.round((app.deps.workerPollWindowMs ?? workerPollWindowMs) / 1000)} s`);
+        workerLookupError ??
+        (pollers.bothTypes
+          ? undefined
+          : `no worker polled task queue ${config.taskQueue} in the last ${Math.round((app.deps.workerPollWindowMs ?? workerPollWindowMs) / 1000)} s`);
       const checks = {
         temporal: temporalError ? { status: 'down', error: temporalError } : { status: 'up' },
         postgres: postgresError ? { status: 'down', error: postgresError } : { status: 'up' },

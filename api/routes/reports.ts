@@ -52,9 +52,7 @@ const BacklogSchema = Type.Object({
   olderThanDays: Type.Integer(),
   open: Type.Object({
     count: Type.Integer(),
-    oldest: Type.Array(
-      Type.Object({ id: Type.String(), status: Type.String(), registeredAt: Type.String(), unit: Type.Union([Type.String(), Type.Null()]) }),
-    ),
+    oldest: Type.Array(Type.Object({ id: Type.String(), status: Type.String(), registeredAt: Type.String(), unit: Type.Union([Type.String(), Type.Null()]) })),
   }),
   overdueByUnit: Type.Array(
     Type.Object({
@@ -66,8 +64,7 @@ const BacklogSchema = Type.Object({
 });
 
 /** A code as the reader asked for it: the Chinese label, or the code itself. */
-const say = <Code extends string>(labels: Readonly<Record<Code, string>>, code: string, lang: CsvLang) =>
-  lang === 'en' ? code : labelZh(labels, code);
+const say = <Code extends string>(labels: Readonly<Record<Code, string>>, code: string, lang: CsvLang) => (lang === 'en' ? code : labelZh(labels, code));
 const unassigned = (lang: CsvLang) => (lang === 'en' ? unassignedUnit : '未交办');
 
 const kpiColumns: Column<RateValue & { rate: string }>[] = [
@@ -187,7 +184,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       return send(request, reply, result, {
         name: `kpi-${periodName(bounds)}`,
         columns: kpiColumns,
-        rows: () => Object.entries(result).map(([rate, r]) => ({ rate, ...r })),
+        rows: () => (Object.entries(result) as [keyof Kpi, RateValue][]).map(([rate, r]) => ({ rate, ...r })),
       });
     },
   );
@@ -197,11 +194,16 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     { config: { roles }, schema: describe('Counts by district, category, channel and industry, against the previous month', MonthQuery, MonthlySchema) },
     async (request, reply) => {
       const counts = await monthly(app.deps.database.db, request.query.month);
-      return send(request, reply, { month: request.query.month, counts }, {
-        name: `monthly-${request.query.month}`,
-        columns: monthlyColumns,
-        rows: () => counts,
-      });
+      return send(
+        request,
+        reply,
+        { month: request.query.month, counts },
+        {
+          name: `monthly-${request.query.month}`,
+          columns: monthlyColumns,
+          rows: () => counts,
+        },
+      );
     },
   );
 
@@ -212,11 +214,16 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       const { clusterMinReports, clusterWindowDays } = policy();
       const bounds = period(request.query);
       const spots = await hotspots(app.deps.database.db, { ...bounds, clusterMinReports, clusterWindowDays });
-      return send(request, reply, { hotspots: spots }, {
-        name: `hotspots-${periodName(bounds)}`,
-        columns: hotspotColumns,
-        rows: () => spots,
-      });
+      return send(
+        request,
+        reply,
+        { hotspots: spots },
+        {
+          name: `hotspots-${periodName(bounds)}`,
+          columns: hotspotColumns,
+          rows: () => spots,
+        },
+      );
     },
   );
 

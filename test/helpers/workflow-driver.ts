@@ -2,11 +2,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActionArgsByName, ActionName } from '../../workflows/actions';
 import { actionUpdate, getCase } from '../../workflows/definitions';
-import type { CaseView, Complaint, ComplaintWorkflowInput } from '../../workflows/model';
+import type { CaseSnapshot, Complaint, ComplaintWorkflowInput } from '../../workflows/model';
 import { workflowIdFor } from '../../workflows/case';
 import { initialSearchAttributes } from '../../workflows/visibility';
 
-export type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseView>>;
+export type CaseHandle = WorkflowHandle<(input: ComplaintWorkflowInput) => Promise<CaseSnapshot>>;
 
 /** Drives one case the way the API will: start, updates, queries, and moving the clock. */
 export class CaseDriver {
@@ -29,7 +29,7 @@ export class CaseDriver {
     return new CaseDriver(env, handle, input.complaint);
   }
 
-  act<K extends ActionName>(name: K, args: ActionArgsByName[K]): Promise<CaseView> {
+  act<K extends ActionName>(name: K, args: ActionArgsByName[K]): Promise<CaseSnapshot> {
     return this.handle.executeUpdate(actionUpdate(name), { args: [args] });
   }
 
@@ -44,7 +44,7 @@ export class CaseDriver {
     throw new Error(`${name} was accepted but should have been rejected`);
   }
 
-  view(): Promise<CaseView> {
+  view(): Promise<CaseSnapshot> {
     return this.handle.query(getCase);
   }
 
@@ -53,8 +53,8 @@ export class CaseDriver {
    * by the worker just after the server fires them, so a query right after a clock move may
    * still see the previous state.
    */
-  async until(predicate: (view: CaseView) => boolean, what = 'the expected state'): Promise<CaseView> {
-    let last: CaseView | undefined;
+  async until(predicate: (view: CaseSnapshot) => boolean, what = 'the expected state'): Promise<CaseSnapshot> {
+    let last: CaseSnapshot | undefined;
     for (let attempt = 0; attempt < 100; attempt++) {
       last = await this.view();
       if (predicate(last)) return last;
@@ -71,7 +71,7 @@ export class CaseDriver {
   }
 
   /** Waits until the read side (notices, projection) has caught up with the case's timeline. */
-  async settled(projectedSeq: (caseId: string) => number): Promise<CaseView> {
+  async settled(projectedSeq: (caseId: string) => number): Promise<CaseSnapshot> {
     const view = await this.view();
     const last = view.timeline.at(-1)?.seq ?? 0;
     for (let attempt = 0; attempt < 250 && projectedSeq(this.complaint.id) < last; attempt++) {
@@ -87,7 +87,7 @@ export class CaseDriver {
    * activity still running and, once the workflow is done, up to ten years when no other timer is
    * pending. So: let the read side settle, move the clock past the review window, and wait.
    */
-  async finished(projectedSeq: (caseId: string) => number): Promise<CaseView> {
+  async finished(projectedSeq: (caseId: string) => number): Promise<CaseSnapshot> {
     const view = await this.settled(projectedSeq);
     const window = view.deadlines.reviewWindow;
     if (window && view.status === 'closed') await this.advanceTo(window.dueAt, 1_000);
@@ -98,7 +98,7 @@ export class CaseDriver {
     throw new Error(`case ${this.complaint.id} did not complete`);
   }
 
-  kinds(view: CaseView): string[] {
+  kinds(view: CaseSnapshot): string[] {
     return view.timeline.map((e) => e.kind);
   }
 }

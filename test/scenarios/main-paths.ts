@@ -78,7 +78,7 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     return c;
   },
-  async 'anonymous'(env, taskQueue) {
+  async anonymous(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);
     await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });

@@ -1,0 +1,436 @@
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+import type { CaseEvent } from '../db/cases';
+import { awaitingDispatch, dispatchMissed, dispatchOverdue } from '../workflows/case';
+import {
+  callbackOutcomes,
+  channels,
+  deadlineNames,
+  enforcementActions,
+  findings,
+  ownerKinds,
+  statuses,
+  timelineKinds,
+  unitLevels,
+  type CaseSnapshot,
+  type Channel,
+  type DeadlineName,
+  type Status,
+  type TimelineKind,
+} from '../workflows/model';
+import { currentDueAt, type CaseProjection } from '../workflows/projection';
+import { firstReceiverOf, isArchived, registrationEvent, type ArchivedCase, type CaseRecord } from './archived-case';
+
+/**
+ * The case as the API shows it (GET /complaints/{id} and every action's answer): what a person
+ * at a desk needs, the same shape for a live case and an archived one. Built by `caseView` from
+ * the workflow's snapshot or from the read side's row and events; the workflow's own bookkeeping
+ * (policy, handling windows, how deadlines were computed, fired timers, outbox) stays inside.
+ * Fastify serializes by this schema: a field it does not declare never reaches a client.
+ *
+ * Fields marked "absent when archived" are not kept by the read side: an archived case shows its
+ * row, the last projection its events carry and its timeline, which holds the rest.
+ */
+
+const Instant = (description?: string) => Type.String({ format: 'date-time', ...(description ? { description } : {}) });
+const closed = <T extends Record<string, TSchema>>(properties: T, options: { description?: string } = {}) =>
+  Type.Object(properties, { additionalProperties: false, ...options });
+
+const ComplainantView = closed(
+  {
+    anonymous: Type.Boolean(),
+    name: Type.Optional(Type.String()),
+    phone: Type.Optional(Type.String()),
+    idNumber: Type.Optional(Type.String()),
+  },
+  {
+    description:
+      'Identity and contact: in full for registrars and supervisors, masked (王***, 137********) for other roles. An archived case keeps only `anonymous`.',
+  },
+);
+
+const ComplaintView = closed({
+  id: Type.String({ examples: ['20261124-3f9a0c1b2d'] }),
+  channel: Type.Enum(channels),
+  category: Type.String({ examples: ['water'] }),
+  description: Type.Optional(Type.String({ description: 'Absent when archived.' })),
+  location: closed({
+    address: Type.String(),
+    district: Type.String(),
+    lat: Type.Optional(Type.Number()),
+    lng: Type.Optional(Type.Number()),
+  }),
+  polluter: Type.Optional(Type.String()),
+  industry: Type.Optional(Type.String({ description: "The polluter's industry, when known." })),
+  complainant: ComplainantView,
+  evidence: Type.Optional(Type.Array(Type.String(), { description: 'Links to photos, videos, documents. Absent when archived.' })),
+  urgent: Type.Boolean(),
+  receivedAt: Type.Optional(Instant('When the complaint reached the bureau; the deadlines count from here. Absent when archived.')),
+  firstReceiver: Type.Optional(
+    Type.String({ description: 'The first receiver (首接负责人): the registrar or integrator who registered the case and owns it to the end.' }),
+  ),
+  repeatOf: Type.Array(Type.String(), { description: 'Earlier cases this one repeats, found at registration.' }),
+});
+
+const DeadlineView = (description: string) =>
+  closed(
+    {
+      dueAt: Instant('Exclusive end: 00:00 Shanghai after the last counted working day, or the exact minute of a wall-clock deadline.'),
+      provisional: Type.Boolean({ description: 'Rests on a year whose official holiday schedule is not yet published: may move when it is.' }),
+    },
+    { description },
+  );
+
+const deadlineDescriptions: Record<DeadlineName, string> = {
+  dispatch: 'Assign the case to its first unit (working days by channel).',
+  handling: 'The unit submits its result (working days; a rework opens a new one).',
+  warning1: 'First warning to the unit, at a share of the handling time.',
+  warning2: "Second warning, to the unit's superior too.",
+  escalation: "Still overdue then (the handling deadline plus the policy's gap): leader ownership, tier 1.",
+  callback: 'Call the complainant back about the result.',
+  rapidResponse: 'Urgent cases and rapid-response categories: the first on-site report (minutes).',
+  leaderReview: 'Review of a leader-owned case: still overdue then means one tier up.',
+  reviewWindow: 'After closure: the case may be drawn for a spot check until then.',
+  rewardPayment: 'Pay the reward of a substantiated report (有奖举报).',
+};
+
+const DeadlinesView = closed(
+  Object.fromEntries(deadlineNames.map((name) => [name, Type.Optional(DeadlineView(deadlineDescriptions[name]))])) as {
+    [K in DeadlineName]: ReturnType<typeof Type.Optional<ReturnType<typeof DeadlineView>>>;
+  },
+  { description: 'The deadlines running now, by name; one that passed or no longer applies is gone. Empty when archived.' },
+);
+
+const UnitView = closed({ id: Type.String(), name: Type.String(), level: Type.Enum(unitLevels) });
+
+/** Who did it: the id of the caller's key (`officer-a`), without the role the timeline's actors carry. */
+const ActorId = (description: string) => Type.String({ description, examples: ['officer-a'] });
+
+export const TimelineEntrySchema = Type.Object(
+  {
+    seq: Type.Integer({ minimum: 1, description: 'Position in the case, from 1, without gaps.' }),
+    at: Instant(),
+    kind: Type.Enum(timelineKinds),
+    actor: Type.String({ description: '`role:id` of who did it; `system:timer`, `system:policy`… for the workflow itself.', examples: ['registrar:reg-1'] }),
+    note: Type.Optional(Type.String({ description: 'What the person wrote: a reason, a note, a report.' })),
+    data: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Structured detail, by kind (a unit, a due time, an outcome…).' })),
+  },
+  { $id: 'TimelineEntry', additionalProperties: false },
+);
+
+export const CaseViewSchema = Type.Object(
+  {
+    workflowId: Type.String({ examples: ['complaint-20261124-3f9a0c1b2d'] }),
+    archived: Type.Boolean({
+      description:
+        'The case is over and Temporal no longer keeps its workflow: the view is rebuilt from the read side, fields marked "absent when archived" are missing, `deadlines` is empty and actions answer 409 case-archived.',
+    }),
+    status: Type.Enum(statuses),
+    onDuty: Type.Union([Type.String(), Type.Null()], {
+      description: 'Who must act next (`registrar:reg-1`, `unit:unit-a`, `supervisor`); null once the case is over, and when archived.',
+    }),
+    complaint: ComplaintView,
+    registeredAt: Instant(),
+    acceptedAt: Type.Optional(Instant()),
+    dispatchedAt: Type.Optional(Instant('When the case first reached a unit.')),
+    dispatchedOnTime: Type.Union([Type.Boolean(), Type.Null()], {
+      description:
+        'Reached its first unit within the dispatch deadline (the timely acceptance rate); false as soon as that deadline passes unassigned; null until either.',
+    }),
+    dispatchOverdue: Type.Boolean({ description: 'Still waiting for its first unit after the dispatch deadline passed.' }),
+    dispatchOverdueAt: Type.Optional(Instant('When the dispatch deadline passed before the case reached a unit (kept once it did).')),
+    unit: Type.Optional(UnitView),
+    dutyOfficer: Type.Optional(Type.String({ description: "The unit's officer in charge, when the assignment named one. Absent when archived." })),
+    onSiteReportedAt: Type.Optional(Instant('First on-site report. Absent when archived.')),
+    refusedBy: Type.Optional(Type.Array(Type.String(), { description: 'Units that refused jurisdiction. Absent when archived.' })),
+    dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'The deadline that matters now (dispatch, then handling or rework, then callback), as lists show it.',
+    }),
+    deadlines: DeadlinesView,
+    warnings: Type.Optional(
+      Type.Array(closed({ level: Type.Enum([1, 2]), at: Instant() }), { description: 'Warnings of the handling deadline so far. Absent when archived.' }),
+    ),
+    overdue: Type.Boolean({ description: 'The handling (or rework) deadline passed without a result.' }),
+    extension: Type.Optional(
+      closed(
+        {
+          days: Type.Integer({ minimum: 1 }),
+          reason: Type.String(),
+          requestedBy: ActorId('Who asked for it.'),
+          requestedAt: Instant(),
+          decision: Type.Optional(Type.Enum(['approved', 'denied'])),
+          decidedBy: Type.Optional(ActorId('Who decided.')),
+          decidedAt: Type.Optional(Instant()),
+        },
+        { description: 'The one extension a unit may ask for; no decision yet while pending. Absent when archived.' },
+      ),
+    ),
+    result: Type.Optional(
+      closed(
+        {
+          finding: Type.Enum(findings),
+          actions: Type.Array(Type.Enum(enforcementActions)),
+          reply: Type.String({ description: 'The reply to the complainant.' }),
+          submittedAt: Instant(),
+          by: ActorId('Who submitted it.'),
+          onTime: Type.Boolean({ description: 'Within the (possibly extended) handling deadline.' }),
+        },
+        { description: "The unit's latest result (办结反馈). Absent when archived." },
+      ),
+    ),
+    callbacks: Type.Array(closed({ outcome: Type.Enum(callbackOutcomes), note: Type.Optional(Type.String()), at: Instant(), by: ActorId('Who called.') }), {
+      description: 'Callback attempts (回访) since the latest result.',
+    }),
+    reworkCount: Type.Integer({ minimum: 0, description: 'Times returned to the unit for rework (退回整改).' }),
+    escalation: closed(
+      {
+        tier: Type.Integer({ minimum: 0, maximum: 3, description: '0 none, 1 section chief, 2 branch bureau head, 3 city bureau leader.' }),
+        owners: Type.Array(closed({ leaderId: Type.String(), kind: Type.Enum(ownerKinds) }), {
+          description: 'The owning leaders (双包案: a system and a territorial one).',
+        }),
+        reason: Type.Optional(Type.String()),
+        since: Type.Optional(Instant()),
+        plan: Type.Optional(Type.String({ description: 'The owning leader’s plan (一案一策).' })),
+        progress: Type.Optional(
+          Type.Array(closed({ note: Type.String(), at: Instant(), by: ActorId('The reporting leader.') }), { description: 'Absent when archived.' }),
+        ),
+        resolved: Type.Optional(Type.Boolean({ description: 'Absent when archived.' })),
+      },
+      { description: 'Leader ownership (领导包案). An archived case keeps the tier and the owners; its timeline holds the rest.' },
+    ),
+    spotCheck: Type.Optional(
+      closed(
+        {
+          selectedAt: Instant(),
+          passed: Type.Optional(Type.Boolean({ description: 'Absent until decided.' })),
+          note: Type.Optional(Type.String()),
+          decidedAt: Type.Optional(Instant()),
+        },
+        { description: 'Drawn for a spot check (随机抽查) after closure. An archived case keeps selectedAt and passed.' },
+      ),
+    ),
+    reward: Type.Optional(
+      closed(
+        {
+          openedAt: Instant(),
+          dueAt: Instant(),
+          paidAt: Type.Optional(Instant()),
+          reference: Type.Optional(Type.String()),
+          overdue: Type.Boolean(),
+        },
+        { description: 'A reward owed for a substantiated report (有奖举报). Absent when archived.' },
+      ),
+    ),
+    closedAt: Type.Optional(Instant('When it was closed or otherwise ended.')),
+    closeReason: Type.Optional(Type.String({ description: 'Absent when archived.' })),
+    mergedInto: Type.Optional(Type.String({ description: 'A repeat of an open case: the case it was added to. Absent when archived.' })),
+    repeatReports: Type.Optional(
+      Type.Array(closed({ caseId: Type.String(), at: Instant(), summary: Type.String() }), {
+        description: 'Later reports of the same problem, merged into this case. Absent when archived.',
+      }),
+    ),
+    timeline: Type.Array(TimelineEntrySchema, { description: 'Every step, in order: the audit trail.' }),
+  },
+  { $id: 'CaseView', additionalProperties: false },
+);
+
+export type CaseView = Static<typeof CaseViewSchema>;
+export type TimelineEntryView = Static<typeof TimelineEntrySchema>;
+
+/** The case as the API shows it: the one way from what the API read to what it answers. */
+export function caseView(record: CaseRecord): CaseView {
+  return isArchived(record) ? archivedCaseView(record) : liveCaseView(record);
+}
+
+/** A live case, from its workflow's snapshot. */
+export function liveCaseView(s: CaseSnapshot): CaseView {
+  const { complaint: c, escalation: e } = s;
+  return {
+    workflowId: s.workflowId,
+    archived: false,
+    status: s.status,
+    onDuty: s.onDuty,
+    complaint: {
+      id: c.id,
+      channel: c.channel,
+      category: c.category,
+      description: c.description,
+      location: { address: c.location.address, district: c.location.district, ...defined({ lat: c.location.lat, lng: c.location.lng }) },
+      ...defined({ polluter: c.polluter, industry: c.industry }),
+      complainant: {
+        anonymous: c.complainant.anonymous,
+        ...defined({ name: c.complainant.name, phone: c.complainant.phone, idNumber: c.complainant.idNumber }),
+      },
+      evidence: [...c.evidence],
+      urgent: c.urgent,
+      receivedAt: c.receivedAt,
+      firstReceiver: c.firstReceiver,
+      repeatOf: [...c.repeatOf],
+    },
+    registeredAt: s.registeredAt,
+    ...defined({ acceptedAt: s.acceptedAt, dispatchedAt: s.dispatchedAt }),
+    dispatchedOnTime: s.dispatchedOnTime ?? (dispatchMissed(s) ? false : null),
+    dispatchOverdue: dispatchOverdue(s),
+    ...defined({ dispatchOverdueAt: s.dispatchOverdueAt }),
+    ...(s.unit ? { unit: { id: s.unit.id, name: s.unit.name, level: s.unit.level } } : {}),
+    ...defined({ dutyOfficer: s.dutyOfficer, onSiteReportedAt: s.onSiteReportedAt }),
+    refusedBy: [...s.refusedBy],
+    dueAt: currentDueAt(s) ?? null,
+    deadlines: Object.fromEntries(
+      deadlineNames.flatMap((name) => {
+        const d = s.deadlines[name];
+        return d ? [[name, { dueAt: d.dueAt, provisional: d.provisional }]] : [];
+      }),
+    ),
+    warnings: s.warnings.map((w) => ({ level: w.level, at: w.at })),
+    overdue: s.overdue,
+    ...(s.extension
+      ? {
+          extension: {
+            days: s.extension.days,
+            reason: s.extension.reason,
+            requestedBy: s.extension.requestedBy,
+            requestedAt: s.extension.requestedAt,
+            ...defined({ decision: s.extension.decision, decidedBy: s.extension.decidedBy, decidedAt: s.extension.decidedAt }),
+          },
+        }
+      : {}),
+    ...(s.result
+      ? {
+          result: {
+            finding: s.result.finding,
+            actions: [...s.result.actions],
+            reply: s.result.reply,
+            submittedAt: s.result.submittedAt,
+            by: s.result.by,
+            onTime: s.result.onTime,
+          },
+        }
+      : {}),
+    callbacks: s.callbacks.map((a) => ({ outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by })),
+    reworkCount: s.reworkCount,
+    escalation: {
+      tier: e.tier,
+      owners: e.owners.map((o) => ({ leaderId: o.leaderId, kind: o.kind })),
+      ...defined({ reason: e.reason, since: e.since, plan: e.plan }),
+      progress: e.progress.map((p) => ({ note: p.note, at: p.at, by: p.by })),
+      resolved: e.resolved,
+    },
+    ...(s.spotCheck
+      ? {
+          spotCheck: {
+            selectedAt: s.spotCheck.selectedAt,
+            ...defined({ passed: s.spotCheck.passed, note: s.spotCheck.note, decidedAt: s.spotCheck.decidedAt }),
+          },
+        }
+      : {}),
+    ...(s.reward
+      ? {
+          reward: {
+            openedAt: s.reward.openedAt,
+            dueAt: s.reward.dueAt,
+            ...defined({ paidAt: s.reward.paidAt, reference: s.reward.reference }),
+            overdue: s.reward.overdue,
+          },
+        }
+      : {}),
+    ...defined({ closedAt: s.closedAt, closeReason: s.closeReason, mergedInto: s.mergedInto }),
+    repeatReports: s.repeatReports.map((r) => ({ caseId: r.caseId, at: r.at, summary: r.summary })),
+    timeline: s.timeline.map((t) => ({
+      seq: t.seq,
+      at: t.at,
+      kind: t.kind,
+      actor: t.actor,
+      ...defined({ note: t.note }),
+      ...(t.data !== undefined ? { data: t.data } : {}),
+    })),
+  };
+}
+
+/**
+ * An archived case, from the read side: its row, the projection its last event carries (unit,
+ * owners, callbacks, spot check) and its events. What none of them keeps is left out (see the
+ * schema's "absent when archived"); the timeline holds it.
+ */
+export function archivedCaseView(record: ArchivedCase): CaseView {
+  const { row, events } = record;
+  const iso = (d: Date | null) => d?.toISOString();
+  const status = row.status as Status;
+  // The projection as of the last batch of events; older events may lack the detail fields.
+  const last = [...events].reverse().find((e) => isRecord(e.payload) && isRecord(e.payload.projection))?.payload as
+    { projection: Partial<CaseProjection> } | undefined;
+  const projection = last?.projection ?? {};
+  const registered = registrationEvent(events);
+  const registeredRepeats = isRecord(registered?.payload) ? registered.payload.repeatOf : undefined;
+  // As the workflow has it (workflows/case.ts dispatchOverdue), from what the row keeps of it.
+  const dispatchLate = row.assignedAt === null && awaitingDispatch.includes(status) && row.dispatchedOnTime === false;
+  const selectedAt = projection.spotCheckSelectedAt ?? iso(events.find((e) => e.kind === 'spot_check_selected')?.at ?? null);
+  return {
+    workflowId: row.workflowId,
+    archived: true,
+    status,
+    onDuty: null,
+    complaint: {
+      id: row.id,
+      channel: row.channel as Channel,
+      category: row.category,
+      location: { address: row.address, district: row.district, ...defined({ lat: row.lat ?? undefined, lng: row.lng ?? undefined }) },
+      ...defined({ polluter: row.polluter ?? undefined, industry: row.industry ?? undefined }),
+      complainant: { anonymous: row.anonymous },
+      urgent: row.urgent,
+      ...defined({ firstReceiver: firstReceiverOf(record) }),
+      repeatOf: isStringArray(registeredRepeats) ? registeredRepeats : row.repeatOf ? [row.repeatOf] : [],
+    },
+    registeredAt: row.registeredAt.toISOString(),
+    ...defined({ acceptedAt: iso(row.acceptedAt), dispatchedAt: iso(row.assignedAt) }),
+    dispatchedOnTime: row.dispatchedOnTime,
+    dispatchOverdue: dispatchLate,
+    ...defined({ dispatchOverdueAt: iso(events.find((e) => e.kind === 'dispatch_overdue')?.at ?? null) }),
+    ...(projection.unit ? { unit: { id: projection.unit.id, name: projection.unit.name, level: projection.unit.level } } : {}),
+    dueAt: iso(row.dueAt) ?? null,
+    deadlines: {},
+    // The row's overdue counts a missed dispatch too; the view tells the two apart.
+    overdue: row.overdue && !dispatchLate,
+    callbacks: (projection.callbacks ?? []).map((a) => ({ outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by })),
+    reworkCount: row.reworkCount,
+    escalation: {
+      tier: row.escalationTier,
+      owners: (projection.owners ?? []).map((o) => ({ leaderId: o.leaderId, kind: o.kind })),
+    },
+    ...(selectedAt
+      ? {
+          spotCheck: {
+            selectedAt,
+            ...(row.spotCheck === 'passed' ? { passed: true } : row.spotCheck === 'failed' ? { passed: false } : {}),
+          },
+        }
+      : {}),
+    ...defined({ closedAt: iso(row.closedAt) }),
+    timeline: events.map(timelineEntryOf),
+  };
+}
+
+/** An event of the audit trail as a timeline entry: its payload less the note and the projection. */
+function timelineEntryOf(e: CaseEvent): TimelineEntryView {
+  const { note, projection: _projection, ...data } = (isRecord(e.payload) ? e.payload : {}) as { note?: unknown; projection?: unknown };
+  return {
+    seq: e.seq,
+    at: e.at.toISOString(),
+    kind: e.kind as TimelineKind,
+    actor: e.actor,
+    ...(typeof note === 'string' ? { note } : {}),
+    data,
+  };
+}
+
+/** The entries whose value is defined: optional fields are left out, never sent as null. */
+function defined<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}

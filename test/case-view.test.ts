@@ -1,0 +1,285 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../activities';
+import type { ArchivedCase } from '../api/archived-case';
+import { archivedCaseView, CaseViewSchema, liveCaseView, type CaseView } from '../api/case-view';
+import type { CaseEvent, CaseRow } from '../db/cases';
+import { newCase, view, workflowIdFor } from '../workflows/case';
+import { getCase } from '../workflows/definitions';
+import type { CaseState } from '../workflows/model';
+import { projectionOf } from '../workflows/projection';
+import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { makeComplaint, uniqueId, unitA, workflowInput } from './helpers/cases';
+
+/**
+ * Issue 13, item 6: the API answers with one documented CaseView, for live and archived cases
+ * alike, and the workflow's own bookkeeping is not part of it.
+ */
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+addFormats(ajv);
+const validate = ajv.compile(CaseViewSchema);
+function expectValid(value: unknown): void {
+  const valid = validate(value);
+  expect(valid ? [] : validate.errors).toEqual([]);
+}
+
+/** What the workflow keeps for itself: none of it is the API's contract. */
+const internal = ['policy', 'calendar', 'window', 'fired', 'outbox', 'projectedSeq', 'projection', 'basis'];
+
+/** Every key anywhere in the view, outside the timeline entries' free-form `data`. */
+function keysOf(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) keysOf(v, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, v] of Object.entries(value)) {
+      found.add(key);
+      if (key !== 'data') keysOf(v, found);
+    }
+  }
+  return found;
+}
+
+const at = (minutes: number) => new Date(Date.parse('2026-11-24T02:00:00.000Z') + minutes * 60_000).toISOString();
+
+/** A case with every part a view can show: unit, extension, result, callbacks, leaders, spot check, reward, repeats. */
+function richState(): CaseState {
+  const complaint = makeComplaint({
+    location: { address: '城南路 18 号旁河道', district: 'nancheng', lat: 31.2, lng: 121.4 },
+    industry: 'textiles',
+    complainant: { anonymous: false, name: '张三', phone: '13800000000', idNumber: '110101199001011234' },
+    evidence: ['https://example.org/photo.jpg'],
+    repeatOf: ['20261001-aaaaaaaaaa'],
+    receivedAt: at(0),
+  });
+  const state = newCase(workflowInput(complaint), at(1));
+  Object.assign(state, {
+    status: 'under_review',
+    acceptedAt: at(2),
+    dispatchedAt: at(3),
+    dispatchedOnTime: false,
+    unit: unitA,
+    dutyOfficer: '李四',
+    onSiteReportedAt: at(30),
+    refusedBy: ['unit-b'],
+    window: 2,
+    warnings: [{ level: 1, at: at(40), window: 1 }],
+    overdue: false,
+    extension: { days: 5, reason: '需要检测', requestedBy: 'officer-a', requestedAt: at(50), decision: 'approved', decidedBy: 'reg-1', decidedAt: at(51) },
+    result: { finding: 'substantiated', actions: ['order_to_rectify', 'penalty'], reply: '已责令整改', submittedAt: at(60), by: 'officer-a', onTime: true },
+    callbacks: [{ outcome: 'satisfied', note: '满意', at: at(70), by: 'reg-1' }],
+    reworkCount: 1,
+    escalation: {
+      tier: 1,
+      owners: [{ leaderId: 'leader-1', kind: 'system' }],
+      reason: '群众反映强烈',
+      since: at(45),
+      plan: '一案一策',
+      progress: [{ note: '已约谈', at: at(55), by: 'leader-1' }],
+      resolved: true,
+    },
+    spotCheck: { selectedAt: at(90), passed: true, note: '整改到位', decidedAt: at(95) },
+    reward: { openedAt: at(61), dueAt: at(100_000), paidAt: at(200), reference: 'PAY-1', overdue: false },
+    closedAt: at(80),
+    closeReason: '回访满意',
+    mergedInto: '20261001-bbbbbbbbbb',
+    repeatReports: [{ caseId: '20261125-cccccccccc', at: at(85), summary: '又排了' }],
+    dispatchOverdueAt: at(2),
+  } satisfies Partial<CaseState>);
+  state.deadlines.reviewWindow = { dueAt: at(10_000), provisional: false, basis: { from: at(80), minutes: 10_000 } };
+  state.timeline.push(
+    { seq: 2, at: at(2), kind: 'dispatch_overdue', actor: 'system:timer', data: { dueAt: at(2) } },
+    { seq: 3, at: at(80), kind: 'closed', actor: 'registrar:reg-1', note: '回访满意' },
+    { seq: 4, at: at(90), kind: 'spot_check_selected', actor: 'system:spot-check', data: { day: '2026-11-24' } },
+  );
+  return state;
+}
+
+/** The read side of a case, as db/projections.ts stores it once its workflow projected it. */
+function stored(state: CaseState): ArchivedCase {
+  const { unit: _unit, owners: _owners, callbacks: _callbacks, spotCheckSelectedAt: _selected, ...p } = projectionOf(state, workflowIdFor(state.complaint.id));
+  const date = (iso: string | null) => (iso ? new Date(iso) : null);
+  const row: CaseRow = {
+    ...p,
+    dueAt: date(p.dueAt),
+    registeredAt: new Date(p.registeredAt),
+    acceptedAt: date(p.acceptedAt),
+    assignedAt: date(p.assignedAt),
+    resultSubmittedAt: date(p.resultSubmittedAt),
+    closedAt: date(p.closedAt),
+    lastSeq: state.timeline.at(-1)!.seq,
+    updatedAt: new Date(),
+  };
+  const last = state.timeline.at(-1)!.seq;
+  const events: CaseEvent[] = state.timeline.map((e) => ({
+    caseId: state.complaint.id,
+    seq: e.seq,
+    kind: e.kind,
+    actor: e.actor,
+    at: new Date(e.at),
+    payload: { note: e.note ?? null, ...(e.data ?? {}), ...(e.seq === last ? { projection: projectionOf(state, workflowIdFor(state.complaint.id)) } : {}) },
+  }));
+  return { archived: true, row, events };
+}
+
+/** What Fastify sends for a value under the CaseView response schema. */
+async function serialized(value: CaseView): Promise<unknown> {
+  const app = Fastify();
+  app.get('/', { schema: { response: { 200: CaseViewSchema } } }, async () => value);
+  try {
+    return (await app.inject({ method: 'GET', url: '/' })).json();
+  } finally {
+    await app.close();
+  }
+}
+
+describe('the CaseView of a live case', () => {
+  it('fits the schema with every optional part present, and Fastify sends all of it', async () => {
+    const live = liveCaseView(view(richState(), 'complaint-x'));
+    expectValid(live);
+    // Every property the schema declares is exercised here, so none escapes the check above.
+    expect([...Object.keys(live)].sort()).toEqual(Object.keys(CaseViewSchema.properties).sort());
+    expect(await serialized(live)).toEqual(JSON.parse(JSON.stringify(live)));
+  });
+
+  it("leaves out the workflow's bookkeeping: policy, windows, deadline bases, fired timers, outbox", () => {
+    const live = liveCaseView(view(richState(), 'complaint-x'));
+    for (const key of internal) expect(keysOf(live)).not.toContain(key);
+    expect(live.deadlines.reviewWindow).toEqual({ dueAt: at(10_000), provisional: false });
+    expect(live.warnings).toEqual([{ level: 1, at: at(40) }]);
+  });
+
+  it('fits the schema as registered, with its optional parts absent', () => {
+    const registered = liveCaseView(view(newCase(workflowInput(makeComplaint()), at(1)), 'complaint-y'));
+    expectValid(registered);
+    expect(registered).toMatchObject({ archived: false, status: 'registered', dispatchedOnTime: null, dispatchOverdue: false, overdue: false });
+    expect(registered.dueAt).toBe(registered.deadlines.dispatch?.dueAt);
+    expect(registered.unit).toBeUndefined();
+  });
+});
+
+describe('the CaseView of an archived case', () => {
+  it('has the same shape, and where it has a field, the value the live case had', async () => {
+    const state = richState();
+    const live = liveCaseView(view(state, workflowIdFor(state.complaint.id)));
+    const archived = archivedCaseView(stored(state));
+    expectValid(archived);
+    expect(await serialized(archived)).toEqual(JSON.parse(JSON.stringify(archived)));
+    expect(archived).toMatchObject({ archived: true, onDuty: null, deadlines: {}, complaint: { complainant: { anonymous: false } } });
+    expect(archived.complaint.complainant).toEqual({ anonymous: false });
+    const { archived: _a, onDuty: _o, deadlines: _d, timeline, ...kept } = archived;
+    expect(live).toMatchObject(kept);
+    expect(timeline.map((e) => [e.seq, e.kind, e.actor, e.note])).toEqual(live.timeline.map((e) => [e.seq, e.kind, e.actor, e.note]));
+    // What the read side keeps of the case, beyond its row.
+    expect(archived).toMatchObject({
+      unit: unitA,
+      escalation: { tier: 1, owners: [{ leaderId: 'leader-1', kind: 'system' }] },
+      callbacks: live.callbacks,
+      spotCheck: { selectedAt: at(90), passed: true },
+      complaint: { firstReceiver: 'reg-1', repeatOf: ['20261001-aaaaaaaaaa'], location: { lat: 31.2, lng: 121.4 } },
+      dispatchOverdueAt: at(2),
+    });
+    for (const key of internal) expect(keysOf(archived)).not.toContain(key);
+  });
+
+  it('tells a missed dispatch from a missed handling deadline, as the live view does', () => {
+    const state = newCase(workflowInput(makeComplaint()), at(1));
+    state.status = 'accepted';
+    state.dispatchOverdueAt = at(5000);
+    state.timeline.push({ seq: 2, at: at(5000), kind: 'dispatch_overdue', actor: 'system:timer', data: { dueAt: at(5000) } });
+    const live = liveCaseView(view(state, 'complaint-z'));
+    const archived = archivedCaseView(stored(state));
+    expect(live).toMatchObject({ dispatchOverdue: true, overdue: false, dispatchedOnTime: false, dispatchOverdueAt: at(5000) });
+    expect(archived).toMatchObject({ dispatchOverdue: true, overdue: false, dispatchedOnTime: false, dispatchOverdueAt: at(5000) });
+  });
+});
+
+describe('over HTTP', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness('case-view');
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const act = (id: string, path: string, key: string, payload: object = {}) =>
+    h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: bearer(key), payload });
+  const get = (id: string, key: string) => h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(key) });
+
+  it('answers the case and every action with the CaseView, all of it and nothing of the workflow bookkeeping', async () => {
+    const { id, workflowId } = (await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() })).json();
+    const answers = [
+      await act(id, 'accept', keys.registrar),
+      await act(id, 'assign', keys.registrar, { unit: unitA }),
+      await act(id, 'acknowledge', keys.unitA),
+      await act(id, 'extension-request', keys.unitA, { days: 3, reason: '需要检测' }),
+    ];
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(200);
+      expectValid(answer.json());
+    }
+    const response = await get(id, keys.registrar);
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expectValid(body);
+    for (const key of internal) expect(keysOf(body)).not.toContain(key);
+    // Fastify serializes by the schema: what the view holds, it sends, to the last field.
+    expect(body).toEqual(JSON.parse(JSON.stringify(liveCaseView(await h.client.workflow.getHandle(workflowId).query(getCase)))));
+    expect(body).toMatchObject({
+      archived: false,
+      status: 'in_progress',
+      onDuty: 'unit:unit-a',
+      unit: unitA,
+      complaint: { id, complainant: { name: '王五', phone: '13700000000' } },
+      extension: { days: 3, reason: '需要检测', requestedBy: 'officer-a' },
+    });
+    expect(Object.keys(body.deadlines).sort()).toEqual(['escalation', 'handling', 'warning1', 'warning2']);
+    expect(Object.keys(body.deadlines.handling).sort()).toEqual(['dueAt', 'provisional']);
+    // Masking applies on top of the view.
+    const forUnit = (await get(id, keys.unitA)).json();
+    expectValid(forUnit);
+    expect(forUnit.complaint.complainant).toEqual({ anonymous: false, name: '王***', phone: '137********' });
+  });
+
+  it('answers an archived case in the same shape', async () => {
+    const complaint = makeComplaint({ id: uniqueId('archived-view') });
+    const state = newCase(workflowInput(complaint), new Date(Date.now() - 400 * 86_400_000).toISOString());
+    state.status = 'closed';
+    state.timeline.push({ seq: 2, at: new Date().toISOString(), kind: 'closed', actor: 'supervisor:sup-1', note: '已解决' });
+    await createActivities(h.database).projectCase({ projection: projectionOf(state, workflowIdFor(complaint.id)), events: state.timeline });
+
+    for (const key of [keys.registrar, keys.ops]) {
+      const response = await get(complaint.id, key);
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expectValid(body);
+      for (const name of internal) expect(keysOf(body)).not.toContain(name);
+      expect(body).toMatchObject({
+        archived: true,
+        status: 'closed',
+        onDuty: null,
+        deadlines: {},
+        complaint: { id: complaint.id, complainant: { anonymous: false } },
+      });
+      expect(body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['registered', 'closed']);
+    }
+  });
+
+  it('documents CaseView as one component that the case and every action refer to', async () => {
+    type Operation = { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> };
+    const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { additionalProperties?: boolean; properties: Record<string, unknown> }> };
+    }>();
+    const refOf = (path: string, method: string) => spec.paths[path]?.[method]?.responses['200']?.content?.['application/json']?.schema.$ref;
+    expect(refOf('/complaints/{id}', 'get')).toBe('#/components/schemas/CaseView');
+    const actions = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && spec.paths[p]?.post);
+    expect(actions.length).toBeGreaterThan(20);
+    for (const path of actions) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/CaseView']);
+    const component = spec.components.schemas.CaseView!;
+    expect(component.additionalProperties).toBe(false);
+    expect(Object.keys(component.properties).sort()).toEqual(Object.keys(CaseViewSchema.properties).sort());
+  });
+});
