@@ -507,8 +507,12 @@ export type ActionArgsByName = { [K in ActionName]: (typeof actions)[K] extends 
 export const actionNames = Object.keys(actions) as ActionName[];
 
 /** One action's entry, with its argument type kept. */
-function specOf<K extends ActionName>(name: K): ActionSpec<TObject> & { apply: (state: CaseState, args: ActionArgsByName[K], now: string) => Status | void } {
-  return actions[name] as never;
+function specOf<K extends ActionName>(name: K) {
+  // TypeScript cannot narrow the table's union of entries by a generic key: the entry for K takes K's arguments.
+  return actions[name] as unknown as Omit<ActionSpec<TObject>, 'check' | 'apply'> & {
+    check?: (state: CaseState, args: ActionArgsByName[K]) => string | undefined;
+    apply: (state: CaseState, args: ActionArgsByName[K], now: string) => Status | void;
+  };
 }
 
 /** Applies the table's rules; throws an ActionRejected failure the caller sees as the reason. */
@@ -530,7 +534,7 @@ export function validateAction<K extends ActionName>(state: CaseState, name: K, 
       return reject(`${field} is required`);
     }
   }
-  const reason = (spec.check as ((state: CaseState, args: ActionArgsByName[K]) => string | undefined) | undefined)?.(state, args);
+  const reason = spec.check?.(state, args);
   if (reason) reject(reason);
 }
 
