@@ -24,11 +24,11 @@ export const workflowsPath = path.join(__dirname, '..', 'workflows', `index${sou
  */
 export const workflowBundleDir = path.join(__dirname, '..', 'build');
 
-/** The SDK packages whose code webpack puts into the bundle beside ours. */
-const bundledPackages = ['@temporalio/workflow', '@temporalio/common', '@temporalio/worker'];
+/** The packages whose code webpack puts into the bundle beside ours (typebox: the actions' argument schemas). */
+const bundledPackages = ['@temporalio/workflow', '@temporalio/common', '@temporalio/worker', 'typebox'];
 
 function installedVersion(pkg: string): string {
-  // Each resolves to <package>/lib/index.js; their package.json is not in their "exports".
+  // Each resolves to <package>/lib/index.js (typebox: build/index.mjs); their package.json is not in their "exports".
   const manifest = path.join(path.dirname(require.resolve(pkg)), '..', 'package.json');
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
