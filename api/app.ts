@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -27,9 +28,15 @@ import { codecRoutes } from './routes/codec';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
+import { dutyRoutes } from './routes/duty';
+import { organisationRoutes } from './routes/organisation';
 import { healthRoutes } from './routes/health';
 import { RefundableCounts, refundedStatus } from './rate-limit-store';
 import { reportRoutes } from './routes/reports';
+import { sessionRoutes } from './routes/session';
+import { accountRoutes } from './routes/accounts';
+import { oidcRoutes } from './routes/oidc';
+import { sessionCookie, Sessions } from './sessions';
 
 export interface AppDeps {
   config: Config;
@@ -163,23 +170,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         title: 'Complaint service API',
         version: '1.0.0',
         description:
-          'Register environmental complaints and move them through acceptance, assignment, handling, callback and closure. Authenticate with `Authorization: Bearer <key>`. Errors are application/problem+json (RFC 9457).',
+          'Register environmental complaints and move them through acceptance, assignment, handling, callback and closure. Staff sign in (`POST /session`) and are known by a session cookie; integrators send `Authorization: Bearer <key>`. Errors are application/problem+json (RFC 9457).',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookie },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
       tags: [
         { name: 'complaints', description: 'Intake and views' },
         { name: 'actions', description: 'Moves of registrars, units, leaders and integrators' },
         { name: 'overrides', description: 'Supervisor overrides; each needs a reason' },
         { name: 'directory', description: 'Leaders who own escalated cases; spot checks on demand' },
+        { name: 'organisation', description: 'The units, their level, parent and jurisdiction, and every version' },
+        { name: 'duty', description: 'The 7×24 duty roster (值班): duty leaders, duty officers and rapid-response teams, by district and slot' },
         { name: 'reports', description: 'Rates, monthly counts, hotspots, backlog (JSON or CSV)' },
         { name: 'ops', description: 'The payload codec for the Temporal UI and CLI' },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'people', description: 'Sign-in, sessions and staff accounts' },
       ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  await app.register(authPlugin, { keys: deps.apiKeys });
+  await app.register(cookie);
+  const sessions = new Sessions(deps.database.db, {
+    idleMs: deps.config.sessionIdleMinutes * 60_000,
+    maxMs: deps.config.sessionMaxHours * 3_600_000,
+  });
+  await app.register(authPlugin, { keys: deps.apiKeys, sessions });
   // Calls answered 5xx or 429 are refunded, so a client retrying through our outage keeps its budget.
   const rateCounts = new RefundableCounts();
   app.addHook('onResponse', async (request, reply) => {
@@ -201,10 +221,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/openapi.json', { config: { roles: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes);
+  await app.register(sessionRoutes);
+  await app.register(accountRoutes);
+  await app.register(oidcRoutes);
   await app.register(complaintRoutes);
   await app.register(actionRoutesPlugin);
   await app.register(reportRoutes);
   await app.register(directoryRoutes);
+  await app.register(organisationRoutes);
+  await app.register(dutyRoutes);
   await app.register(deadLetterRoutes);
   if (deps.sweepIntakeClaims ?? true) {
     const sweeper = startClaimSweeper({ db: deps.database.db, temporal: deps.temporal, logger: deps.logger });

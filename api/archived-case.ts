@@ -24,17 +24,29 @@ export function isArchived(record: CaseRecord): record is ArchivedCase {
   return 'archived' in record;
 }
 
+export function districtOf(record: CaseRecord): string {
+  return isArchived(record) ? record.row.district : record.complaint.location.district;
+}
+
 export function unitOf(record: CaseRecord): string | null | undefined {
   return isArchived(record) ? record.row.handlingUnit : record.unit?.id;
 }
 
-/** Who registered the case: its first receiver (an archived case keeps it in its first event). */
+/** The case's first receiver now (the read side keeps it in the row); none while it waits in the queue. */
 export function firstReceiverOf(record: CaseRecord): string | undefined {
-  if (!isArchived(record)) return record.complaint.firstReceiver;
-  return registrationEvent(record.events)?.actor.split(':')[1];
+  if (!isArchived(record)) return record.firstReceiver ?? record.complaint.firstReceiver;
+  return record.row.firstReceiver ?? registeredBy(record);
 }
 
-/** The registration event: its actor is `registrar:<first receiver>`. */
+/** Who registered the case: the integrator's key, or the registrar (cases before `submittedBy` kept the integrator as first receiver). */
+export function submitterOf(record: CaseRecord): string | undefined {
+  if (!isArchived(record)) return record.complaint.submittedBy ?? record.complaint.firstReceiver;
+  return registeredBy(record);
+}
+
+const registeredBy = (record: ArchivedCase) => registrationEvent(record.events)?.actor.split(':')[1];
+
+/** The registration event: its actor is `registrar:<first receiver>` or `integrator:<key>`. */
 export function registrationEvent(events: readonly CaseEvent[]): CaseEvent | undefined {
   return events.find((e) => e.kind === 'registered');
 }

@@ -1,32 +1,47 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../lib/api-keys';
+import { recordIdentityRead } from '../db/identity-reads';
+import type { CallerRole } from '../lib/principal';
 import type { Complainant } from '../workflows/model';
-import { firstReceiverOf, unitOf, type CaseRecord } from './archived-case';
+import type { Policy } from '../workflows/policy';
+import { districtOf, isArchived, submitterOf, unitOf, type CaseRecord } from './archived-case';
 import { caseView, type CaseView } from './case-view';
 import { Problem } from './problem';
-
-/** Roles cleared to see who complained and how to reach them. */
-const cleared: readonly Principal['role'][] = ['registrar', 'supervisor'];
+import { requestScope, type Scope } from './scope';
 
 /**
- * A handling unit sees and acts on its own cases only, an integrator on the cases it submitted;
- * for them the case is read first. Other roles see every case, and the workflow itself rejects
- * what they may not do.
+ * Roles cleared to unmask who complained and how to reach them, one case at a time, with a reason
+ * (`unmaskComplainant`); every view shows the complainant masked, to them too.
+ */
+export const cleared = ['registrar', 'supervisor'] as const satisfies readonly CallerRole[];
+
+/** Whether the case lies in the caller's scope (api/scope.ts). */
+function inScope(scope: Scope, record: CaseRecord): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'districts':
+      return scope.districts.includes(districtOf(record));
+    case 'unit':
+      return unitOf(record) === scope.unitId;
+    case 'submitted':
+      return submitterOf(record) === scope.by;
+  }
+}
+
+/**
+ * The case, read first when the caller's scope is narrower than everything: a case outside it
+ * answers 404 like one that does not exist, so its existence does not leak. For a caller who
+ * sees every case nothing is read here (undefined); the workflow rejects what they may not do.
  */
 export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseRecord | undefined> {
-  const { principal } = request;
-  if (principal.role !== 'unit' && principal.role !== 'integrator') return undefined;
+  const scope = await requestScope(request, app.deps.database.db);
+  if (scope.kind === 'all') return undefined;
   const view = await app.gateway.view(caseId);
-  if (principal.role === 'unit' && unitOf(view) !== principal.unitId) {
-    throw new Problem('forbidden', `case ${caseId} is not with unit ${principal.unitId}`);
-  }
-  if (principal.role === 'integrator' && firstReceiverOf(view) !== principal.id) {
-    throw new Problem('forbidden', `case ${caseId} was not submitted by ${principal.id}`);
-  }
+  if (!inScope(scope, view)) throw new Problem('case-not-found', `no case ${caseId}`);
   return view;
 }
 
-/** The case as far as this caller may read it: a unit its own cases, an integrator those it submitted, other roles any case. */
+/** The case as far as this caller may read it (404 outside its scope). */
 export async function readVisibleCase(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<CaseRecord> {
   return (await loadVisibleCase(app, request, caseId)) ?? app.gateway.view(caseId);
 }
@@ -43,12 +58,45 @@ export function maskComplainant(complainant: Complainant): Complainant {
 }
 
 /**
- * The case as this caller may see it: its public CaseView (api/case-view.ts), with the
- * complainant's identity and contact only for cleared roles. An archived case keeps no identity
- * or contact at all: the read side never stores them.
+ * The case as any caller sees it: its public CaseView (api/case-view.ts) with the complainant
+ * masked. Need to know: nobody reads an identity in passing, in a view or an action's answer;
+ * it takes `unmaskComplainant`, which records who read it and why. An archived case keeps no
+ * identity or contact at all: the read side never stores them.
  */
-export function presentCase(record: CaseRecord, principal: Principal): CaseView {
+export function presentCase(record: CaseRecord): CaseView {
   const view = caseView(record);
-  if (cleared.includes(principal.role)) return view;
   return { ...view, complaint: { ...view.complaint, complainant: maskComplainant(view.complaint.complainant) } };
+}
+
+/**
+ * A reward reporter (有奖举报): a case in one of the policy's reward categories, or one that has
+ * opened a reward under the policy it started with (a category the deployment has since dropped
+ * still protects the reporter it rewarded).
+ */
+export function isRewardReport(record: CaseRecord, policy: Policy): boolean {
+  if (isArchived(record)) return policy.rewardCategories.includes(record.row.category);
+  return policy.rewardCategories.includes(record.complaint.category) || record.reward !== undefined;
+}
+
+/**
+ * The complainant of a case in full, for a cleared caller who says why: the read is recorded in
+ * identity_reads (who, when, which case, why) before anything is shown, so if Postgres refuses
+ * the row the caller gets an error and not the identity. A reward reporter is shown only to the
+ * accounts the deployment's policy names (`rewardIdentityReaders`); anyone else gets 403, and
+ * since a refusal shows nothing it is not a read: it goes to the log, not to identity_reads.
+ * An anonymous complainant, or an archived case (the read side keeps no identity), has nothing
+ * to unmask: the answer is what a view shows, and the read is recorded all the same, since the
+ * caller asked for an identity and the report should say so.
+ */
+export async function unmaskComplainant(app: FastifyInstance, request: FastifyRequest, caseId: string, reason: string): Promise<Complainant> {
+  const { principal } = request;
+  const record = await readVisibleCase(app, request, caseId);
+  const policy = app.gateway.policy;
+  if (isRewardReport(record, policy) && !policy.rewardIdentityReaders.includes(principal.id)) {
+    request.log.warn({ caseId, account: principal.id }, 'identity of a reward reporter refused: account not named in rewardIdentityReaders');
+    throw new Problem('forbidden', `the complainant of case ${caseId} is a reward reporter: only the accounts the policy names may see who it is`);
+  }
+  await recordIdentityRead(app.deps.database.db, { caseId, accountId: principal.id, accountName: principal.name ?? principal.id, reason });
+  const { complainant } = caseView(record).complaint;
+  return complainant.anonymous ? maskComplainant(complainant) : complainant;
 }

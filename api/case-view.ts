@@ -44,7 +44,7 @@ const ComplainantView = closed(
   },
   {
     description:
-      'Identity and contact: in full for registrars and supervisors, masked (王***, 137********) for other roles. An archived case keeps only `anonymous`.',
+      'Identity and contact, masked (王***, 137********) for every role: registrars and supervisors unmask them with a reason at `POST /complaints/{id}/identity`, which is recorded. An archived case keeps only `anonymous`.',
   },
 );
 
@@ -100,9 +100,14 @@ const DeadlinesView = closed(
   { description: 'The deadlines running now, by name; one that passed or no longer applies is gone. Empty when archived.' },
 );
 
-const UnitView = closed({ id: Type.String(), name: Type.String(), level: Type.Enum(unitLevels) });
+const UnitView = closed({
+  id: Type.String(),
+  name: Type.String(),
+  level: Type.Enum(unitLevels),
+  version: Type.Optional(Type.Integer({ minimum: 1, description: "The registry's version of the unit the case was given; later changes leave it." })),
+});
 
-/** Who did it: the id of the caller's key (`officer-a`), without the role the timeline's actors carry. */
+/** Who did it: the account id of the person (`officer-a`), or an integrator's key id, without the role the timeline's actors carry. */
 const ActorId = (description: string) => Type.String({ description, examples: ['officer-a'] });
 
 export const TimelineEntrySchema = Type.Object(
@@ -110,7 +115,11 @@ export const TimelineEntrySchema = Type.Object(
     seq: Type.Integer({ minimum: 1, description: 'Position in the case, from 1, without gaps.' }),
     at: Instant(),
     kind: Type.Enum(timelineKinds),
-    actor: Type.String({ description: '`role:id` of who did it; `system:timer`, `system:policy`… for the workflow itself.', examples: ['registrar:reg-1'] }),
+    actor: Type.String({
+      description: '`role:account` of who did it (the key id for an integrator); `system:timer`, `system:policy`… for the workflow itself.',
+      examples: ['registrar:reg-1'],
+    }),
+    actorName: Type.Optional(Type.String({ description: 'The name of the person who did it.', examples: ['张登记'] })),
     note: Type.Optional(Type.String({ description: 'What the person wrote: a reason, a note, a report.' })),
     data: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Structured detail, by kind (a unit, a due time, an outcome…).' })),
   },
@@ -271,7 +280,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
     dispatchedOnTime: s.dispatchedOnTime ?? (dispatchMissed(s) ? false : null),
     dispatchOverdue: dispatchOverdue(s),
     ...defined({ dispatchOverdueAt: s.dispatchOverdueAt }),
-    ...(s.unit ? { unit: { id: s.unit.id, name: s.unit.name, level: s.unit.level } } : {}),
+    ...(s.unit ? { unit: { id: s.unit.id, name: s.unit.name, level: s.unit.level, ...defined({ version: s.unit.version }) } } : {}),
     ...defined({ dutyOfficer: s.dutyOfficer, onSiteReportedAt: s.onSiteReportedAt }),
     refusedBy: [...s.refusedBy],
     dueAt: currentDueAt(s) ?? null,
@@ -340,7 +349,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       at: t.at,
       kind: t.kind,
       actor: t.actor,
-      ...defined({ note: t.note }),
+      ...defined({ actorName: t.actorName, note: t.note }),
       ...(t.data !== undefined ? { data: t.data } : {}),
     })),
   };
@@ -385,7 +394,9 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
     dispatchedOnTime: row.dispatchedOnTime,
     dispatchOverdue: dispatchLate,
     ...defined({ dispatchOverdueAt: iso(events.find((e) => e.kind === 'dispatch_overdue')?.at ?? null) }),
-    ...(projection.unit ? { unit: { id: projection.unit.id, name: projection.unit.name, level: projection.unit.level } } : {}),
+    ...(projection.unit
+      ? { unit: { id: projection.unit.id, name: projection.unit.name, level: projection.unit.level, ...defined({ version: projection.unit.version }) } }
+      : {}),
     dueAt: iso(row.dueAt) ?? null,
     deadlines: {},
     // The row's overdue counts a missed dispatch too; the view tells the two apart.
@@ -411,12 +422,18 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
 
 /** An event of the audit trail as a timeline entry: its payload less the note and the projection. */
 function timelineEntryOf(e: CaseEvent): TimelineEntryView {
-  const { note, projection: _projection, ...data } = (isRecord(e.payload) ? e.payload : {}) as { note?: unknown; projection?: unknown };
+  const {
+    note,
+    actorName,
+    projection: _projection,
+    ...data
+  } = (isRecord(e.payload) ? e.payload : {}) as { note?: unknown; actorName?: unknown; projection?: unknown };
   return {
     seq: e.seq,
     at: e.at.toISOString(),
     kind: e.kind as TimelineKind,
     actor: e.actor,
+    ...(typeof actorName === 'string' ? { actorName } : {}),
     ...(typeof note === 'string' ? { note } : {}),
     data,
   };

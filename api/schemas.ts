@@ -55,6 +55,10 @@ export const NoticeSchema = Type.Object(
     caseId: Type.String(),
     kind: Type.String({ examples: ['acceptance'] }),
     recipient: Type.String({ examples: ['complainant'] }),
+    addressees: Type.Array(Type.String(), {
+      description:
+        'The accounts `recipient` stood for when the notice was raised: the people on duty then for `duty-leader` and `duty-officer`, the unit staff of the superior unit for `superior-of:<unit>`; empty for the others.',
+    }),
     text: Type.String({ description: 'zh-CN' }),
     createdAt: Type.String({ format: 'date-time' }),
     deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -68,6 +72,6 @@ export { CaseViewSchema } from './case-view';
 export const CaseIdParams = Type.Object({ id: CaseId });
 
 // Compile-time: a submission carries what the workflow's Complaint needs, with the same types.
-type Submitted = Omit<Complaint, 'id' | 'firstReceiver' | 'repeatOf' | 'receivedAt' | 'evidence' | 'urgent'>;
+type Submitted = Omit<Complaint, 'id' | 'firstReceiver' | 'submittedBy' | 'repeatOf' | 'receivedAt' | 'evidence' | 'urgent'>;
 const _submissionFitsComplaint = (s: ComplaintSubmission): Submitted => s;
 void _submissionFitsComplaint;

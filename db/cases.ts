@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gte, ilike, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { caseEvents, complaints } from './schema';
+import { caseEvents, complaints, leaderOwnerships } from './schema';
 
 /** A case's row of the read side. */
 export type CaseRow = typeof complaints.$inferSelect;
@@ -30,6 +30,19 @@ export interface CaseFilter {
   registeredTo?: Date;
   /** A substring of the summary, the address or the polluter. */
   text?: string;
+  /** The caller's jurisdiction (api/scope.ts): only cases of these districts. */
+  districts?: readonly string[];
+  /** The first receiver's account; null: the cases still waiting in a district queue. */
+  firstReceiver?: string | null;
+  /** A leader who owns the case (领导包案). */
+  owner?: string;
+  /** Cases that repeat an earlier one. */
+  repeat?: boolean;
+  extensionPending?: boolean;
+  /** Cases waiting for someone: any of these `onDuty` values, a queue by prefix, or open cases a leader owns. */
+  waitingFor?: { onDuty: readonly string[]; onDutyPrefix?: string; owner?: string };
+  /** Oldest first (a work queue), instead of newest first. */
+  oldestFirst?: boolean;
   /** The last case of the previous page: the page goes on after it, in (registered_at, id) order. */
   after?: { registeredAt: Date; id: string };
 }
@@ -38,6 +51,20 @@ export interface CaseFilter {
 function textMatch(text: string): SQL | undefined {
   const pattern = `%${text.replace(/[\\%_]/g, '\\$&')}%`;
   return or(ilike(complaints.summary, pattern), ilike(complaints.address, pattern), ilike(complaints.polluter, pattern));
+}
+
+const ownedBy = (leaderId: string) =>
+  exists(sql`(select 1 from ${leaderOwnerships} where ${leaderOwnerships.caseId} = ${complaints.id} and ${leaderOwnerships.leaderId} = ${leaderId})`);
+
+/** A case waits for someone while its workflow names them on duty; a leader's owned case, while it is open. */
+function waiting(w: NonNullable<CaseFilter['waitingFor']>): SQL | undefined {
+  return or(
+    w.onDuty.length > 0 ? inArray(complaints.onDuty, [...w.onDuty]) : undefined,
+    w.onDutyPrefix !== undefined ? like(complaints.onDuty, `${w.onDutyPrefix.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+    w.owner ? and(ownedBy(w.owner), isNotNull(complaints.onDuty)) : undefined,
+    // No condition at all matches nothing, not everything.
+    sql`false`,
+  );
 }
 
 /** A page of cases, newest first (by registration, then id), and whether more follow. */
@@ -54,6 +81,12 @@ export async function listCases(db: Db, q: CaseFilter, limit: number): Promise<{
     q.registeredFrom ? gte(complaints.registeredAt, q.registeredFrom) : undefined,
     q.registeredTo ? lt(complaints.registeredAt, q.registeredTo) : undefined,
     q.text ? textMatch(q.text) : undefined,
+    q.districts ? inArray(complaints.district, [...q.districts]) : undefined,
+    q.firstReceiver === null ? isNull(complaints.firstReceiver) : q.firstReceiver ? eq(complaints.firstReceiver, q.firstReceiver) : undefined,
+    q.owner ? ownedBy(q.owner) : undefined,
+    q.repeat !== undefined ? (q.repeat ? isNotNull(complaints.repeatOf) : isNull(complaints.repeatOf)) : undefined,
+    q.extensionPending !== undefined ? eq(complaints.extensionPending, q.extensionPending) : undefined,
+    q.waitingFor ? waiting(q.waitingFor) : undefined,
   ];
   if (q.after) {
     const { registeredAt: at, id } = q.after;
@@ -63,7 +96,7 @@ export async function listCases(db: Db, q: CaseFilter, limit: number): Promise<{
     .select()
     .from(complaints)
     .where(and(...filters))
-    .orderBy(desc(complaints.registeredAt), desc(complaints.id))
+    .orderBy(...(q.oldestFirst ? [asc(complaints.registeredAt), asc(complaints.id)] : [desc(complaints.registeredAt), desc(complaints.id)]))
     .limit(limit + 1);
   return { page: rows.slice(0, limit), more: rows.length > limit };
 }

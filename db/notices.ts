@@ -7,9 +7,19 @@ export type Notice = typeof notices.$inferSelect;
 
 /** Stores a rendered notice under its idempotency key (its id); a retry inserts nothing. */
 export async function storeNotice(db: Db, notice: Omit<Notice, 'createdAt' | 'deliveredAt'>): Promise<void> {
+  await storeNotices(db, [notice]);
+}
+
+/**
+ * Stores notices that belong together (a duty notice and the roster-gap alert it caused) in one
+ * statement, so a failure stores neither and the retry stores both; ids already on file are skipped.
+ */
+export async function storeNotices(db: Db, list: readonly Omit<Notice, 'createdAt' | 'deliveredAt'>[]): Promise<void> {
+  if (list.length === 0) return;
+  const createdAt = new Date();
   await db
     .insert(notices)
-    .values({ ...notice, createdAt: new Date() })
+    .values(list.map((notice) => ({ ...notice, createdAt })))
     .onConflictDoNothing();
 }
 

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
 import type { TimelineEntry } from '../workflows/model';
 import type { CaseProjection } from '../workflows/projection';
 import type { Db, Tx } from './client';
-import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks, units } from './schema';
+import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks } from './schema';
 
 /** On conflict, every column but the key takes the incoming value. */
 const excludedColumns = Object.fromEntries(
@@ -32,7 +32,12 @@ export async function projectCase(db: Db, { projection, events }: { projection: 
           kind: e.kind,
           actor: e.actor,
           at: new Date(e.at),
-          payload: { note: e.note ?? null, ...(e.data ?? {}), ...(e.seq === lastSeq ? { projection } : {}) },
+          payload: {
+            note: e.note ?? null,
+            ...(e.actorName !== undefined ? { actorName: e.actorName } : {}),
+            ...(e.data ?? {}),
+            ...(e.seq === lastSeq ? { projection } : {}),
+          },
         })),
       )
       .onConflictDoNothing();
@@ -42,7 +47,9 @@ export async function projectCase(db: Db, { projection, events }: { projection: 
 
 /** The row and its details as of `seq`; an older projection than the stored one is ignored. */
 export async function writeProjection(tx: Tx | Db, projection: CaseProjection, seq: number): Promise<void> {
-  const { unit, owners, callbacks: attempts, spotCheckSelectedAt, ...row } = projection;
+  // The unit stays in the projection (the archived view reads it from the events); its row is
+  // `complaints.handling_unit`, and `units` belongs to the organisation registry (db/organisation.ts).
+  const { unit: _unit, owners, callbacks: attempts, spotCheckSelectedAt, ...row } = projection;
   const moved = await tx
     .insert(complaints)
     .values({
@@ -60,12 +67,6 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
     .returning({ id: complaints.id });
   if (moved.length === 0) return;
   const caseId = row.id;
-  if (unit) {
-    await tx
-      .insert(units)
-      .values(unit)
-      .onConflictDoUpdate({ target: units.id, set: { name: unit.name, level: unit.level } });
-  }
   await tx.delete(leaderOwnerships).where(
     owners.length > 0
       ? and(

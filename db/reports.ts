@@ -31,8 +31,20 @@ const rate = (numerator: number, denominator: number): Rate => ({
 
 const isOpen = inArray(complaints.status, [...openStatuses]);
 
-export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; unit?: string }): Promise<Kpi> {
-  const filters: SQL[] = [sql`registered_at >= ${q.from}`, sql`registered_at < ${q.to}`];
+/** Reports cover the caller's jurisdiction (api/scope.ts): these districts, or every one when absent. */
+export type Districts = readonly string[] | undefined;
+
+function inDistricts(districts: Districts): SQL {
+  if (!districts) return sql`true`;
+  if (districts.length === 0) return sql`false`;
+  return sql`district in (${sql.join(
+    districts.map((d) => sql`${d}`),
+    sql`, `,
+  )})`;
+}
+
+export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; unit?: string; districts?: Districts }): Promise<Kpi> {
+  const filters: SQL[] = [sql`registered_at >= ${q.from}`, sql`registered_at < ${q.to}`, inDistricts(q.districts)];
   if (q.district) filters.push(sql`district = ${q.district}`);
   if (q.unit) filters.push(sql`handling_unit = ${q.unit}`);
   const { rows } = await db.execute<Record<string, string>>(sql`
@@ -71,12 +83,12 @@ export function monthBounds(month: string): { start: Date; end: Date; previousSt
   return { start: at(year, m), end: at(year, m + 1), previousStart: at(year, m - 1) };
 }
 
-export async function monthly(db: Db, month: string): Promise<Count[]> {
+export async function monthly(db: Db, month: string, districts?: Districts): Promise<Count[]> {
   const { start, end, previousStart } = monthBounds(month);
   const { rows } = await db.execute<{ dimension: Count['dimension']; key: string; count: string; previous: string }>(sql`
     with period as (
       select district, category, channel, coalesce(industry, '(unknown)') as industry, registered_at >= ${start} as current
-      from complaints where registered_at >= ${previousStart} and registered_at < ${end}
+      from complaints where registered_at >= ${previousStart} and registered_at < ${end} and ${inDistricts(districts)}
     )
     select 'district' as dimension, district as key, count(*) filter (where current) as count, count(*) filter (where not current) as previous from period group by district
     union all
@@ -104,12 +116,15 @@ export interface Hotspot {
   previous: number;
 }
 
-export async function hotspots(db: Db, q: { from: Date; to: Date; clusterMinReports: number; clusterWindowDays: number }): Promise<Hotspot[]> {
+export async function hotspots(
+  db: Db,
+  q: { from: Date; to: Date; clusterMinReports: number; clusterWindowDays: number; districts?: Districts },
+): Promise<Hotspot[]> {
   const previousFrom = new Date(q.from.getTime() - (q.to.getTime() - q.from.getTime()));
   const { rows } = await db.execute<{ type: Hotspot['type']; key: string; label: string; count: string; previous: string }>(sql`
     with period as (
       select address_key, address, polluter_key, polluter, registered_at, registered_at >= ${q.from} as current
-      from complaints where registered_at >= ${previousFrom} and registered_at < ${q.to}
+      from complaints where registered_at >= ${previousFrom} and registered_at < ${q.to} and ${inDistricts(q.districts)}
     ),
     windows as (
       select polluter_key, polluter, count(*) over (
@@ -144,24 +159,25 @@ export interface Backlog {
   ownedByTier: { tier: number; count: number }[];
 }
 
-export async function backlog(db: Db, olderThanDays: number, now = new Date()): Promise<Backlog> {
+export async function backlog(db: Db, olderThanDays: number, districts?: Districts, now = new Date()): Promise<Backlog> {
   const before = new Date(now.getTime() - olderThanDays * 86_400_000);
-  const [open, oldest, overdue, owned] = await Promise.all([
-    db.execute<{ count: string }>(sql`select count(*) from complaints where ${isOpen} and registered_at < ${before}`),
+  const open = sql`${isOpen} and ${inDistricts(districts)}`;
+  const [openCount, oldest, overdue, owned] = await Promise.all([
+    db.execute<{ count: string }>(sql`select count(*) from complaints where ${open} and registered_at < ${before}`),
     db.execute<{ id: string; status: string; registered_at: Date; handling_unit: string | null }>(sql`
       select id, status, registered_at, handling_unit from complaints
-      where ${isOpen} and registered_at < ${before} order by registered_at, id limit 100`),
+      where ${open} and registered_at < ${before} order by registered_at, id limit 100`),
     db.execute<{ unit: string; count: string }>(sql`
       select coalesce(handling_unit, ${unassignedUnit}::text) as unit, count(*) from complaints
-      where overdue and ${isOpen} group by 1 order by 2 desc, 1`),
+      where overdue and ${open} group by 1 order by 2 desc, 1`),
     db.execute<{ tier: number; count: string }>(sql`
       select escalation_tier as tier, count(*) from complaints
-      where escalation_tier > 0 and ${isOpen} group by 1 order by 1`),
+      where escalation_tier > 0 and ${open} group by 1 order by 1`),
   ]);
   return {
     olderThanDays,
     open: {
-      count: Number(open.rows[0]?.count ?? 0),
+      count: Number(openCount.rows[0]?.count ?? 0),
       oldest: oldest.rows.map((r) => ({
         id: r.id,
         status: r.status,

@@ -43,6 +43,11 @@ export const complaints = pgTable(
     assignedAt: timestamp('assigned_at', { withTimezone: true }),
     resultSubmittedAt: timestamp('result_submitted_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** The first receiver (首接负责人): the registrar's account, or null while waiting in the district queue. */
+    firstReceiver: text('first_receiver'),
+    /** Who must act next (`unit:unit-a`, `registrar:reg-1`…), as the case says; null once finished. */
+    onDuty: text('on_duty'),
+    extensionPending: boolean('extension_pending').notNull().default(false),
     /** Sequence of the last event applied; an event with a lower or equal one is a replay. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -55,6 +60,8 @@ export const complaints = pgTable(
     index('complaints_category_idx').on(t.category, t.registeredAt),
     index('complaints_channel_idx').on(t.channel, t.registeredAt),
     index('complaints_unit_idx').on(t.handlingUnit, t.registeredAt),
+    index('complaints_first_receiver_idx').on(t.firstReceiver, t.registeredAt),
+    index('complaints_on_duty_idx').on(t.onDuty, t.registeredAt),
     index('complaints_overdue_idx')
       .on(t.handlingUnit)
       .where(sql`${t.overdue}`),
@@ -95,6 +102,8 @@ export const notices = pgTable(
     recipient: text('recipient').notNull(),
     text: text('text').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** The people `recipient` stood for when the notice was made (`superior-of:…`, `duty-leader`…), by account id. */
+    addressees: jsonb('addressees').$type<string[]>().notNull().default([]),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   },
   (t) => [
@@ -144,12 +153,76 @@ export const intakeKeys = pgTable('intake_keys', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
-/** Handling units and their level (province, city, district, street), as cases name them. */
-export const units = pgTable('units', {
+/**
+ * The organisation registry: the bureau's units, their level, parent and jurisdiction. A unit's
+ * superior (`superior-of:<unit>`) is its parent. Every change bumps `version` and is kept in
+ * `unit_versions`; a running case keeps the copy of the unit it was assigned.
+ */
+export const units = pgTable(
+  'units',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    parentId: text('parent_id'),
+    /** The districts whose cases the unit's people see; empty: those of its subtree. */
+    districts: jsonb('districts').$type<string[]>().notNull().default([]),
+    active: boolean('active').notNull().default(true),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('units_parent_idx').on(t.parentId)],
+);
+
+/** Every version of every unit, as it was from `changedAt` on. */
+export const unitVersions = pgTable(
+  'unit_versions',
+  {
+    unitId: text('unit_id').notNull(),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    parentId: text('parent_id'),
+    districts: jsonb('districts').$type<string[]>().notNull(),
+    active: boolean('active').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+    changedBy: text('changed_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.version] })],
+);
+
+/**
+ * The bureau's staff: one account per person, with the roles they hold and the unit they belong
+ * to. Integrators are machines and keep API keys; people sign in here.
+ */
+export const accounts = pgTable('accounts', {
+  /** The sign-in name, e.g. `zhang.wei`; also the id the timeline records. */
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  level: text('level').notNull(),
+  roles: jsonb('roles').$type<string[]>().notNull(),
+  unitId: text('unit_id'),
+  /** Argon2id, PHC string; null for a person who signs in only through the identity provider. */
+  passwordHash: text('password_hash'),
+  /** The identity provider's `sub` for this person, when OIDC sign-in is set up. */
+  oidcSubject: text('oidc_subject').unique(),
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Browser sessions, server-side: the cookie carries a random token, the row only its hash. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenSha256: text('token_sha256').primaryKey(),
+    accountId: text('account_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    /** The absolute end, however active the session. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_account_idx').on(t.accountId), index('sessions_expires_idx').on(t.expiresAt)],
+);
 
 /** Who owns each escalated case now (领导包案): one leader, or a system and a territorial one. */
 export const leaderOwnerships = pgTable(
@@ -213,4 +286,46 @@ export const deadLetters = pgTable(
       .on(t.createdAt)
       .where(sql`${t.redrivenAt} is null`),
   ],
+);
+
+/** An OIDC sign-in between the redirect to the identity provider and its callback (at most 10 minutes). */
+export const oidcSignIns = pgTable('oidc_sign_ins', {
+  /** SHA-256 of the random id the browser keeps in a cookie. */
+  idSha256: text('id_sha256').primaryKey(),
+  /** State, nonce and PKCE verifier, and where to go after. */
+  pending: jsonb('pending').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * The 7×24 duty roster (值班): who holds which duty for a district (or, with district null, for
+ * the whole bureau) from `startsAt` to `endsAt`, nights and holidays included.
+ */
+export const dutySlots = pgTable(
+  'duty_slots',
+  {
+    id: text('id').primaryKey(),
+    /** duty_leader, duty_officer or rapid_team. */
+    duty: text('duty').notNull(),
+    district: text('district'),
+    accountId: text('account_id').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('duty_slots_lookup_idx').on(t.duty, t.district, t.startsAt)],
+);
+
+/** Every read of a complainant's unmasked identity (who, when, which case, why), for supervisors to report on. */
+export const identityReads = pgTable(
+  'identity_reads',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    accountId: text('account_id').notNull(),
+    accountName: text('account_name').notNull(),
+    reason: text('reason').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('identity_reads_at_idx').on(t.at), index('identity_reads_case_idx').on(t.caseId, t.at)],
 );

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Role } from '../workflows/model';
+import type { Principal } from './principal';
 
 /** A caller of the API: who it is and what it may do. Keys are stored only as SHA-256 hashes. */
 export interface ApiKey {
@@ -10,8 +11,6 @@ export interface ApiKey {
   unitId?: string;
   sha256: string;
 }
-
-export type Principal = Omit<ApiKey, 'sha256'>;
 
 const roles: readonly ApiKey['role'][] = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'];
 
@@ -41,8 +40,7 @@ export function findKey(keys: readonly ApiKey[], presented: string): Principal |
   const hash = Buffer.from(hashKey(presented), 'hex');
   const match = keys.find((k) => timingSafeEqual(Buffer.from(k.sha256, 'hex'), hash));
   if (!match) return undefined;
-  const { sha256: _hash, ...principal } = match;
-  return principal;
+  return { via: 'key', id: match.id, roles: [match.role], ...(match.unitId ? { unitId: match.unitId } : {}) };
 }
 
 /**

@@ -21,8 +21,14 @@ export interface Config {
   policyFile: string | undefined;
   apiKeysFile: string | undefined;
   rateLimitPerMinute: number;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
   payloadKeys: string | undefined;
   codecCorsOrigins: string[];
+  oidcIssuer: string | undefined;
+  oidcClientId: string | undefined;
+  oidcClientSecret: string | undefined;
+  oidcRedirectUri: string | undefined;
 }
 
 interface Variable<K extends keyof Config> {
@@ -84,6 +90,17 @@ function wholeNumber(min: number, max: number) {
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be a whole number from ${min} to ${max}`);
     return n;
   };
+}
+
+function httpUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error('must be an http(s) URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an http(s) URL');
+  return raw.trim();
 }
 
 function variable<K extends keyof Config>(v: Variable<K>): Variable<K> {
@@ -199,6 +216,20 @@ export const variables = [
     parse: wholeNumber(1, 1_000_000),
   }),
   variable({
+    name: 'SESSION_IDLE_MINUTES',
+    key: 'sessionIdleMinutes',
+    default: '120',
+    description: 'a signed-in session unused this long ends',
+    parse: wholeNumber(1, 24 * 60),
+  }),
+  variable({
+    name: 'SESSION_MAX_HOURS',
+    key: 'sessionMaxHours',
+    default: '12',
+    description: 'a signed-in session ends this long after sign-in, however active (one shift)',
+    parse: wholeNumber(1, 24 * 7),
+  }),
+  variable({
     name: 'PAYLOAD_KEYS',
     key: 'payloadKeys',
     default: undefined,
@@ -221,7 +252,31 @@ export const variables = [
       return origins;
     },
   }),
+  variable({
+    name: 'OIDC_ISSUER',
+    key: 'oidcIssuer',
+    default: undefined,
+    description: "the bureau's OpenID Connect provider, for staff sign-in through it; unset, staff sign in with passwords only",
+    parse: httpUrl,
+  }),
+  variable({ name: 'OIDC_CLIENT_ID', key: 'oidcClientId', default: undefined, description: 'this service as a client of the OIDC provider', parse: nonEmpty }),
+  variable({
+    name: 'OIDC_CLIENT_SECRET',
+    key: 'oidcClientSecret',
+    default: undefined,
+    description: "the client's secret at the OIDC provider",
+    parse: nonEmpty,
+  }),
+  variable({
+    name: 'OIDC_REDIRECT_URI',
+    key: 'oidcRedirectUri',
+    default: undefined,
+    description: 'the public URL of `GET /session/oidc/callback`, as registered at the provider',
+    parse: httpUrl,
+  }),
 ] as const;
+
+const oidcVariables = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const;
 
 /** Reads and validates the environment; reports every bad value at once, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -239,6 +294,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     } catch (err) {
       problems.push(`${v.name}=${JSON.stringify(input)} ${(err as Error).message}`);
     }
+  }
+  const oidcSet = oidcVariables.filter((name) => env[name]);
+  if (oidcSet.length > 0 && oidcSet.length < oidcVariables.length) {
+    problems.push(`OIDC sign-in needs all of ${oidcVariables.join(', ')}; missing ${oidcVariables.filter((n) => !env[n]).join(', ')}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Config;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defaultPolicy, type Policy } from '../workflows/policy';
+import { defaultPolicy, timeOfDayPattern, type Policy } from '../workflows/policy';
 
 /**
  * The deployment's policy: the defaults, with the overrides of POLICY_FILE. New cases start with
@@ -36,6 +36,11 @@ export function mergePolicy(overrides: unknown, origin = 'policy'): Policy {
   }
   const policy = merged as unknown as Policy;
   if (!(policy.spotCheckRate >= 0 && policy.spotCheckRate <= 1)) problems.push('"spotCheckRate" must be within 0..1');
+  // The workflow reads these as HH:MM without checking: a bad one would make every hour day or night.
+  const night = policy.rapidResponseNightHours;
+  if (night && !(timeOfDayPattern.test(String(night.from)) && timeOfDayPattern.test(String(night.to)))) {
+    problems.push('"rapidResponseNightHours" must be { "from": "HH:MM", "to": "HH:MM" } (Asia/Shanghai)');
+  }
   if (policy.version === defaultPolicy.version && Object.keys(overrides).length > 0) {
     problems.push('"version" must be set to a new name when anything is overridden, so cases say which rules they ran under');
   }

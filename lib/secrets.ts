@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { developmentKeys, loadApiKeys, type ApiKey } from './api-keys';
 import { developmentPayloadKeys, parsePayloadKeys, type PayloadKeys } from './codec';
@@ -19,8 +20,22 @@ function developmentFile(config: Config, logger: Logger, name: string, variable:
 }
 
 export function apiKeysFor(config: Config, logger: Logger): ApiKey[] {
-  if (config.apiKeysFile) return loadApiKeys(config.apiKeysFile);
+  if (config.apiKeysFile) {
+    const keys = loadApiKeys(config.apiKeysFile);
+    // Keys are for machines: people sign in, so the timeline names them and their jurisdiction applies.
+    const staff = keys.filter((k) => k.role !== 'integrator').map((k) => k.id);
+    if (staff.length > 0) logger.warn({ keys: staff }, 'API keys for staff roles see every case and act as no person: give the staff accounts (npm run user)');
+    return keys;
+  }
   return developmentKeys(developmentFile(config, logger, 'dev-api-keys.json', 'API_KEYS_FILE')).keys;
+}
+
+/** Development only: the password of the development accounts (db/development-accounts.ts), made on first use. */
+export function developmentPassword(config: Config): string {
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'dev-password');
+  if (!existsSync(file)) writeFileSync(file, `dev-${randomBytes(9).toString('base64url')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 }
 
 export function payloadKeysFor(config: Config, logger: Logger): PayloadKeys {

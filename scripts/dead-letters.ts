@@ -4,38 +4,24 @@
  * after the fix; exits 1 if any is still refused.
  */
 import { redriveDeadLetters } from '../activities/dead-letters';
-import { createDatabase } from '../db/client';
 import { pendingDeadLetters } from '../db/dead-letters';
-import { loadConfig, requireDatabaseUrl } from '../lib/config';
+import { runCommand } from './command';
 
-async function main(): Promise<number> {
+runCommand(async (db) => {
   const [command, ...ids] = process.argv.slice(2);
-  const database = createDatabase(requireDatabaseUrl(loadConfig()), { max: 2 });
-  try {
-    if (command === 'redrive') {
-      const results = await redriveDeadLetters(database.db, ids.length > 0 ? ids : undefined);
-      for (const r of results) console.log(`${r.ok ? 'written ' : 'refused '} ${r.id}${r.error ? `: ${r.error}` : ''}`);
-      const failed = results.filter((r) => !r.ok).length;
-      console.log(`${results.length - failed} written, ${failed} still refused`);
-      return failed > 0 ? 1 : 0;
-    }
-    if (command !== undefined) {
-      console.error(`unknown command ${command}: use no command to list, or "redrive [id …]"`);
-      return 2;
-    }
-    const pending = await pendingDeadLetters(database.db);
-    for (const l of pending) console.log(`${l.lastFailedAt.toISOString()}  ${l.id}  ×${l.failures}  ${l.error}`);
-    console.log(`${pending.length} pending dead letters`);
-    return 0;
-  } finally {
-    await database.close();
+  if (command === 'redrive') {
+    const results = await redriveDeadLetters(db, ids.length > 0 ? ids : undefined);
+    for (const r of results) console.log(`${r.ok ? 'written ' : 'refused '} ${r.id}${r.error ? `: ${r.error}` : ''}`);
+    const failed = results.filter((r) => !r.ok).length;
+    console.log(`${results.length - failed} written, ${failed} still refused`);
+    return failed > 0 ? 1 : 0;
   }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+  if (command !== undefined) {
+    console.error(`unknown command ${command}: use no command to list, or "redrive [id …]"`);
+    return 2;
+  }
+  const pending = await pendingDeadLetters(db);
+  for (const l of pending) console.log(`${l.lastFailedAt.toISOString()}  ${l.id}  ×${l.failures}  ${l.error}`);
+  console.log(`${pending.length} pending dead letters`);
+  return 0;
+});

@@ -1,8 +1,11 @@
 /**
- * `npm run record-histories [-- name …]`: runs the main paths of test/scenarios (all, or those
- * named) on the time-skipping server and writes each finished history to test/fixtures/histories/.
- * Record again only on purpose: the fixtures stand for cases already running in production, which
- * new code must replay; name the new scenario to record it alone.
+ * `npm run record-histories [-- [--workflows <index.ts>] name …]`: runs the main paths of
+ * test/scenarios (all, or those named) on the time-skipping server and writes each finished
+ * history to test/fixtures/histories/. Record again only on purpose: the fixtures stand for cases
+ * already running in production, which new code must replay; name the new scenario to record it
+ * alone. `--workflows` records with other workflow code, e.g. a release's, taken out of git with
+ * `git show <rev>:workflows/<file>` into a folder inside the project (so its packages resolve):
+ * the history of a case that an older worker ran.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,9 +29,19 @@ async function main(): Promise<void> {
     await addSearchAttributes(env.client);
     const taskQueue = 'record-histories';
     const recorded = recordingActivities();
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: recorded.activities });
+    const args = process.argv.slice(2);
+    const at = args.indexOf('--workflows');
+    const code = at >= 0 ? args.splice(at, 2)[1] : undefined;
+    if (at >= 0 && !code) throw new Error('--workflows needs the path of a workflows index.ts');
+    if (code) console.log(`recording with the workflow code of ${code}`);
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: code ? path.resolve(code) : workflowsPath,
+      activities: recorded.activities,
+    });
     await worker.runUntil(async () => {
-      const only = process.argv.slice(2);
+      const only = args;
       for (const [name, scenario] of Object.entries(scenarios).filter(([name]) => only.length === 0 || only.includes(name))) {
         const c = await scenario(env, taskQueue);
         await c.finished(recorded.projectedSeq);

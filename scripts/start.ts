@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { createDatabase } from '../db/client';
 import { seedDevelopmentLeaders } from '../db/development-leaders';
+import { seedDevelopmentOrganisation } from '../db/development-organisation';
+import { developmentAccounts, seedDevelopmentAccounts } from '../db/development-accounts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { loadConfig } from '../lib/config';
@@ -16,6 +18,7 @@ import { startDevServer } from '../lib/dev-server';
 import { createLogger, forwardTemporalLogs } from '../lib/logger';
 import { onStopSignal } from '../lib/shutdown';
 import { startApi, startWorker, type RunningPart } from './services';
+import { developmentPassword } from '../lib/secrets';
 
 /**
  * Refuses ports something else already listens on. Without this, a dev server orphaned by an
@@ -152,6 +155,13 @@ async function main(): Promise<void> {
     if (!config.apiKeysFile && (await seedDevelopmentLeaders(database.db))) {
       logger.info('development leaders leader-1 to leader-3 added to the empty escalation directory');
     }
+    if (!config.apiKeysFile) {
+      // The development keys' units (unit-a, unit-b) must be registered for a case to be assigned to them.
+      const added = await seedDevelopmentOrganisation(database.db);
+      if (added.length > 0) logger.info({ units: added }, 'development units added to the organisation registry');
+      const people = await seedDevelopmentAccounts(database.db, developmentPassword(config));
+      if (people.length > 0) logger.info({ accounts: people }, 'development accounts added, one per role');
+    }
     await database.close();
 
     logger.info('starting the worker ...');
@@ -171,6 +181,12 @@ async function main(): Promise<void> {
       },
       `ready: API http://${config.apiHost}:${config.apiPort}  Temporal UI http://${host}:${config.temporalUiPort}`,
     );
+    if (!config.apiKeysFile) {
+      logger.info(
+        `sign in (登录) as ${developmentAccounts.map((a) => a.id).join(', ')} with the password in ${path.join(config.dataDir, 'dev-password')}: ` +
+          `curl -c .data/cookies -H 'content-type: application/json' -d '{"account":"registrar","password":"'$(cat ${path.join(config.dataDir, 'dev-password')})'"}' http://${config.apiHost}:${config.apiPort}/session`,
+      );
+    }
   } catch (err) {
     logger.error({ err }, 'start failed');
     await shutdown('start failed', 1);

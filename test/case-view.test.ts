@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import type { ArchivedCase } from '../api/archived-case';
+import { maskComplainant } from '../api/case-access';
 import { archivedCaseView, CaseViewSchema, liveCaseView, type CaseView } from '../api/case-view';
 import type { CaseEvent, CaseRow } from '../db/cases';
 import { newCase, view, workflowIdFor } from '../workflows/case';
@@ -225,19 +226,21 @@ describe('over HTTP', () => {
     const body = response.json();
     expectValid(body);
     for (const key of internal) expect(keysOf(body)).not.toContain(key);
-    // Fastify serializes by the schema: what the view holds, it sends, to the last field.
-    expect(body).toEqual(JSON.parse(JSON.stringify(liveCaseView(await h.client.workflow.getHandle(workflowId).query(getCase)))));
+    // Fastify serializes by the schema: what the view holds, it sends, to the last field (the complainant masked, for every role).
+    const live = liveCaseView(await h.client.workflow.getHandle(workflowId).query(getCase));
+    const masked = { ...live, complaint: { ...live.complaint, complainant: maskComplainant(live.complaint.complainant) } };
+    expect(body).toEqual(JSON.parse(JSON.stringify(masked)));
     expect(body).toMatchObject({
       archived: false,
       status: 'in_progress',
       onDuty: 'unit:unit-a',
       unit: unitA,
-      complaint: { id, complainant: { name: '王五', phone: '13700000000' } },
+      complaint: { id, complainant: { anonymous: false, name: '王***', phone: '137********' } },
       extension: { days: 3, reason: '需要检测', requestedBy: 'officer-a' },
     });
     expect(Object.keys(body.deadlines).sort()).toEqual(['escalation', 'handling', 'warning1', 'warning2']);
     expect(Object.keys(body.deadlines.handling).sort()).toEqual(['dueAt', 'provisional']);
-    // Masking applies on top of the view.
+    // Masking applies on top of the view, the same for every role.
     const forUnit = (await get(id, keys.unitA)).json();
     expectValid(forUnit);
     expect(forUnit.complaint.complainant).toEqual({ anonymous: false, name: '王***', phone: '137********' });
@@ -275,7 +278,8 @@ describe('over HTTP', () => {
     }>();
     const refOf = (path: string, method: string) => spec.paths[path]?.[method]?.responses['200']?.content?.['application/json']?.schema.$ref;
     expect(refOf('/complaints/{id}', 'get')).toBe('#/components/schemas/CaseView');
-    const actions = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && spec.paths[p]?.post);
+    // Unmasking the complainant is not an action on the case: it answers the complainant, not a view.
+    const actions = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && p !== '/complaints/{id}/identity' && spec.paths[p]?.post);
     expect(actions.length).toBeGreaterThan(20);
     for (const path of actions) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/CaseView']);
     const component = spec.components.schemas.CaseView!;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../db/client';
+import { seedDevelopmentOrganisation } from '../db/development-organisation';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { startDevServer } from '../lib/dev-server';
@@ -98,6 +99,8 @@ async function startAll(project: TestProject, undo: Undo[]): Promise<void> {
   const database = createDatabase(databaseUrl, { max: 1 });
   try {
     await runMigrations(database);
+    // The units the tests assign (unit-a, unit-b) and their organisation: assign takes registered units only.
+    await seedDevelopmentOrganisation(database.db);
   } finally {
     await database.close();
   }

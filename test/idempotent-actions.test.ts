@@ -107,7 +107,8 @@ describe('a case whose worker this test stops and starts', () => {
   }
   /** A case on this test's own task queue; the API reaches it by its workflow id alone. */
   async function startCase(continueAsNewAfterEvents?: number): Promise<string> {
-    const complaint = makeComplaint({ firstReceiver: 'hotline' });
+    // From a platform: it waits in the district queue, and the registrar's first move claims it.
+    const complaint = makeComplaint({ firstReceiver: undefined, submittedBy: 'hotline' });
     await h.client.workflow.start('complaintWorkflow', {
       taskQueue,
       workflowId: workflowIdFor(complaint.id),

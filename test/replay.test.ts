@@ -24,6 +24,8 @@ describe('replay of recorded histories', () => {
         'happy-path',
         'not-accepted',
         'overdue-escalated',
+        'rapid-response-daytime',
+        'rapid-response-old-worker',
         'refused-and-reassigned',
         'rework-twice',
       ].sort(),
@@ -58,6 +60,32 @@ describe('replay of recorded histories', () => {
     const after = readFileSync(path.join(fixtures, 'escalated-in-answer.json'), 'utf8');
     expect(after).toContain('"escalate"');
     expect(after).toContain('EVENT_TYPE_MARKER_RECORDED');
+  });
+
+  it('includes histories recorded before the rapid-response-by-policy patch, which still replay', () => {
+    // A noise complaint received by day got the 30-minute clock then, and missed it: the duty
+    // leader was alerted. Without the patch's marker, replaying takes the old rule again.
+    const payloadsOf = (file: string) => {
+      const json = readFileSync(path.join(fixtures, file), 'utf8');
+      expect(json).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+      return [...json.matchAll(/"data": *"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+    };
+    for (const file of ['rapid-response-daytime.json', 'rapid-response-old-worker.json']) {
+      const payloads = payloadsOf(file);
+      expect(
+        payloads.some((text) => text.includes('"category":"noise"') && text.includes('"urgent":false')),
+        file,
+      ).toBe(true);
+      expect(
+        payloads.some((text) => text.includes('"kind":"rapid_response_missed"')),
+        file,
+      ).toBe(true);
+    }
+    // Its policy already has night hours (a worker of the release before ran a case the new API
+    // started): only patched() keeps this replay from dropping the clock. The other's policy
+    // predates night hours.
+    expect(payloadsOf('rapid-response-old-worker.json').some((text) => text.includes('"rapidResponseNightHours"'))).toBe(true);
+    expect(payloadsOf('rapid-response-daytime.json').some((text) => text.includes('"rapidResponseNightHours"'))).toBe(false);
   });
 
   for (const file of files) {

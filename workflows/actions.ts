@@ -1,12 +1,13 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import {
-  actorName,
   close,
   closeWindow,
+  currentRules,
   escalate,
   extendWindow,
   finish,
+  firstReceiverOf,
   handlingStatuses,
   isRapidResponse,
   markDispatched,
@@ -16,11 +17,14 @@ import {
   openStatuses,
   openWindow,
   record,
+  registrarRecipient,
   startRapidResponse,
   startRework,
+  superiorRecipient,
   unitRecipient,
+  type RegistrationRules,
 } from './case';
-import { workingDeadline } from './deadlines';
+import { firedKey, workingDeadline } from './deadlines';
 import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
 import { statuses, type Actor, type CaseState, type ComplaintWorkflowInput, type Escalation, type Role, type Status } from './model';
 
@@ -47,6 +51,8 @@ interface ActionSpec<S extends TObject> {
   summary: string;
   /** A supervisor's override: supervisors only, whatever else the workflow would allow. */
   override?: true;
+  /** 首接负责: a registrar takes it only as the case's first receiver; on a case nobody has claimed, taking it claims it. */
+  firstReceiver?: true;
   roles: readonly Role[];
   from: readonly Status[];
   /** Where the action moves the case: the first, unless `apply` returns another of them. None: it stays. */
@@ -73,6 +79,19 @@ function ownsCase(state: CaseState, actor: Actor): boolean {
   return state.escalation.owners.some((o) => o.leaderId === actor.id);
 }
 
+/** Whether the first-receiver rule (policy `firstReceiverOnly`) makes `actor` wait for, or take, the case. */
+function firstReceiverRule(state: CaseState, actor: Actor): 'claims' | 'theirs' | 'not theirs' | 'open' {
+  if (!state.policy.firstReceiverOnly || actor.role !== 'registrar') return 'open';
+  const firstReceiver = firstReceiverOf(state);
+  if (firstReceiver === undefined) return 'claims';
+  return firstReceiver === actor.id ? 'theirs' : 'not theirs';
+}
+
+function claim(state: CaseState, actor: Actor, now: string): void {
+  state.firstReceiver = actor.id;
+  record(state, now, 'claimed', actor);
+}
+
 function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
   if (!unit.id || !unit.name) return 'unit needs an id and a name';
   if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
@@ -84,12 +103,13 @@ export const actions = {
     args: body({ note: Type.Optional(Note) }),
     path: 'accept',
     summary: 'Accept the complaint (受理)',
+    firstReceiver: true,
     roles: ['registrar'],
     from: ['registered'],
     to: ['accepted'],
     apply(state, { actor, note }, now) {
       state.acceptedAt = now;
-      record(state, now, 'accepted', actorName(actor), note);
+      record(state, now, 'accepted', actor, note);
       notify(state, 'acceptance', 'complainant', { dispatchDueAt: state.deadlines.dispatch?.dueAt ?? '' });
     },
   }),
@@ -97,11 +117,12 @@ export const actions = {
     args: reasoned,
     path: 'not-accept',
     summary: 'Do not accept, with a reason (不予受理)',
+    firstReceiver: true,
     roles: ['registrar'],
     from: ['registered'],
     to: ['not_accepted'],
     apply(state, { actor, reason }, now) {
-      finish(state, 'not_accepted', actorName(actor), now, reason);
+      finish(state, 'not_accepted', actor, now, reason);
       notify(state, 'not_accepted', 'complainant', { reason });
     },
   }),
@@ -109,11 +130,12 @@ export const actions = {
     args: body({ department: Text(200, { example: '城管局' }), reason: Reason }),
     path: 'transfer-out',
     summary: 'Transfer to another department (转送)',
+    firstReceiver: true,
     roles: ['registrar'],
     from: ['registered', 'accepted'],
     to: ['transferred_out'],
     apply(state, { actor, reason, department }, now) {
-      finish(state, 'transferred_out', actorName(actor), now, reason);
+      finish(state, 'transferred_out', actor, now, reason);
       state.timeline.at(-1)!.data = { department };
       notify(state, 'transferred', 'complainant', { department, reason });
     },
@@ -122,21 +144,79 @@ export const actions = {
     args: body({ intoCaseId: CaseId, reason: Reason }),
     path: 'merge',
     summary: 'Merge into an open case about the same problem',
+    firstReceiver: true,
     roles: ['registrar'],
     from: ['registered'],
     to: ['merged'],
     check: (state, { intoCaseId }) => (intoCaseId === state.complaint.id ? 'a case cannot be merged into itself' : undefined),
     apply(state, { actor, reason, intoCaseId }, now) {
       state.mergedInto = intoCaseId;
-      finish(state, 'merged', actorName(actor), now, reason);
+      finish(state, 'merged', actor, now, reason);
       state.timeline.at(-1)!.data = { intoCaseId };
       state.outbox.push({ type: 'merge', intoCaseId });
+    },
+  }),
+  claim: action({
+    args: body({}),
+    path: 'claim',
+    summary: 'Claim a case from the district queue: become its first receiver (首接)',
+    roles: ['registrar'],
+    from: openStatuses,
+    check: (state, { actor }) =>
+      firstReceiverRule(state, actor) === 'claims' ? undefined : `the case already has its first receiver: ${firstReceiverOf(state) ?? '?'}`,
+    apply(state, { actor }, now) {
+      claim(state, actor, now);
+    },
+  }),
+  handOver: action({
+    args: body({ to: Text(100, { example: 'reg-2' }), reason: Reason }),
+    path: 'hand-over',
+    summary: 'Hand the case over to another registrar, who becomes its first receiver (移交)',
+    roles: ['registrar', 'supervisor'],
+    from: openStatuses,
+    check(state, { actor, to }) {
+      if (!state.policy.firstReceiverOnly) return 'this case predates first receivers: any registrar may take it';
+      if (actor.role === 'registrar' && firstReceiverRule(state, actor) !== 'theirs') return 'only the first receiver or a supervisor may hand the case over';
+      return to === firstReceiverOf(state) ? `${to} is already the first receiver` : undefined;
+    },
+    apply(state, { actor, to, reason }, now) {
+      const from = firstReceiverOf(state) ?? null;
+      state.firstReceiver = to;
+      record(state, now, 'handed_over', actor, reason, { from, to });
+      notify(state, 'handover', `registrar:${to}`, { from: from ?? actor.id, reason });
+    },
+  }),
+  warnUnit: action({
+    args: body({ note: Note }),
+    path: 'warn-unit',
+    summary: 'The first receiver warns a slow unit (预警)',
+    firstReceiver: true,
+    roles: ['registrar'],
+    from: handlingStatuses,
+    apply(state, { actor, note }, now) {
+      record(state, now, 'unit_warned', actor, note);
+      notify(state, 'warning', unitRecipient(state), { level: 0, reason: note, dueAt: state.deadlines.handling?.dueAt ?? '' });
+    },
+  }),
+  superviseUnit: action({
+    args: body({ note: Note }),
+    path: 'supervise-unit',
+    summary: "The first receiver supervises a late unit (跟踪督办); the unit's superior is copied",
+    firstReceiver: true,
+    roles: ['registrar'],
+    from: handlingStatuses,
+    apply(state, { actor, note }, now) {
+      record(state, now, 'unit_supervised', actor, note);
+      const params = { reason: note, dueAt: state.deadlines.handling?.dueAt ?? '' };
+      notify(state, 'supervision', unitRecipient(state), params);
+      notify(state, 'supervision', superiorRecipient(state), params);
     },
   }),
   assign: action({
     args: body({ unit: UnitSchema, dutyOfficer: Type.Optional(Text(100)) }),
     path: 'assign',
     summary: 'Assign to a handling unit (交办)',
+    firstReceiver: true,
     roles: ['registrar'],
     from: ['accepted'],
     to: ['assigned'],
@@ -146,7 +226,7 @@ export const actions = {
       if (dutyOfficer) state.dutyOfficer = dutyOfficer;
       if (state.dispatchedAt === undefined) markDispatched(state, now);
       openWindow(state, now, state.policy.handlingWorkingDays);
-      record(state, now, 'assigned', actorName(actor), undefined, {
+      record(state, now, 'assigned', actor, undefined, {
         unit: unit.id,
         level: unit.level,
         dueAt: state.deadlines.handling?.dueAt,
@@ -156,6 +236,28 @@ export const actions = {
       if (state.complaint.repeatOf.length > 0 && state.escalation.tier === 0) {
         escalate(state, 1, 'repeat complaint', 'system:policy', now);
       }
+    },
+  }),
+  rapidDispatch: action({
+    args: body({ unit: UnitSchema, dutyOfficer: Type.Optional(Text(100)) }),
+    path: 'rapid-dispatch',
+    summary: '值班快速出警: accept and assign to the rapid team in one move',
+    firstReceiver: true,
+    roles: ['registrar', 'supervisor'],
+    from: ['registered'],
+    to: ['assigned'],
+    // Who may: the duty officer on duty now for the case's district, or a supervisor. The
+    // workflow cannot read the roster; the API checks it (api/routes/action-references.ts).
+    check: (state, { unit }) => checkUnit(state, unit),
+    apply(state, { actor, unit, dutyOfficer }, now) {
+      const clock = state.deadlines.rapidResponse;
+      // A clock still running keeps its earlier end; none, or one that already rang, starts now.
+      const running = clock !== undefined && !state.fired.includes(firedKey(state, 'rapidResponse', clock));
+      const before = state.timeline.length;
+      acceptAndAssign(state, actor, unit, dutyOfficer, now);
+      if (!running) startRapidResponse(state, now);
+      const assigned = state.timeline.slice(before).find((e) => e.kind === 'assigned');
+      if (assigned) assigned.data = { ...assigned.data, rapidDispatch: true, rapidResponseDueAt: state.deadlines.rapidResponse?.dueAt };
     },
   }),
   refuseJurisdiction: action({
@@ -169,9 +271,9 @@ export const actions = {
       const unitId = state.unit?.id ?? '';
       state.refusedBy.push(unitId);
       closeWindow(state);
-      record(state, now, 'jurisdiction_refused', actorName(actor), reason, { unit: unitId });
+      record(state, now, 'jurisdiction_refused', actor, reason, { unit: unitId });
       delete state.unit;
-      notify(state, 'supervision', `registrar:${state.complaint.firstReceiver}`, { reason, refusedBy: unitId });
+      notify(state, 'supervision', registrarRecipient(state), { reason, refusedBy: unitId });
     },
   }),
   acknowledge: action({
@@ -182,7 +284,7 @@ export const actions = {
     from: ['assigned'],
     to: ['in_progress'],
     apply(state, { actor }, now) {
-      record(state, now, 'acknowledged', actorName(actor));
+      record(state, now, 'acknowledged', actor);
     },
   }),
   reportOnSite: action({
@@ -196,7 +298,7 @@ export const actions = {
       state.onSiteReportedAt ??= now;
       const due = state.deadlines.rapidResponse?.dueAt;
       delete state.deadlines.rapidResponse;
-      record(state, now, 'on_site_report', actorName(actor), report, due ? { withinRapidResponse: now <= due } : {});
+      record(state, now, 'on_site_report', actor, report, due ? { withinRapidResponse: now <= due } : {});
     },
   }),
   submitResult: action({
@@ -217,7 +319,7 @@ export const actions = {
       state.result = { finding, actions: taken, reply, submittedAt: now, by: actor.id, onTime };
       closeWindow(state);
       delete state.deadlines.rapidResponse;
-      record(state, now, 'result_submitted', actorName(actor), undefined, { finding, actions: taken, onTime });
+      record(state, now, 'result_submitted', actor, undefined, { finding, actions: taken, onTime });
       notify(state, 'result_reply', 'complainant', { finding, reply });
       if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
         openReward(state, now);
@@ -233,6 +335,7 @@ export const actions = {
     args: body({ outcome: CallbackOutcomeSchema, note: Type.Optional(Note) }),
     path: 'callbacks',
     summary: 'Record a callback attempt and the satisfaction (回访)',
+    firstReceiver: true,
     roles: ['registrar'],
     from: ['callback'],
     // Satisfied, or unreachable too often: closed. Otherwise it waits, for a supervisor if unsatisfied.
@@ -242,13 +345,13 @@ export const actions = {
     apply(state, { actor, outcome, note }, now) {
       state.callbacks.push({ outcome, at: now, by: actor.id, ...(note !== undefined ? { note } : {}) });
       const attempt = state.callbacks.length;
-      record(state, now, 'callback', actorName(actor), note, { outcome, attempt });
+      record(state, now, 'callback', actor, note, { outcome, attempt });
       if (outcome === 'satisfied' || outcome === 'basically_satisfied') {
-        close(state, `callback: ${outcome}`, actorName(actor), now);
+        close(state, `callback: ${outcome}`, actor, now);
         return 'closed';
       }
       if (outcome === 'unreachable' && attempt >= state.policy.callbackAttempts) {
-        close(state, `callback: unreachable after ${attempt} attempts`, actorName(actor), now);
+        close(state, `callback: unreachable after ${attempt} attempts`, actor, now);
         return 'closed';
       }
       if (outcome === 'unsatisfied') {
@@ -269,7 +372,7 @@ export const actions = {
         : checkDays(days, state.policy.maxExtensionWorkingDays),
     apply(state, { actor, reason, days }, now) {
       state.extension = { days, reason, requestedBy: actor.id, requestedAt: now };
-      record(state, now, 'extension_requested', actorName(actor), reason, { days });
+      record(state, now, 'extension_requested', actor, reason, { days });
     },
   }),
   approveExtension: action({
@@ -283,7 +386,7 @@ export const actions = {
       const extension = state.extension!;
       Object.assign(extension, { decision: 'approved', decidedBy: actor.id, decidedAt: now });
       extendWindow(state, extension.days, now);
-      record(state, now, 'extension_approved', actorName(actor), reason, {
+      record(state, now, 'extension_approved', actor, reason, {
         days: extension.days,
         dueAt: state.deadlines.handling?.dueAt,
       });
@@ -298,7 +401,7 @@ export const actions = {
     check: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
     apply(state, { actor, reason }, now) {
       Object.assign(state.extension!, { decision: 'denied', decidedBy: actor.id, decidedAt: now });
-      record(state, now, 'extension_denied', actorName(actor), reason);
+      record(state, now, 'extension_denied', actor, reason);
     },
   }),
   recordLeaderPlan: action({
@@ -310,7 +413,7 @@ export const actions = {
     check: (state, { actor }) => (ownsCase(state, actor) ? undefined : 'only a leader who owns this case may record its plan'),
     apply(state, { actor, plan }, now) {
       state.escalation.plan = plan;
-      record(state, now, 'leader_plan', actorName(actor), plan);
+      record(state, now, 'leader_plan', actor, plan);
     },
   }),
   recordLeaderProgress: action({
@@ -326,7 +429,7 @@ export const actions = {
         state.escalation.resolved = true;
         delete state.deadlines.leaderReview;
       }
-      record(state, now, 'leader_progress', actorName(actor), note, { resolved: resolved === true });
+      record(state, now, 'leader_progress', actor, note, { resolved: resolved === true });
     },
   }),
   withdraw: action({
@@ -337,7 +440,7 @@ export const actions = {
     from: openStatuses,
     to: ['withdrawn'],
     apply(state, { actor, reason }, now) {
-      finish(state, 'withdrawn', actorName(actor), now, reason);
+      finish(state, 'withdrawn', actor, now, reason);
       if (state.unit) notify(state, 'supervision', unitRecipient(state), { reason: `withdrawn: ${reason}` });
     },
   }),
@@ -353,7 +456,7 @@ export const actions = {
     check: (_state, { links, message }) => ((links?.length ?? 0) === 0 && !message?.trim() ? 'give evidence links, a message, or both' : undefined),
     apply(state, { actor, links, message }, now) {
       state.complaint.evidence.push(...(links ?? []));
-      record(state, now, 'follow_up', actorName(actor), message, { links: links ?? [] });
+      record(state, now, 'follow_up', actor, message, { links: links ?? [] });
       if (state.unit && handlingStatuses.includes(state.status)) {
         notify(state, 'supervision', unitRecipient(state), { reason: 'new evidence or message from the complainant' });
       }
@@ -369,9 +472,9 @@ export const actions = {
     to: ['closed', 'rework'],
     apply(state, { actor, passed, note }, now) {
       state.spotCheck = { ...state.spotCheck!, passed, note, decidedAt: now };
-      record(state, now, passed ? 'spot_check_passed' : 'spot_check_failed', actorName(actor), note);
+      record(state, now, passed ? 'spot_check_passed' : 'spot_check_failed', actor, note);
       if (passed) return 'closed';
-      startRework(state, `spot check failed: ${note}`, actorName(actor), now);
+      startRework(state, `spot check failed: ${note}`, actor, now);
       return 'rework';
     },
   }),
@@ -385,7 +488,7 @@ export const actions = {
     apply(state, { actor, reference }, now) {
       Object.assign(state.reward!, { paidAt: now, reference });
       delete state.deadlines.rewardPayment;
-      record(state, now, 'reward_paid', actorName(actor), undefined, { reference, onTime: now < state.reward!.dueAt });
+      record(state, now, 'reward_paid', actor, undefined, { reference, onTime: now < state.reward!.dueAt });
     },
   }),
   // Supervisor overrides: each needs a reason, kept in the timeline.
@@ -398,7 +501,7 @@ export const actions = {
     from: ['callback'],
     to: ['rework'],
     apply(state, { actor, reason }, now) {
-      startRework(state, reason, actorName(actor), now);
+      startRework(state, reason, actor, now);
     },
   }),
   reassign: action({
@@ -416,7 +519,7 @@ export const actions = {
       if (state.dispatchedAt === undefined) markDispatched(state, now);
       delete state.deadlines.dispatch;
       openWindow(state, now, state.policy.handlingWorkingDays);
-      record(state, now, 'reassigned', actorName(actor), reason, { from: previous, to: unit.id, dueAt: state.deadlines.handling?.dueAt });
+      record(state, now, 'reassigned', actor, reason, { from: previous, to: unit.id, dueAt: state.deadlines.handling?.dueAt });
       notify(state, 'assignment', unitRecipient(state), { dueAt: state.deadlines.handling?.dueAt ?? '' });
     },
   }),
@@ -430,7 +533,7 @@ export const actions = {
     check: (state, { days }) => checkDays(days, state.policy.maxExtensionWorkingDays),
     apply(state, { actor, reason, days }, now) {
       extendWindow(state, days, now);
-      record(state, now, 'extended', actorName(actor), reason, { days, dueAt: state.deadlines.handling?.dueAt });
+      record(state, now, 'extended', actor, reason, { days, dueAt: state.deadlines.handling?.dueAt });
     },
   }),
   escalate: action({
@@ -452,11 +555,11 @@ export const actions = {
     },
     apply(state, { actor, reason, tier, owners }, now) {
       const target = (tier ?? Math.min(3, state.escalation.tier + 1)) as Escalation['tier'];
-      escalate(state, target, reason, actorName(actor), now);
+      escalate(state, target, reason, actor, now);
       if (owners) {
         state.escalation.owners = owners;
         state.outbox = state.outbox.filter((item) => item.type !== 'findLeaders');
-        record(state, now, 'leaders_assigned', actorName(actor), undefined, { owners });
+        record(state, now, 'leaders_assigned', actor, undefined, { owners });
       }
     },
   }),
@@ -469,7 +572,7 @@ export const actions = {
     from: [...openStatuses, 'under_review'],
     to: ['closed'],
     apply(state, { actor, reason }, now) {
-      close(state, reason, actorName(actor), now);
+      close(state, reason, actor, now);
     },
   }),
   reopen: action({
@@ -482,7 +585,7 @@ export const actions = {
     to: ['rework'],
     check: (state) => (state.unit ? undefined : 'the case was never assigned to a unit; it cannot be reworked'),
     apply(state, { actor, reason }, now) {
-      startRework(state, reason, actorName(actor), now);
+      startRework(state, reason, actor, now);
     },
   }),
   changeUrgency: action({
@@ -497,10 +600,19 @@ export const actions = {
       state.complaint.urgent = urgent;
       if (urgent && !state.onSiteReportedAt) startRapidResponse(state, now);
       if (!isRapidResponse(state)) delete state.deadlines.rapidResponse;
-      record(state, now, 'urgency_changed', actorName(actor), reason, { urgent });
+      record(state, now, 'urgency_changed', actor, reason, { urgent });
     },
   }),
 };
+
+/**
+ * Rapid dispatch is acceptance and assignment in one move: it takes their own steps (records,
+ * notices, the handling window), so the three never drift apart.
+ */
+function acceptAndAssign(state: CaseState, actor: Actor, unit: Static<typeof UnitSchema>, dutyOfficer: string | undefined, now: string): void {
+  actions.accept.apply(state, { actor }, now);
+  actions.assign.apply(state, { actor, unit, ...(dutyOfficer !== undefined ? { dutyOfficer } : {}) }, now);
+}
 
 export type ActionName = keyof typeof actions;
 export type ActionArgsByName = { [K in ActionName]: (typeof actions)[K] extends ActionSpec<infer S> ? Args<S> : never };
@@ -528,6 +640,9 @@ export function validateAction<K extends ActionName>(state: CaseState, name: K, 
     return reject(`unit ${actor.unitId ?? '?'} is not the unit handling this case`);
   }
   if (!spec.from.includes(state.status)) return reject(`cannot ${name} a case that is ${state.status}`);
+  if (spec.firstReceiver && firstReceiverRule(state, actor) === 'not theirs') {
+    return reject(`only the first receiver (${firstReceiverOf(state) ?? '?'}) or a supervisor may ${name} this case: ask for a hand-over`);
+  }
   for (const field of spec.args.required ?? []) {
     const value = (args as unknown as Record<string, unknown>)[field];
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
@@ -541,6 +656,8 @@ export function validateAction<K extends ActionName>(state: CaseState, name: K, 
 /** Applies an action, then moves the case to the status it leads to: the only place a status changes by a person's act. */
 export function applyAction<K extends ActionName>(state: CaseState, name: K, args: ActionArgsByName[K], now: string): void {
   const spec = specOf(name);
+  const { actor } = args as ActionArgs;
+  if (spec.firstReceiver && firstReceiverRule(state, actor) === 'claims') claim(state, actor, now);
   const next = spec.apply(state, args, now) ?? spec.to?.[0] ?? state.status;
   moveTo(state, next, spec.to, name);
 }
@@ -605,8 +722,8 @@ export function applyRule<K extends keyof RuleArgsByName>(state: CaseState, name
 }
 
 /** A new case as its workflow starts it: registered, or merged at once into the open case that repeat detection found. */
-export function registeredCase(input: ComplaintWorkflowInput, now: string): CaseState {
-  const state = newCase(input, now);
+export function registeredCase(input: ComplaintWorkflowInput, now: string, rules: RegistrationRules = currentRules): CaseState {
+  const state = newCase(input, now, rules);
   if (input.mergeInto) {
     applyAction(state, 'merge', { actor: { role: 'system', id: 'repeat-detection' }, intoCaseId: input.mergeInto, reason: 'repeat of an open case' }, now);
   }

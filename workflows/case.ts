@@ -1,6 +1,6 @@
 import { monthsLater, recompute, wallClockDeadline, workingDeadline } from './deadlines';
 import type { Actor, CaseState, CaseSnapshot, ComplaintWorkflowInput, Escalation, NoticeKind, Status, TimelineEntry, TimelineKind } from './model';
-import { dispatchWorkingDays } from './policy';
+import { dispatchWorkingDays, inRapidResponseNight } from './policy';
 import type { CalendarYear } from './calendar';
 
 /**
@@ -16,7 +16,18 @@ export function actorName(actor: Actor): string {
   return `${actor.role}:${actor.id}`;
 }
 
-export function newCase(input: ComplaintWorkflowInput, now: string): CaseState {
+/**
+ * Rules a case is registered under that the workflow decides with patched() (registration outside
+ * the workflow, in the API, takes the current ones): kept in the case, so it keeps them to the end.
+ */
+export interface RegistrationRules {
+  /** patched('rapid-response-by-policy'): the on-site clock by urgency and night hours. */
+  rapidResponseByPolicy: boolean;
+}
+
+export const currentRules: RegistrationRules = { rapidResponseByPolicy: true };
+
+export function newCase(input: ComplaintWorkflowInput, now: string, rules: RegistrationRules = currentRules): CaseState {
   const { complaint, policy, calendar } = input;
   const state: CaseState = {
     complaint,
@@ -37,36 +48,53 @@ export function newCase(input: ComplaintWorkflowInput, now: string): CaseState {
     timeline: [],
     projectedSeq: 0,
     outbox: [],
+    ...(rules.rapidResponseByPolicy ? { rapidResponseByPolicy: true as const } : {}),
   };
   // The dispatch deadline counts from when the bureau received the complaint, not from when the
   // workflow happened to start.
   state.deadlines.dispatch = workingDeadline(calendar, complaint.receivedAt, dispatchWorkingDays(policy, complaint.channel));
-  record(state, now, 'registered', `registrar:${complaint.firstReceiver}`, undefined, {
-    channel: complaint.channel,
-    category: complaint.category,
-    district: complaint.location.district,
-    urgent: complaint.urgent,
-    repeatOf: complaint.repeatOf,
-    policy: policy.version,
-  });
+  record(
+    state,
+    now,
+    'registered',
+    complaint.firstReceiver !== undefined ? `registrar:${complaint.firstReceiver}` : `integrator:${complaint.submittedBy ?? '?'}`,
+    undefined,
+    {
+      channel: complaint.channel,
+      category: complaint.category,
+      district: complaint.location.district,
+      urgent: complaint.urgent,
+      repeatOf: complaint.repeatOf,
+      policy: policy.version,
+    },
+  );
   if (isRapidResponse(state)) startRapidResponse(state, complaint.receivedAt);
   return state;
 }
 
+/**
+ * Whether the case gets the on-site clock: urgent, or of a rapid-response category and received
+ * in the policy's night hours. A case registered before the rule (no `rapidResponseByPolicy`)
+ * keeps the old one, any hour, so its replay and its deadlines stay as they were.
+ */
 export function isRapidResponse(state: CaseState): boolean {
-  return state.complaint.urgent || state.policy.rapidResponseCategories.includes(state.complaint.category);
+  if (state.complaint.urgent) return true;
+  if (!state.policy.rapidResponseCategories.includes(state.complaint.category)) return false;
+  return !state.rapidResponseByPolicy || inRapidResponseNight(state.policy, Date.parse(state.complaint.receivedAt));
 }
 
 export function startRapidResponse(state: CaseState, from: string): void {
   state.deadlines.rapidResponse = wallClockDeadline(from, state.policy.rapidResponseMinutes);
 }
 
-export function record(state: CaseState, at: string, kind: TimelineKind, actor: string, note?: string, data?: Record<string, unknown>): TimelineEntry {
+/** Adds a timeline entry; `by` is the person or system who did it (`system:timer` and the like for the workflow itself). */
+export function record(state: CaseState, at: string, kind: TimelineKind, by: Actor | string, note?: string, data?: Record<string, unknown>): TimelineEntry {
   const entry: TimelineEntry = {
     seq: (state.timeline.at(-1)?.seq ?? 0) + 1,
     at,
     kind,
-    actor,
+    actor: typeof by === 'string' ? by : actorName(by),
+    ...(typeof by !== 'string' && by.name !== undefined ? { actorName: by.name } : {}),
     ...(note !== undefined ? { note } : {}),
     ...(data !== undefined ? { data } : {}),
   };
@@ -77,11 +105,30 @@ export function record(state: CaseState, at: string, kind: TimelineKind, actor: 
 /** Queues a notice; its key makes the activity that stores it idempotent. */
 export function notify(state: CaseState, kind: NoticeKind, recipient: string, params: Record<string, string | number | boolean> = {}): void {
   if (recipient === 'complainant' && state.complaint.complainant.anonymous) return;
-  const seq = state.timeline.at(-1)?.seq ?? 0;
+  const last = state.timeline.at(-1);
+  const seq = last?.seq ?? 0;
   state.outbox.push({
     type: 'notice',
-    notice: { key: `${state.complaint.id}:${seq}:${kind}:${recipient}`, kind, recipient, params: { caseId: state.complaint.id, ...params } },
+    notice: {
+      key: `${state.complaint.id}:${seq}:${kind}:${recipient}`,
+      kind,
+      recipient,
+      params: { caseId: state.complaint.id, ...params },
+      // The moment of the entry that caused it: duty recipients resolve to who was on duty then.
+      ...(last ? { at: last.at } : {}),
+    },
   });
+}
+
+/** The first receiver now: who claimed the case or had it handed over, else who registered it. */
+export function firstReceiverOf(state: CaseState): string | undefined {
+  return state.firstReceiver ?? state.complaint.firstReceiver;
+}
+
+/** The first receiver, or while nobody has claimed the case, the registrars of its district (their queue). */
+export function registrarRecipient(state: CaseState): string {
+  const firstReceiver = firstReceiverOf(state);
+  return firstReceiver !== undefined ? `registrar:${firstReceiver}` : `registrars-of:${state.complaint.location.district}`;
 }
 
 export function unitRecipient(state: CaseState): string {
@@ -129,7 +176,7 @@ export function extendWindow(state: CaseState, days: number, now: string): void 
 }
 
 /** Leader ownership: raise to at least `tier` and review again a quarter later. */
-export function escalate(state: CaseState, tier: Escalation['tier'], reason: string, actor: string, now: string): void {
+export function escalate(state: CaseState, tier: Escalation['tier'], reason: string, actor: Actor | string, now: string): void {
   const next = Math.max(tier, state.escalation.tier) as Escalation['tier'];
   if (next === state.escalation.tier && state.escalation.tier > 0) {
     record(state, now, 'escalation_kept', actor, reason, { tier: next });
@@ -154,7 +201,7 @@ export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assig
 export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
 
 /** Closes the case (办结): its deadlines end and the spot-check window opens. */
-export function close(state: CaseState, reason: string, actor: string, now: string): void {
+export function close(state: CaseState, reason: string, actor: Actor | string, now: string): void {
   state.closedAt = now;
   state.closeReason = reason;
   closeWindow(state);
@@ -170,7 +217,7 @@ export function close(state: CaseState, reason: string, actor: string, now: stri
 }
 
 /** Ends the case for good (not accepted, transferred, merged, withdrawn). */
-export function finish(state: CaseState, kind: TimelineKind, actor: string, now: string, note?: string): void {
+export function finish(state: CaseState, kind: TimelineKind, actor: Actor | string, now: string, note?: string): void {
   state.closedAt = now;
   if (note !== undefined) state.closeReason = note;
   state.deadlines = {};
@@ -211,7 +258,7 @@ export function openReward(state: CaseState, now: string): void {
 }
 
 /** Sends the case back to its unit with a written rework deadline (退回整改). */
-export function startRework(state: CaseState, reason: string, actor: string, now: string): void {
+export function startRework(state: CaseState, reason: string, actor: Actor | string, now: string): void {
   state.reworkCount += 1;
   delete state.closedAt;
   delete state.closeReason;
@@ -250,7 +297,7 @@ export function applyCalendar(state: CaseState, years: CalendarYear[], now: stri
 
 /** The actor the case waits for now. */
 export function onDuty(state: CaseState): string | null {
-  const registrar = `registrar:${state.complaint.firstReceiver}`;
+  const registrar = registrarRecipient(state);
   switch (state.status) {
     case 'registered':
     case 'accepted':

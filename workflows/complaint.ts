@@ -38,7 +38,11 @@ const nowIso = () => new Date().toISOString();
 export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<CaseSnapshot> {
   const { workflowId } = workflowInfo();
   // Repeat detection may have found an open case about the same problem: the report then joins it.
-  const state: CaseState = input.resume ? resumed(input.resume) : registeredCase(input, nowIso());
+  // A case registered by this code takes today's rules; replaying one registered before the
+  // rapid-response rule (no marker in its history) takes the old one, and keeps it to the end.
+  const state: CaseState = input.resume
+    ? resumed(input.resume)
+    : registeredCase(input, nowIso(), { rapidResponseByPolicy: patched('rapid-response-by-policy') });
   let revision = 0;
   let published = '';
 

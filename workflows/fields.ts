@@ -73,6 +73,8 @@ export const UnitSchema = Type.Object(
     id: Text(100, { example: 'unit-a' }),
     name: Text(200, { example: '南城分局' }),
     level: Type.Enum(unitLevels),
+    // The API replaces name, level and version with the organisation registry's (api/routes/action-references.ts).
+    version: Type.Optional(Type.Integer({ minimum: 1, description: "The registry's version of the unit; set by the API, whatever the body says." })),
   },
   { additionalProperties: false },
 );

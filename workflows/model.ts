@@ -28,13 +28,16 @@ export type Status = (typeof statuses)[number];
 /** Statuses in which the case is over and the workflow completes. */
 export const finalStatuses: readonly Status[] = ['not_accepted', 'transferred_out', 'merged', 'withdrawn'];
 
-export const roles = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops', 'system'] as const;
+export const roles = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops', 'admin', 'system'] as const;
 export type Role = (typeof roles)[number];
 
-/** Who performs an action: the API derives it from the caller's key, never from the body. */
+/** Who performs an action: the API derives it from the caller's credentials, never from the body. */
 export interface Actor {
   role: Role;
+  /** The person's account id, or an integrator's key id. */
   id: string;
+  /** The person's name, for the timeline; integrators and the system have none. */
+  name?: string;
   /** The handling unit a `unit` actor belongs to. */
   unitId?: string;
 }
@@ -67,8 +70,13 @@ export interface Complaint {
   urgent: boolean;
   /** When the complaint reached the bureau (ISO 8601); the deadlines count from here. */
   receivedAt: string;
-  /** The first receiver (首接负责人), who owns the case to the end. */
-  firstReceiver: string;
+  /**
+   * The first receiver (首接负责人) at registration: the registrar who took the case in. Absent
+   * for a case from a platform, which waits in its district's queue until a registrar claims it.
+   */
+  firstReceiver?: string;
+  /** The integrator (API key) that submitted the case, for a case from a platform. */
+  submittedBy?: string;
   /** Earlier cases this one repeats, found at registration. */
   repeatOf: string[];
 }
@@ -92,6 +100,8 @@ export interface Unit {
   id: string;
   name: string;
   level: (typeof unitLevels)[number];
+  /** The registry's version of the unit when the case was given it: a later change leaves the case's copy as it was. */
+  version?: number;
 }
 
 export const findings = ['substantiated', 'partly_substantiated', 'not_substantiated'] as const;
@@ -183,6 +193,11 @@ export const timelineKinds = [
   'follow_up',
   'repeat_reported',
   'merge_target_unreachable',
+  // First receiver (首接负责).
+  'claimed',
+  'handed_over',
+  'unit_warned',
+  'unit_supervised',
   // Assignment and handling.
   'assigned',
   'reassigned',
@@ -229,6 +244,8 @@ export interface TimelineEntry {
   at: string;
   kind: TimelineKind;
   actor: string;
+  /** The name of the person who acted, beside their `role:account` in `actor`. */
+  actorName?: string;
   /** Short zh-CN/English-neutral note for people; structured detail sits in `data`. */
   note?: string;
   data?: Record<string, unknown>;
@@ -248,6 +265,14 @@ export interface CaseState {
   dispatchOverdueAt?: string;
   unit?: Unit;
   dutyOfficer?: string;
+  /**
+   * Registered under patched('rapid-response-by-policy'): the on-site clock is for urgent cases
+   * and, in the rapid-response categories, for those received in the night hours. Absent (cases
+   * registered before): every complaint of the categories gets it.
+   */
+  rapidResponseByPolicy?: true;
+  /** The first receiver now, once a registrar claimed the case or it was handed over (else the complaint's). */
+  firstReceiver?: string;
   onSiteReportedAt?: string;
   refusedBy: string[];
   /** Handling windows are numbered so a timer of an earlier window never fires into a later one. */
@@ -288,7 +313,10 @@ export type NoticeKind =
   | 'escalation'
   | 'rapid_response_missed'
   | 'callback_overdue'
-  | 'reward';
+  | 'reward'
+  | 'handover'
+  // Stored by the notice activity, never by the workflow: a duty recipient nobody was on duty for.
+  | 'roster_gap';
 
 export interface NoticeRequest {
   /** Idempotency key: the same notice is never stored twice, however often an activity retries. */
@@ -296,6 +324,11 @@ export interface NoticeRequest {
   kind: NoticeKind;
   recipient: string;
   params: Record<string, string | number | boolean>;
+  /**
+   * When the workflow raised it: `duty-leader` and the like stand for whoever was on duty then,
+   * however late the activity runs. Absent from notices queued before it existed (then: now).
+   */
+  at?: string;
 }
 
 export type OutboxItem = { type: 'notice'; notice: NoticeRequest } | { type: 'merge'; intoCaseId: string } | { type: 'findLeaders'; tier: Escalation['tier'] };

@@ -1,3 +1,4 @@
+import { shanghaiDate, startOfDay } from './calendar';
 import type { Channel } from './channels';
 
 /**
@@ -24,14 +25,36 @@ export interface Policy {
   /** Months between leader reviews of an owned case. */
   leaderReviewMonths: number;
   rapidResponseMinutes: number;
-  /** Categories whose complaints count as urgent (noise and odour at night, in the seeds). */
+  /** Categories whose complaints get the on-site clock when received in the night hours (noise and odour at night, in the seeds). */
   rapidResponseCategories: string[];
+  /**
+   * The night hours of rapid response, Asia/Shanghai wall clock (`HH:MM`), from `from` up to
+   * `to`, across midnight when `to` is earlier. Urgent cases get the clock at any hour. Optional
+   * only because policies recorded with cases before it existed lack it: those cases keep the
+   * clock for every complaint of the categories, at any hour.
+   */
+  rapidResponseNightHours?: { from: string; to: string };
   spotCheckRate: number;
   /** Calendar days a closed case stays open to spot checks and reopening. */
   reviewWindowDays: number;
   /** Categories eligible for a reward when substantiated, and the payment deadline in months. */
   rewardCategories: string[];
   rewardPaymentMonths: number;
+  /**
+   * Who may unmask the complainant of a case in a reward category (有奖举报): the ids of the
+   * accounts (or API keys) named here, and nobody else, whatever their role. Empty, the default,
+   * means nobody: a bureau names its readers on purpose. The API reads the deployment's current
+   * policy for this (not the one a case started with), so naming or removing a reader takes
+   * effect for every case at once.
+   */
+  rewardIdentityReaders: string[];
+  /**
+   * 首接负责 (Shandong): a case from a platform waits in its district's registrar queue until a
+   * registrar claims it, and from then only its first receiver (or a supervisor, or whoever it is
+   * handed over to) accepts, assigns and calls back. Absent in the policy of cases started before
+   * the rule, which keep the key of whoever registered them as first receiver, open to every registrar.
+   */
+  firstReceiverOnly?: boolean;
   /** Repeat detection: same category and polluter, address or place within this many metres and days. */
   repeatWindowDays: number;
   repeatRadiusMeters: number;
@@ -44,7 +67,7 @@ export interface Policy {
 }
 
 export const defaultPolicy: Policy = {
-  version: '2026-11-default',
+  version: '2026-12-default',
   dispatchWorkingDays: { letter: 3, visit: 3, phone: 2, web: 2, default: 2 },
   handlingWorkingDays: 15,
   warningThresholds: [0.5, 0.8],
@@ -57,10 +80,13 @@ export const defaultPolicy: Policy = {
   leaderReviewMonths: 3,
   rapidResponseMinutes: 30,
   rapidResponseCategories: ['noise', 'odour'],
+  rapidResponseNightHours: { from: '22:00', to: '06:00' },
   spotCheckRate: 0.23,
   reviewWindowDays: 30,
   rewardCategories: ['hidden_discharge_pipe', 'hazardous_waste_dumping', 'idle_treatment_facility', 'high_pollution_fuel', 'unlicensed_surface_treatment'],
   rewardPaymentMonths: 3,
+  rewardIdentityReaders: [],
+  firstReceiverOnly: true,
   repeatWindowDays: 90,
   repeatRadiusMeters: 200,
   clusterMinReports: 3,
@@ -71,4 +97,24 @@ export const defaultPolicy: Policy = {
 
 export function dispatchWorkingDays(policy: Policy, channel: Channel): number {
   return policy.dispatchWorkingDays[channel] ?? policy.dispatchWorkingDays.default;
+}
+
+/** `HH:MM`, 00:00 to 23:59: what the policy file must give as a time of day. */
+export const timeOfDayPattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const minuteOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Whether the instant falls in the policy's rapid-response night hours, on the Shanghai wall
+ * clock. No night hours in the policy (one recorded before they existed), or `from` equal to
+ * `to` (a bureau that wants the clock around the clock): every hour counts.
+ */
+export function inRapidResponseNight(policy: Pick<Policy, 'rapidResponseNightHours'>, instant: number): boolean {
+  const night = policy.rapidResponseNightHours;
+  if (!night) return true;
+  const minute = Math.floor((instant - startOfDay(shanghaiDate(instant))) / 60_000);
+  const from = minuteOfDay(night.from);
+  const to = minuteOfDay(night.to);
+  if (from === to) return true;
+  return from < to ? minute >= from && minute < to : minute >= from || minute < to;
 }

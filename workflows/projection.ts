@@ -1,4 +1,4 @@
-import { dispatchMissed, dispatchOverdue } from './case';
+import { dispatchMissed, dispatchOverdue, firstReceiverOf, onDuty } from './case';
 import { hasProvisionalDeadline } from './deadlines';
 import type { CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
 
@@ -33,6 +33,10 @@ export interface CaseProjection {
   /** null until a result is in; the latest result's timeliness after rework. */
   resultOnTime: boolean | null;
   spotCheck: 'pending' | 'passed' | 'failed' | null;
+  /** The first receiver now; null while the case waits in its district's registrar queue. */
+  firstReceiver: string | null;
+  onDuty: string | null;
+  extensionPending: boolean;
   registeredAt: string;
   acceptedAt: string | null;
   assignedAt: string | null;
@@ -82,6 +86,9 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     dispatchedOnTime: state.dispatchedOnTime ?? (dispatchMissed(state) ? false : null),
     resultOnTime: state.result?.onTime ?? null,
     spotCheck: state.spotCheck ? (state.spotCheck.passed === undefined ? 'pending' : state.spotCheck.passed ? 'passed' : 'failed') : null,
+    firstReceiver: firstReceiverOf(state) ?? null,
+    onDuty: onDuty(state),
+    extensionPending: state.extension !== undefined && state.extension.decision === undefined,
     registeredAt: state.registeredAt,
     acceptedAt: state.acceptedAt ?? null,
     assignedAt: state.dispatchedAt ?? null,

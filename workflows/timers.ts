@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import { escalate, handlingStatuses, notify, openStatuses, record, superiorRecipient, unitRecipient } from './case';
+import { escalate, handlingStatuses, notify, openStatuses, record, registrarRecipient, superiorRecipient, unitRecipient } from './case';
 import { firedKey, monthsLater } from './deadlines';
 import type { CaseState, Deadline, DeadlineName, Escalation } from './model';
 
@@ -16,7 +16,7 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
       if (state.dispatchedAt === undefined && openStatuses.includes(state.status)) {
         state.dispatchOverdueAt = now;
         record(state, now, 'dispatch_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
-        notify(state, 'supervision', `registrar:${state.complaint.firstReceiver}`, {
+        notify(state, 'supervision', registrarRecipient(state), {
           reason: 'dispatch deadline passed',
           dueAt: deadline.dueAt,
         });
@@ -57,13 +57,14 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
     case 'callback':
       if (state.status === 'callback') {
         record(state, now, 'callback_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
-        notify(state, 'callback_overdue', `registrar:${state.complaint.firstReceiver}`, { dueAt: deadline.dueAt });
+        notify(state, 'callback_overdue', registrarRecipient(state), { dueAt: deadline.dueAt });
       }
       return;
     case 'rapidResponse':
       if (state.onSiteReportedAt === undefined && openStatuses.includes(state.status)) {
         record(state, now, 'rapid_response_missed', 'system:timer', undefined, { dueAt: deadline.dueAt });
-        notify(state, 'rapid_response_missed', 'duty-leader', { dueAt: deadline.dueAt });
+        // The district tells the notice activity whose duty leader it is (the roster is per district).
+        notify(state, 'rapid_response_missed', 'duty-leader', { dueAt: deadline.dueAt, district: state.complaint.location.district });
       }
       return;
     case 'rewardPayment':

@@ -37,14 +37,14 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
       async (request) => {
         const { gateway } = app;
         await loadVisibleCase(app, request, request.params.id);
-        const given = { ...request.body, actor: actorOf(request.principal) } as ActionArgsByName[typeof name];
-        const args = await checkReferences(app, name, given);
+        const given = { ...request.body, actor: actorOf(request.principal, roles) } as ActionArgsByName[typeof name];
+        const args = await checkReferences(app, request.params.id, name, given);
         const key = request.headers['idempotency-key'];
         // The body as sent, not the checked args: a retry must find the same id even if the
-        // leader directory changed between the two calls.
+        // leader directory or the organisation registry changed between the two calls.
         const idempotency = typeof key === 'string' ? { caller: request.principal.id, key, body: request.body } : undefined;
         const view = await gateway.act(request.params.id, name, args, idempotency);
-        return presentCase(view, request.principal);
+        return presentCase(view);
       },
     );
   }

@@ -1,10 +1,12 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { listCases } from '../../db/cases';
+import { listCases, type CaseFilter } from '../../db/cases';
+import { holds, type Principal } from '../../lib/principal';
 import { noticesOf } from '../../db/notices';
 import { channels, statuses, type Complaint } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
-import { loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
+import { cleared, loadVisibleCase, presentCase, readVisibleCase, unmaskComplainant } from '../case-access';
+import { requestScope, type Scope } from '../scope';
 import { caseView, CaseViewSchema, TimelineEntrySchema } from '../case-view';
 import { boundAt, DayOrInstant } from '../period';
 import { Problem, problemResponses } from '../problem';
@@ -33,6 +35,13 @@ const ListQuery = Type.Object(
     createdFrom: Type.Optional(DayOrInstant('2026-11-01')),
     createdTo: Type.Optional(DayOrInstant('2026-11-30')),
     text: Type.Optional(Text(200, { description: 'matches summary, address or polluter' })),
+    firstReceiver: Type.Optional(
+      Text(100, { description: "the first receiver's account; `me` for the caller, `none` for the cases waiting in a district queue" }),
+    ),
+    owner: Type.Optional(Text(100, { description: 'a leader who owns the case (领导包案); `me` for the caller' })),
+    onDuty: Type.Optional(Type.Literal('me', { description: 'the cases waiting for the caller now, in any role it holds (as `GET /work`)' })),
+    repeat: Type.Optional(Type.Boolean({ description: 'cases that repeat an earlier one' })),
+    extensionPending: Type.Optional(Type.Boolean({ description: 'an extension request awaits a decision' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 500, description: 'nextCursor of the previous page' })),
   },
@@ -53,9 +62,32 @@ const CaseRowSchema = Type.Object(
     dueAt: Type.Union([Type.String(), Type.Null()]),
     registeredAt: Type.String(),
     summary: Type.String(),
+    firstReceiver: Type.Union([Type.String(), Type.Null()], { description: 'null: waiting in its district queue for a registrar to claim it' }),
+    onDuty: Type.Union([Type.String(), Type.Null()], {
+      description: 'who must act next: `registrar:<account>`, `registrars-of:<district>`, `unit:<unit>`, `supervisor`',
+    }),
+    extensionPending: Type.Boolean(),
   },
   { additionalProperties: true },
 );
+
+const IdentityRequest = Type.Object(
+  { reason: Text(500, { example: '回访核实', description: 'Why the caller needs to know who complained; kept in the audit of identity reads.' }) },
+  { additionalProperties: false },
+);
+
+const IdentitySchema = Type.Object({
+  id: Type.String({ examples: ['20261124-3f9a0c1b2d'] }),
+  complainant: Type.Object(
+    {
+      anonymous: Type.Boolean(),
+      name: Type.Optional(Type.String()),
+      phone: Type.Optional(Type.String()),
+      idNumber: Type.Optional(Type.String()),
+    },
+    { additionalProperties: false, description: 'In full; masked as in views when anonymous, and only `anonymous` for an archived case.' },
+  ),
+});
 
 /** Keyset pagination on (registered_at, id): stable while new cases keep arriving. */
 function encodeCursor(registeredAt: Date, id: string): string {
@@ -131,7 +163,9 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         evidence: submission.evidence ?? [],
         urgent: submission.urgent ?? false,
         receivedAt: receivedAt(submission.receivedAt, app.gateway.policy),
-        firstReceiver: request.principal.id,
+        // 首接负责: a registrar taking a case in is its first receiver; a platform's case waits in
+        // its district's registrar queue until a registrar claims it.
+        ...(holds(request.principal, 'registrar') ? { firstReceiver: request.principal.id } : { submittedBy: request.principal.id }),
         repeatOf: [],
       };
       const idempotency = key ? { key: `${request.principal.id}:${key}`, body: request.body } : undefined;
@@ -167,7 +201,29 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const record = await readVisibleCase(app, request, request.params.id);
-      return presentCase(record, request.principal);
+      return presentCase(record);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Static<typeof IdentityRequest> }>(
+    '/complaints/:id/identity',
+    {
+      config: { roles: cleared },
+      schema: {
+        tags: ['complaints'],
+        summary: "Unmask the complainant's identity, saying why (recorded)",
+        description:
+          'Views show the complainant masked to everyone. A registrar or supervisor who needs to know who complained (a callback, a check) asks here with a `reason`; the read (who, when, which case, why) is recorded before the identity is answered, and supervisors report on it at `GET /reports/identity-reads`. A reward reporter (有奖举报) is shown only to the accounts the policy names in `rewardIdentityReaders` (403 for anyone else). An anonymous complainant, or an archived case, has nothing to unmask: the answer is the masked shape, and the read is recorded all the same.',
+        params: CaseIdParams,
+        body: IdentityRequest,
+        response: { 200: IdentitySchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const complainant = await unmaskComplainant(app, request, request.params.id, request.body.reason);
+      // Personal data: no cache (browser or proxy) may keep a copy.
+      reply.header('cache-control', 'no-store');
+      return { id: request.params.id, complainant };
     },
   );
 
@@ -219,13 +275,21 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const q = request.query;
       const limit = q.limit ?? 20;
-      const unit = request.principal.role === 'unit' ? request.principal.unitId : q.unit;
+      const { principal } = request;
+      const scope = await requestScope(request, app.deps.database.db);
+      const me = (value: string | undefined) => (value === 'me' ? principal.id : value);
       const { page, more } = await listCases(
         app.deps.database.db,
         {
+          ...scopeFilter(scope),
+          ...(q.firstReceiver !== undefined ? { firstReceiver: q.firstReceiver === 'none' ? null : me(q.firstReceiver) } : {}),
+          owner: me(q.owner),
+          repeat: q.repeat,
+          extensionPending: q.extensionPending,
+          ...(q.onDuty === 'me' ? { waitingFor: waitingFor(principal, scope) } : {}),
           status: q.status,
           district: q.district,
-          unit,
+          unit: scope.kind === 'unit' ? scope.unitId : q.unit,
           category: q.category,
           channel: q.channel,
           overdue: q.overdue,
@@ -249,4 +313,55 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
       };
     },
   );
+
+  app.get(
+    '/work',
+    {
+      config: { roles: everyone },
+      schema: {
+        tags: ['complaints'],
+        summary: 'My work (待办): the cases waiting for the caller, in every role it holds',
+        description:
+          "A registrar: the cases it is first receiver of that wait for it, and its districts' queues of cases nobody has claimed; a unit handler: its unit's cases; a supervisor: the decisions waiting (unsatisfied callbacks, spot checks); a leader: the open cases it owns. Within the caller's jurisdiction, oldest first, at most 200.",
+        response: { 200: Type.Object({ items: Type.Array(CaseRowSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const scope = await requestScope(request, app.deps.database.db);
+      const { page } = await listCases(
+        app.deps.database.db,
+        { ...scopeFilter(scope), waitingFor: waitingFor(request.principal, scope), oldestFirst: true },
+        200,
+      );
+      return { items: page.map((r) => ({ ...r, dueAt: r.dueAt?.toISOString() ?? null, registeredAt: r.registeredAt.toISOString() })) };
+    },
+  );
 };
+
+/** The list narrowed to the caller's scope (api/scope.ts). */
+function scopeFilter(scope: Scope): CaseFilter {
+  switch (scope.kind) {
+    case 'all':
+    case 'submitted':
+      // An integrator lists every case, masked (the read side does not keep who submitted a case); it reads only its own.
+      return {};
+    case 'districts':
+      return { districts: scope.districts };
+    case 'unit':
+      return { unit: scope.unitId };
+  }
+}
+
+/** What waits for the caller: `onDuty` values for each role it holds (the workflow's words, see workflows/case.ts onDuty). */
+function waitingFor(principal: Principal, scope: Scope): NonNullable<CaseFilter['waitingFor']> {
+  const onDuty: string[] = [];
+  let onDutyPrefix: string | undefined;
+  if (holds(principal, 'registrar')) {
+    onDuty.push(`registrar:${principal.id}`);
+    if (scope.kind === 'districts') onDuty.push(...scope.districts.map((d) => `registrars-of:${d}`));
+    else onDutyPrefix = 'registrars-of:';
+  }
+  if (holds(principal, 'unit') && principal.unitId) onDuty.push(`unit:${principal.unitId}`);
+  if (holds(principal, 'supervisor')) onDuty.push('supervisor');
+  return { onDuty, ...(onDutyPrefix ? { onDutyPrefix } : {}), ...(holds(principal, 'leader') ? { owner: principal.id } : {}) };
+}

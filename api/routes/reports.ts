@@ -1,5 +1,6 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { identityReadsBetween, type IdentityRead } from '../../db/identity-reads';
 import { backlog, hotspots, kpi, monthly, unassignedUnit, type Backlog, type Count, type Hotspot, type Kpi, type Rate as RateValue } from '../../db/reports';
 import { categoryZh, channelZh, dimensionZh, hotspotTypeZh, labelZh, rateZh, statusZh } from '../../lib/labels-zh';
 import { shanghaiDate, shanghaiDateTime } from '../../workflows/calendar';
@@ -7,7 +8,8 @@ import { defaultPolicy } from '../../workflows/policy';
 import { CsvParams, sendCsv, toCsv, wantsCsv, type Column, type CsvLang } from '../csv';
 import { DayOrInstant, Month, period } from '../period';
 import { problemResponses } from '../problem';
-import { Text } from '../schemas';
+import { districtsOf, requestScope } from '../scope';
+import { caseIdPattern, Text } from '../schemas';
 
 const roles = ['supervisor', 'leader', 'ops'] as const;
 const Period = {
@@ -17,6 +19,11 @@ const Period = {
 const KpiQuery = Type.Object({ ...Period, district: Type.Optional(Text(100)), unit: Type.Optional(Text(100)), ...CsvParams });
 const MonthQuery = Type.Object({ month: Month(), ...CsvParams });
 const PeriodQuery = Type.Object({ ...Period, ...CsvParams });
+const IdentityReadsQuery = Type.Object({
+  ...Period,
+  caseId: Type.Optional(Type.String({ pattern: caseIdPattern, description: 'Only the reads of this case' })),
+  ...CsvParams,
+});
 const BacklogQuery = Type.Object({ olderThanDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30 })), ...CsvParams });
 
 const Rate = Type.Object({
@@ -63,6 +70,19 @@ const BacklogSchema = Type.Object({
   ownedByTier: Type.Array(Type.Object({ tier: Type.Integer(), count: Type.Integer() })),
 });
 
+const IdentityReadsSchema = Type.Object({
+  reads: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      caseId: Type.String(),
+      accountId: Type.String({ description: 'The account (or API key) that read the identity' }),
+      accountName: Type.String({ description: "The person's name; the key's id for an API key" }),
+      reason: Type.String(),
+      at: Type.String({ format: 'date-time' }),
+    }),
+  ),
+});
+
 /** A code as the reader asked for it: the Chinese label, or the code itself. */
 const say = <Code extends string>(labels: Readonly<Record<Code, string>>, code: string, lang: CsvLang) => (lang === 'en' ? code : labelZh(labels, code));
 const unassigned = (lang: CsvLang) => (lang === 'en' ? unassignedUnit : '未交办');
@@ -97,6 +117,15 @@ const hotspotColumns: Column<Hotspot>[] = [
   { header: { 'zh-CN': '名称', en: 'label' }, cell: (s) => s.label },
   { header: { 'zh-CN': '数量', en: 'count' }, cell: (s) => s.count },
   { header: { 'zh-CN': '上期', en: 'previous' }, cell: (s) => s.previous },
+];
+
+const identityReadColumns: Column<IdentityRead>[] = [
+  // People read times in Shanghai; the English CSV keeps the instant as the JSON has it.
+  { header: { 'zh-CN': '查看时间', en: 'at' }, cell: (r, lang) => (lang === 'en' ? r.at.toISOString() : shanghaiDateTime(r.at.getTime())) },
+  { header: { 'zh-CN': '案件编号', en: 'caseId' }, cell: (r) => r.caseId },
+  { header: { 'zh-CN': '账号', en: 'accountId' }, cell: (r) => r.accountId },
+  { header: { 'zh-CN': '姓名', en: 'accountName' }, cell: (r) => r.accountName },
+  { header: { 'zh-CN': '查看事由', en: 'reason' }, cell: (r) => r.reason },
 ];
 
 /** The backlog's parts as one table: each row one figure, or (oldest) one case. */
@@ -180,7 +209,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { district, unit } = request.query;
       const bounds = period(request.query);
-      const result = await kpi(app.deps.database.db, { ...bounds, ...(district ? { district } : {}), ...(unit ? { unit } : {}) });
+      const scope = await requestScope(request, app.deps.database.db);
+      const result = await kpi(app.deps.database.db, {
+        ...bounds,
+        ...(district ? { district } : {}),
+        ...(unit ? { unit } : {}),
+        districts: districtsOf(scope),
+      });
       return send(request, reply, result, {
         name: `kpi-${periodName(bounds)}`,
         columns: kpiColumns,
@@ -193,7 +228,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     '/reports/monthly',
     { config: { roles }, schema: describe('Counts by district, category, channel and industry, against the previous month', MonthQuery, MonthlySchema) },
     async (request, reply) => {
-      const counts = await monthly(app.deps.database.db, request.query.month);
+      const counts = await monthly(app.deps.database.db, request.query.month, districtsOf(await requestScope(request, app.deps.database.db)));
       return send(
         request,
         reply,
@@ -213,7 +248,8 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { clusterMinReports, clusterWindowDays } = policy();
       const bounds = period(request.query);
-      const spots = await hotspots(app.deps.database.db, { ...bounds, clusterMinReports, clusterWindowDays });
+      const districts = districtsOf(await requestScope(request, app.deps.database.db));
+      const spots = await hotspots(app.deps.database.db, { ...bounds, clusterMinReports, clusterWindowDays, districts });
       return send(
         request,
         reply,
@@ -232,7 +268,8 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     { config: { roles }, schema: describe('Old open cases, overdue cases by unit, owned cases by tier', BacklogQuery, BacklogSchema) },
     async (request, reply) => {
       const now = new Date();
-      const result = await backlog(app.deps.database.db, request.query.olderThanDays ?? 30, now);
+      const districts = districtsOf(await requestScope(request, app.deps.database.db));
+      const result = await backlog(app.deps.database.db, request.query.olderThanDays ?? 30, districts, now);
       return send(request, reply, result, {
         name: `backlog-${shanghaiDate(now.getTime())}`,
         columns: backlogColumns,
@@ -243,6 +280,32 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
           ...result.ownedByTier.map((t) => ({ section: 'owned' as const, ...t })),
         ],
       });
+    },
+  );
+
+  // The audit of unmasking (POST /complaints/{id}/identity): supervisors only, who oversee who read what.
+  app.get<{ Querystring: Static<typeof IdentityReadsQuery> }>(
+    '/reports/identity-reads',
+    {
+      config: { roles: ['supervisor'] },
+      schema: describe("Every read of a complainant's unmasked identity: who, when, which case, why; newest first", IdentityReadsQuery, IdentityReadsSchema),
+    },
+    async (request, reply) => {
+      const { caseId } = request.query;
+      const bounds = period(request.query);
+      const reads = await identityReadsBetween(app.deps.database.db, { ...bounds, ...(caseId ? { caseId } : {}) });
+      // Who read which complainant is itself confidential: no cache may keep it.
+      reply.header('cache-control', 'no-store');
+      return send(
+        request,
+        reply,
+        { reads: reads.map((r) => ({ ...r, at: r.at.toISOString() })) },
+        {
+          name: `identity-reads-${periodName(bounds)}`,
+          columns: identityReadColumns,
+          rows: () => reads,
+        },
+      );
     },
   );
 };

@@ -10,6 +10,7 @@ import { hashKey, type ApiKey } from '../../lib/api-keys';
 import { AesGcmCodec, dataConverterFor, newKeyEntry, parsePayloadKeys, type PayloadKeys } from '../../lib/codec';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import type { Policy } from '../../workflows/policy';
 import { attachDevServer, createTestWorker } from './temporal';
 
 /** One plain key per caller the API tests use; the app sees only their hashes. */
@@ -64,6 +65,10 @@ export async function startApiHarness(
     payloadKeys?: PayloadKeys;
     requestDeadlineMs?: number;
     workerPollWindowMs?: number;
+    /** Environment variables beside NODE_ENV and LOG_LEVEL, as lib/config.ts reads them. */
+    env?: Record<string, string>;
+    /** The deployment's policy (default: defaultPolicy). */
+    policy?: Policy;
   } = {},
 ): Promise<ApiHarness> {
   const taskQueue = `${name}-${process.pid}`;
@@ -79,7 +84,7 @@ export async function startApiHarness(
     dataConverter,
   });
   const running = worker.run();
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), taskQueue };
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env }), taskQueue };
   const app = await buildApp({
     config,
     logger: createLogger(config),
@@ -91,6 +96,7 @@ export async function startApiHarness(
     ...(overrides.temporalDeadlineMs ? { temporalDeadlineMs: overrides.temporalDeadlineMs } : {}),
     ...(overrides.requestDeadlineMs ? { requestDeadlineMs: overrides.requestDeadlineMs } : {}),
     ...(overrides.workerPollWindowMs ? { workerPollWindowMs: overrides.workerPollWindowMs } : {}),
+    ...(overrides.policy ? { policy: overrides.policy } : {}),
   });
   let workerStopped = false;
   const stopWorker = async () => {

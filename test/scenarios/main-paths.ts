@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { shanghaiDate, startOfDay } from '../../workflows/calendar';
 import { actors, makeComplaint, unitA, unitB, workflowInput } from '../helpers/cases';
 import { CaseDriver } from '../helpers/workflow-driver';
 
@@ -14,6 +15,35 @@ const result = { finding: 'substantiated', actions: ['inspection', 'order_to_rec
 function start(env: TestWorkflowEnvironment, taskQueue: string, id: string, anonymous = false) {
   const complainant = anonymous ? { anonymous } : { anonymous, name: '样例', phone: '000' };
   return CaseDriver.start(env, taskQueue, workflowInput(makeComplaint({ id, complainant })));
+}
+
+/**
+ * Moves the server's clock, if need be, to 10:00 Shanghai of the next day, so a case started
+ * then is received in daytime (06:00–22:00) whatever the hour the recording runs.
+ */
+async function inShanghaiDaytime(env: TestWorkflowEnvironment): Promise<void> {
+  const now = await env.currentTimeMs();
+  const hour = (now - startOfDay(shanghaiDate(now))) / 3_600_000;
+  if (hour >= 6 && hour < 21.5) return;
+  const nextMorning = startOfDay(shanghaiDate(now + 12 * 3_600_000)) + 10 * 3_600_000;
+  await env.sleep(nextMorning - now);
+}
+
+/** A noise complaint received by day that misses the on-site clock, when it has one, then runs to closure. */
+async function daytimeNoise(env: TestWorkflowEnvironment, taskQueue: string, id: string): Promise<CaseDriver> {
+  await inShanghaiDaytime(env);
+  const complaint = makeComplaint({ id, category: 'noise', complainant: { anonymous: false, name: '样例', phone: '000' } });
+  const c = await CaseDriver.start(env, taskQueue, workflowInput(complaint));
+  const due = (await c.view()).deadlines.rapidResponse;
+  if (due) {
+    await c.advanceTo(due.dueAt, 1_000);
+    await c.until((v) => v.timeline.some((e) => e.kind === 'rapid_response_missed'), 'the missed rapid response');
+  }
+  await toInProgress(c);
+  await c.act('reportOnSite', { actor: actors.unitA, report: '已到现场，噪声源为冷却塔' });
+  await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+  await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+  return c;
 }
 
 async function toInProgress(c: CaseDriver) {
@@ -78,6 +108,14 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     return c;
   },
+  // Recorded before patched('rapid-response-by-policy'), by the code of then, with the policy of
+  // then (no night hours): every noise complaint got the 30-minute clock, by day too.
+  'rapid-response-daytime': (env, taskQueue) => daytimeNoise(env, taskQueue, 'replay-rapid-daytime'),
+  // The same case in a rolling deploy: the API already gives new cases the policy with night
+  // hours, a worker of the release before runs it. Recorded with that release's workflow code
+  // (`npm run record-histories -- --workflows .data/head-workflows/index.ts rapid-response-old-worker`,
+  // the folder holding `git show` of its workflows/): only the patch keeps its replay deterministic.
+  'rapid-response-old-worker': (env, taskQueue) => daytimeNoise(env, taskQueue, 'replay-rapid-old-worker'),
   async anonymous(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);
