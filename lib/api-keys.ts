@@ -3,16 +3,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Role } from '../workflows/model';
 import type { Principal } from './principal';
 
-/** A caller of the API: who it is and what it may do. Keys are stored only as SHA-256 hashes. */
+/**
+ * A machine's credentials: integrators (hotlines, portals, bots) and ops tooling (the Temporal
+ * CLI's codec, monitors). People sign in with accounts instead (api/sessions.ts), so the
+ * timeline names them and their jurisdiction applies. Keys are stored only as SHA-256 hashes.
+ */
 export interface ApiKey {
   id: string;
-  role: Exclude<Role, 'system'>;
-  /** For a handling unit: the unit whose cases it sees and acts on. */
-  unitId?: string;
+  role: MachineRole;
   sha256: string;
 }
 
-const roles: readonly ApiKey['role'][] = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'];
+export const machineRoles = ['integrator', 'ops'] as const satisfies readonly Exclude<Role, 'system'>[];
+export type MachineRole = (typeof machineRoles)[number];
 
 export function hashKey(plain: string): string {
   return createHash('sha256').update(plain).digest('hex');
@@ -24,10 +27,11 @@ export function parseApiKeys(json: unknown, origin: string): ApiKey[] {
     const k = entry as Partial<ApiKey>;
     const where = `${origin}[${i}]`;
     if (typeof k.id !== 'string' || !k.id) throw new Error(`${where}.id must be a non-empty string`);
-    if (!roles.includes(k.role as ApiKey['role'])) throw new Error(`${where}.role must be one of ${roles.join(', ')}`);
+    if (!machineRoles.includes(k.role as MachineRole)) {
+      throw new Error(`${where}.role must be one of ${machineRoles.join(', ')}: staff sign in with accounts (npm run user), not keys`);
+    }
     if (typeof k.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(k.sha256)) throw new Error(`${where}.sha256 must be 64 hex digits`);
-    if (k.role === 'unit' && !k.unitId) throw new Error(`${where}.unitId is required for a unit key`);
-    return { id: k.id, role: k.role as ApiKey['role'], sha256: k.sha256, ...(k.unitId ? { unitId: k.unitId } : {}) };
+    return { id: k.id, role: k.role as MachineRole, sha256: k.sha256 };
   });
 }
 
@@ -40,27 +44,24 @@ export function findKey(keys: readonly ApiKey[], presented: string): Principal |
   const hash = Buffer.from(hashKey(presented), 'hex');
   const match = keys.find((k) => timingSafeEqual(Buffer.from(k.sha256, 'hex'), hash));
   if (!match) return undefined;
-  return { via: 'key', id: match.id, roles: [match.role], ...(match.unitId ? { unitId: match.unitId } : {}) };
+  return { via: 'key', id: match.id, roles: [match.role] };
 }
 
 /**
- * Development only: one key per role in `file`, made on first use, so `npm start` has callers to
- * try the API with. Production passes API_KEYS_FILE with hashes only.
+ * Development only: a key for each machine role in `file` (`integrator`, `ops`), made on first
+ * use, so `npm start` has callers to try the API with; people sign in with the development
+ * accounts. Staff keys an older file still holds are dropped. Production passes API_KEYS_FILE
+ * with hashes only.
  */
-export function developmentKeys(file: string): { keys: ApiKey[]; plain: Record<string, string> } {
-  if (!existsSync(file)) {
-    const plain: Record<string, string> = {};
-    for (const id of ['integrator', 'registrar', 'unit-a', 'leader-1', 'leader-2', 'leader-3', 'supervisor', 'ops']) {
-      plain[id] = `dev-${id}-${randomBytes(12).toString('hex')}`;
-    }
+export function developmentKeys(file: string): { keys: ApiKey[]; plain: Record<MachineRole, string> } {
+  const found = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<string, string>>) : {};
+  const plain = Object.fromEntries(machineRoles.map((role) => [role, found[role] ?? `dev-${role}-${randomBytes(12).toString('hex')}`])) as Record<
+    MachineRole,
+    string
+  >;
+  if (machineRoles.some((role) => found[role] !== plain[role]) || Object.keys(found).length !== machineRoles.length) {
     writeFileSync(file, JSON.stringify(plain, null, 2) + '\n', { mode: 0o600 });
   }
-  const plain = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-  const keys: ApiKey[] = Object.entries(plain).map(([id, key]) => ({
-    id,
-    role: id === 'unit-a' ? 'unit' : id.startsWith('leader-') ? 'leader' : (id as ApiKey['role']),
-    sha256: hashKey(key),
-    ...(id === 'unit-a' ? { unitId: 'unit-a' } : {}),
-  }));
+  const keys = machineRoles.map((role): ApiKey => ({ id: role, role, sha256: hashKey(plain[role]) }));
   return { keys, plain };
 }

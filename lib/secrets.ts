@@ -20,13 +20,7 @@ function developmentFile(config: Config, logger: Logger, name: string, variable:
 }
 
 export function apiKeysFor(config: Config, logger: Logger): ApiKey[] {
-  if (config.apiKeysFile) {
-    const keys = loadApiKeys(config.apiKeysFile);
-    // Keys are for machines: people sign in, so the timeline names them and their jurisdiction applies.
-    const staff = keys.filter((k) => k.role !== 'integrator').map((k) => k.id);
-    if (staff.length > 0) logger.warn({ keys: staff }, 'API keys for staff roles see every case and act as no person: give the staff accounts (npm run user)');
-    return keys;
-  }
+  if (config.apiKeysFile) return loadApiKeys(config.apiKeysFile);
   return developmentKeys(developmentFile(config, logger, 'dev-api-keys.json', 'API_KEYS_FILE')).keys;
 }
 

@@ -50,8 +50,8 @@ const firstSteps: [string, string, object, string][] = [
   ['assign', 'registrar', { unit }, 'assigned'],
 ];
 const lastSteps: [string, string, object, string][] = [
-  ['acknowledge', 'unit-a', {}, 'in_progress'],
-  ['result', 'unit-a', { finding: 'substantiated', actions: ['order_to_rectify'], reply: '已责令整改' }, 'callback'],
+  ['acknowledge', 'officer-a', {}, 'in_progress'],
+  ['result', 'officer-a', { finding: 'substantiated', actions: ['order_to_rectify'], reply: '已责令整改' }, 'callback'],
   ['callbacks', 'registrar', { outcome: 'satisfied' }, 'closed'],
 ];
 
@@ -65,7 +65,7 @@ async function call(keyId: string, method: string, route: string, body?: object)
     try {
       const response = await fetch(`${service.api}${route}`, {
         method,
-        headers: { authorization: `Bearer ${service.keys[keyId]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...service.credentials[keyId], ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(30_000),
       });

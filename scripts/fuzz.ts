@@ -42,15 +42,19 @@ const READY_TIMEOUT_SECONDS = 180;
  */
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 
-type Role = 'integrator' | 'registrar' | 'unit' | 'leader' | 'supervisor' | 'ops';
-/** The development key (in DATA_DIR/dev-api-keys.json) each role fuzzes with. */
+type Role = 'integrator' | 'registrar' | 'unit' | 'leader' | 'supervisor' | 'ops' | 'admin';
+/**
+ * Who each role fuzzes as: a development key (machines) or a development account signed in
+ * (people). In this order: the administrator, who may disable accounts, goes last.
+ */
 const keyIds: Record<Role, string> = {
   integrator: 'integrator',
   registrar: 'registrar',
-  unit: 'unit-a',
+  unit: 'officer-a',
   leader: 'leader-1',
   supervisor: 'supervisor',
   ops: 'ops',
+  admin: 'admin',
 };
 /**
  * Who may call the routes whose description does not say (every action's says "Roles: …").
@@ -66,6 +70,11 @@ const routeRoles: [RegExp, Role[]][] = [
   [/^POST \/spot-checks$/, ['supervisor', 'ops']],
   [/^POST \/codec\//, ['ops']],
   [/^(GET|POST) \/dead-letters/, ['ops']],
+  [/^POST \/complaints\/\{id\}\/identity$/, ['registrar', 'supervisor']],
+  [/^(GET|PUT) \/accounts/, ['admin']],
+  // Signing out would end the session the rest of a role's run uses: a key's sign-out changes nothing.
+  [/^DELETE \/session$/, ['integrator']],
+  [/^(POST \/session|GET \/session\/oidc)/, ['ops']],
   // Public; once is enough.
   [/^GET \/(healthz|readyz)$/, ['ops']],
 ];
@@ -156,7 +165,7 @@ function openLog(file: string): number {
 async function call(service: Service, keyId: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${service.api}${route}`, {
     method,
-    headers: { authorization: `Bearer ${service.keys[keyId]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...service.credentials[keyId], ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
@@ -206,7 +215,7 @@ async function seedCases(service: Service, found: (line: string) => void): Promi
   if (escalated) {
     await step('registrar', 'POST', `/complaints/${escalated}/accept`, {});
     await step('registrar', 'POST', `/complaints/${escalated}/assign`, { unit });
-    await step('unit-a', 'POST', `/complaints/${escalated}/acknowledge`, {});
+    await step('officer-a', 'POST', `/complaints/${escalated}/acknowledge`, {});
     await step('supervisor', 'POST', `/complaints/${escalated}/overrides/escalate`, {
       reason: '群众反复投诉，升级包案',
       tier: 1,
@@ -255,8 +264,7 @@ async function runSchemathesis(
     ...runner.args,
     'run',
     `${service.api}/openapi.json`,
-    '--header',
-    `Authorization: Bearer ${service.keys[keyIds[role]]}`,
+    ...Object.entries(service.credentials[keyIds[role]] ?? {}).flatMap(([name, value]) => ['--header', `${name}: ${value}`]),
     ...operations.flatMap((label) => ['--include-name', label]),
     '--checks',
     CHECKS.join(','),

@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sessionCookie } from '../api/sessions';
+import { developmentAccounts } from '../db/development-accounts';
 import { projectRoot } from '../lib/temporal-binaries';
 import { freePort } from '../test/helpers/ports';
 
@@ -24,7 +26,12 @@ export interface ServiceUnderTest {
   databaseUrl: string;
   dataDir: string;
   ports: ServicePorts;
-  /** The development keys `npm start` made, by id (`integrator`, `registrar`, `unit-a`, …). */
+  /**
+   * The headers of each caller, by id: the machines' development keys (`integrator`, `ops`) and
+   * a session cookie of each development account (`registrar`, `officer-a`, `leader-1`, …).
+   */
+  credentials: Record<string, Record<string, string>>;
+  /** The machines' development keys themselves, by id. */
   keys: Record<string, string>;
   /** SIGKILLs the node process of `npm start` (as an OOM kill would); resolves once all it ran is gone. */
   kill(): Promise<void>;
@@ -167,14 +174,36 @@ export async function startService(options: ServiceOptions): Promise<ServiceUnde
   }
   log(`service ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   const keys = JSON.parse(readFileSync(path.join(dataDir, 'dev-api-keys.json'), 'utf8')) as Record<string, string>;
+  const credentials = await signInEveryone(api, dataDir, keys);
   return {
     api,
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     databaseUrl: `postgres://postgres:postgres@127.0.0.1:${ports.postgres}/complaints`,
     dataDir,
     ports,
+    credentials,
     keys,
     kill,
     stop,
   };
+}
+
+/** The development keys as Authorization headers, and each development account signed in: its session cookie. */
+async function signInEveryone(api: string, dataDir: string, keys: Record<string, string>): Promise<Record<string, Record<string, string>>> {
+  const credentials: Record<string, Record<string, string>> = Object.fromEntries(
+    Object.entries(keys).map(([id, key]) => [id, { authorization: `Bearer ${key}` }]),
+  );
+  const password = readFileSync(path.join(dataDir, 'dev-password'), 'utf8').trim();
+  for (const { id } of developmentAccounts) {
+    const response = await fetch(`${api}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ account: id, password }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith(`${sessionCookie}=`));
+    if (response.status !== 200 || !cookie) throw new Error(`signing in as ${id} answered ${response.status}`);
+    credentials[id] = { cookie: cookie.split(';')[0]! };
+  }
+  return credentials;
 }

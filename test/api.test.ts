@@ -7,7 +7,7 @@ import { shanghaiDate, startOfDay } from '../workflows/calendar';
 import { newCase } from '../workflows/case';
 import { projectionOf } from '../workflows/projection';
 import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 let h: ApiHarness;
 
@@ -22,12 +22,12 @@ afterAll(async () => {
 const unitA = { id: 'unit-a', name: '南城分局', level: 'district' };
 
 async function register(body: object = submission(), key: string = keys.integrator) {
-  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(key), payload: body });
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(key), payload: body });
   return response;
 }
 
 async function act(id: string, path: string, key: string, payload: object = {}) {
-  return h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: bearer(key), payload });
+  return h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: credentials(key), payload });
 }
 
 /** Bounded wait for the Postgres read side, filled by the workflow just after each action. */
@@ -42,7 +42,7 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean):
 
 describe('authentication and roles', () => {
   it('answers 401 problem+json without a key or with an unknown one', async () => {
-    for (const headers of [{}, bearer('nope'), { 'x-api-key': 'nope' }]) {
+    for (const headers of [{}, credentials('nope'), { 'x-api-key': 'nope' }]) {
       const response = await h.app.inject({ method: 'GET', url: '/complaints', headers });
       expect(response.statusCode).toBe(401);
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -107,7 +107,7 @@ describe('intake', () => {
 
   it('honours an Idempotency-Key header in place of an external id', async () => {
     const { externalId: _none, ...body } = submission();
-    const headers = { ...bearer(keys.integrator), 'idempotency-key': `idem-${Date.now()}` };
+    const headers = { ...credentials(keys.integrator), 'idempotency-key': `idem-${Date.now()}` };
     const first = await h.app.inject({ method: 'POST', url: '/complaints', headers, payload: body });
     const second = await h.app.inject({ method: 'POST', url: '/complaints', headers, payload: body });
     expect([first.statusCode, second.statusCode]).toEqual([201, 200]);
@@ -151,7 +151,7 @@ describe('intake', () => {
     const response = await h.app.inject({
       method: 'POST',
       url: '/complaints',
-      headers: { ...bearer(keys.integrator), 'content-type': 'text/plain' },
+      headers: { ...credentials(keys.integrator), 'content-type': 'text/plain' },
       payload: 'hello',
     });
     expect(response.statusCode).toBe(415);
@@ -174,7 +174,7 @@ describe('actions and overrides', () => {
     const response = await act('20260101-0000000000', 'accept', keys.registrar);
     expect(response.statusCode).toBe(404);
     expect(response.json().type).toBe('/problems/case-not-found');
-    const view = await h.app.inject({ method: 'GET', url: '/complaints/20260101-0000000000', headers: bearer(keys.registrar) });
+    const view = await h.app.inject({ method: 'GET', url: '/complaints/20260101-0000000000', headers: credentials(keys.registrar) });
     expect(view.statusCode).toBe(404);
   });
 
@@ -184,15 +184,15 @@ describe('actions and overrides', () => {
     await act(id, 'assign', keys.registrar, { unit: unitA });
     // Outside its scope a case does not exist for the caller: 404, not 403, so nothing leaks.
     expect((await act(id, 'acknowledge', keys.unitB)).statusCode).toBe(404);
-    expect((await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.unitB) })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.unitB) })).statusCode).toBe(404);
     expect((await act(id, 'acknowledge', keys.unitA)).json().status).toBe('in_progress');
     const listB = await eventually(
-      async () => (await h.app.inject({ method: 'GET', url: '/complaints?limit=100', headers: bearer(keys.unitB) })).json(),
+      async () => (await h.app.inject({ method: 'GET', url: '/complaints?limit=100', headers: credentials(keys.unitB) })).json(),
       () => true,
     );
     expect(listB.items.map((c: { id: string }) => c.id)).not.toContain(id);
     const listA = await eventually(
-      async () => (await h.app.inject({ method: 'GET', url: '/complaints?limit=100&status=in_progress', headers: bearer(keys.unitA) })).json(),
+      async () => (await h.app.inject({ method: 'GET', url: '/complaints?limit=100&status=in_progress', headers: credentials(keys.unitA) })).json(),
       (page) => page.items.some((c: { id: string }) => c.id === id),
     );
     expect(listA.items.every((c: { handlingUnit: string }) => c.handlingUnit === 'unit-a')).toBe(true);
@@ -206,18 +206,18 @@ describe('actions and overrides', () => {
     expect(noReason.json().errors).toEqual([{ field: 'reason', message: "must have required property 'reason'" }]);
     const closed = await act(id, 'overrides/close', keys.supervisor, { reason: '经核实已解决' });
     expect(closed.json().status).toBe('closed');
-    const timeline = await h.app.inject({ method: 'GET', url: `/complaints/${id}/timeline`, headers: bearer(keys.ops) });
+    const timeline = await h.app.inject({ method: 'GET', url: `/complaints/${id}/timeline`, headers: credentials(keys.ops) });
     expect(timeline.json().timeline.at(-1)).toMatchObject({ kind: 'closed', actor: 'supervisor:sup-1', note: '经核实已解决' });
   });
 
   it('masks the complainant in views, and unmasks it only for a cleared role that says why', async () => {
     const { id } = (await register()).json();
     for (const key of [keys.registrar, keys.ops]) {
-      const view = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(key) });
+      const view = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(key) });
       expect(view.json().complaint.complainant).toEqual({ anonymous: false, name: '王***', phone: '137********' });
     }
     const identity = (key: string) =>
-      h.app.inject({ method: 'POST', url: `/complaints/${id}/identity`, headers: bearer(key), payload: { reason: '回访核实' } });
+      h.app.inject({ method: 'POST', url: `/complaints/${id}/identity`, headers: credentials(key), payload: { reason: '回访核实' } });
     expect((await identity(keys.registrar)).json().complainant).toEqual({ anonymous: false, name: '王五', phone: '13700000000' });
     expect((await identity(keys.ops)).statusCode).toBe(403);
   });
@@ -232,7 +232,7 @@ describe('archived cases', () => {
     state.timeline.push({ seq: 2, at: new Date().toISOString(), kind: 'closed', actor: 'supervisor:sup-1', note: '已解决' });
     await createActivities(h.database).projectCase({ projection: projectionOf(state, `complaint-${complaint.id}`), events: state.timeline });
 
-    const view = await h.app.inject({ method: 'GET', url: `/complaints/${complaint.id}`, headers: bearer(keys.registrar) });
+    const view = await h.app.inject({ method: 'GET', url: `/complaints/${complaint.id}`, headers: credentials(keys.registrar) });
     expect(view.statusCode).toBe(200);
     expect(view.json()).toMatchObject({ archived: true, status: 'closed', complaint: { id: complaint.id } });
     expect(view.json().timeline.map((e: { kind: string }) => e.kind)).toEqual(['registered', 'closed']);
@@ -258,12 +258,12 @@ describe('leaders and spot checks', () => {
     const put = await h.app.inject({
       method: 'PUT',
       url: '/leaders/leader-1',
-      headers: bearer(keys.supervisor),
+      headers: credentials(keys.supervisor),
       payload: { name: '王科长', tier: 1 },
     });
     expect(put.statusCode).toBe(200);
-    expect((await h.app.inject({ method: 'PUT', url: '/leaders/x', headers: bearer(keys.unitA), payload: { name: 'x', tier: 1 } })).statusCode).toBe(403);
-    const list = await h.app.inject({ method: 'GET', url: '/leaders', headers: bearer(keys.ops) });
+    expect((await h.app.inject({ method: 'PUT', url: '/leaders/x', headers: credentials(keys.unitA), payload: { name: 'x', tier: 1 } })).statusCode).toBe(403);
+    const list = await h.app.inject({ method: 'GET', url: '/leaders', headers: credentials(keys.ops) });
     expect(list.json().leaders).toContainEqual({ id: 'leader-1', name: '王科长', tier: 1, district: null, active: true });
 
     const { id } = (await register()).json();
@@ -271,7 +271,7 @@ describe('leaders and spot checks', () => {
     await act(id, 'assign', keys.registrar, { unit: unitA });
     await act(id, 'overrides/escalate', keys.supervisor, { reason: '群众反映强烈' });
     const owned = await eventually(
-      async () => (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.leader) })).json(),
+      async () => (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.leader) })).json(),
       (v) => v.escalation.owners.length > 0,
     );
     expect(owned.escalation.owners).toContainEqual({ leaderId: 'leader-1', kind: 'system' });
@@ -294,11 +294,11 @@ describe('leaders and spot checks', () => {
         ).length,
       (n) => n === 1,
     );
-    const run = await h.app.inject({ method: 'POST', url: '/spot-checks', headers: bearer(keys.supervisor), payload: { day: '2020-01-01', rate: 1 } });
+    const run = await h.app.inject({ method: 'POST', url: '/spot-checks', headers: credentials(keys.supervisor), payload: { day: '2020-01-01', rate: 1 } });
     expect(run.statusCode).toBe(201);
     expect(run.json()).toEqual({ day: '2020-01-01', selected: [id] });
     const view = await eventually(
-      async () => (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.supervisor) })).json(),
+      async () => (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.supervisor) })).json(),
       (v) => v.status === 'under_review',
     );
     expect(view.spotCheck.selectedAt).toBeDefined();
@@ -317,7 +317,7 @@ describe('lists', () => {
         await h.app.inject({
           method: 'GET',
           url: `/complaints?district=${district}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
-          headers: bearer(keys.supervisor),
+          headers: credentials(keys.supervisor),
         })
       ).json();
     await eventually(
@@ -325,7 +325,7 @@ describe('lists', () => {
       () => true,
     );
     await eventually(
-      async () => (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&limit=100`, headers: bearer(keys.ops) })).json(),
+      async () => (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&limit=100`, headers: credentials(keys.ops) })).json(),
       (page) => page.items.length === 5,
     );
     const seen: string[] = [];
@@ -345,7 +345,7 @@ describe('lists', () => {
     const district = `day-${Date.now()}`;
     const { id } = (await register(submission({ location: { address: 'x', district } }))).json();
     const list = async (query: string) =>
-      (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&${query}`, headers: bearer(keys.ops) })).json();
+      (await h.app.inject({ method: 'GET', url: `/complaints?district=${district}&${query}`, headers: credentials(keys.ops) })).json();
     const [row] = (
       await eventually(
         () => list('limit=1'),
@@ -359,7 +359,7 @@ describe('lists', () => {
   });
 
   it('rejects a cursor it did not give out', async () => {
-    const response = await h.app.inject({ method: 'GET', url: '/complaints?cursor=garbage', headers: bearer(keys.ops) });
+    const response = await h.app.inject({ method: 'GET', url: '/complaints?cursor=garbage', headers: credentials(keys.ops) });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([{ field: 'cursor', message: 'is invalid' }]);
   });
@@ -382,7 +382,7 @@ describe('limits', () => {
   it('limits the rate per key, not per server: one busy key does not starve another', async () => {
     const limited = await startApiHarness('api-rate', { rateLimitPerMinute: 3 });
     try {
-      const call = (key: string) => limited.app.inject({ method: 'GET', url: '/complaints?limit=1', headers: bearer(key) });
+      const call = (key: string) => limited.app.inject({ method: 'GET', url: '/complaints?limit=1', headers: credentials(key) });
       const codes = [];
       for (let i = 0; i < 4; i++) codes.push((await call(keys.ops)).statusCode);
       expect(codes).toEqual([200, 200, 200, 429]);
@@ -400,7 +400,7 @@ describe('outages', () => {
   it('answers 503 problem+json when Postgres is unreachable', async () => {
     const down = await startApiHarness('api-db-down', { databaseUrl: 'postgres://nobody:x@127.0.0.1:1/none' });
     try {
-      const response = await down.app.inject({ method: 'GET', url: '/complaints', headers: bearer(keys.ops) });
+      const response = await down.app.inject({ method: 'GET', url: '/complaints', headers: credentials(keys.ops) });
       expect(response.statusCode).toBe(503);
       expect(response.json().type).toBe('/problems/database-unavailable');
     } finally {
@@ -412,7 +412,7 @@ describe('outages', () => {
     const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
     const down = await startApiHarness('api-down', { temporal: dead, temporalDeadlineMs: 2_000 });
     try {
-      const response = await down.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() });
+      const response = await down.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() });
       expect(response.statusCode).toBe(503);
       expect(response.json().type).toBe('/problems/temporal-unavailable');
     } finally {

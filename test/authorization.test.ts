@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -8,7 +8,7 @@ beforeAll(async () => {
   const put = await h.app.inject({
     method: 'PUT',
     url: '/leaders/leader-1',
-    headers: bearer(keys.supervisor),
+    headers: credentials(keys.supervisor),
     payload: { name: '王科长', tier: 1, district: null },
   });
   expect(put.statusCode).toBeLessThan(300);
@@ -20,12 +20,12 @@ afterAll(async () => {
 const unitA = { id: 'unit-a', name: '南城分局', level: 'district' };
 
 async function register(key: string = keys.integrator): Promise<string> {
-  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(key), payload: submission() });
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(key), payload: submission() });
   expect(response.statusCode).toBe(201);
   return response.json().id as string;
 }
 function act(id: string, path: string, key: string, payload: object = {}) {
-  return h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: bearer(key), payload });
+  return h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: credentials(key), payload });
 }
 async function inProgress(): Promise<string> {
   const id = await register();
@@ -47,7 +47,7 @@ describe('integrators', () => {
       expect(other.statusCode, path).toBe(404);
       expect(other.json().type).toBe('/problems/case-not-found');
     }
-    const read = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.otherIntegrator) });
+    const read = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.otherIntegrator) });
     expect(read.statusCode).toBe(404);
     expect((await act(id, 'evidence', keys.integrator, { message: '又闻到了' })).statusCode).toBe(200);
     expect((await act(id, 'withdraw', keys.integrator, { reason: '已解决' })).json().status).toBe('withdrawn');
@@ -60,7 +60,7 @@ describe('actions that name something outside their case', () => {
     const response = await act(id, 'merge', keys.registrar, { intoCaseId: '20260101-0000000000', reason: '重复' });
     expect(response.statusCode).toBe(422);
     expect(response.json().errors).toEqual([expect.objectContaining({ field: 'intoCaseId' })]);
-    expect((await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.registrar) })).json().status).toBe('registered');
+    expect((await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.registrar) })).json().status).toBe('registered');
   });
 
   it('an escalation to a leader not in the directory answers 422 naming owners', async () => {

@@ -11,7 +11,7 @@ import { newCase, view, workflowIdFor } from '../workflows/case';
 import { getCase } from '../workflows/definitions';
 import type { CaseState } from '../workflows/model';
 import { projectionOf } from '../workflows/projection';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { makeComplaint, uniqueId, unitA, workflowInput } from './helpers/cases';
 
 /**
@@ -206,11 +206,13 @@ describe('over HTTP', () => {
   });
 
   const act = (id: string, path: string, key: string, payload: object = {}) =>
-    h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: bearer(key), payload });
-  const get = (id: string, key: string) => h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(key) });
+    h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: credentials(key), payload });
+  const get = (id: string, key: string) => h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(key) });
 
   it('answers the case and every action with the CaseView, all of it and nothing of the workflow bookkeeping', async () => {
-    const { id, workflowId } = (await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() })).json();
+    const { id, workflowId } = (
+      await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() })
+    ).json();
     const answers = [
       await act(id, 'accept', keys.registrar),
       await act(id, 'assign', keys.registrar, { unit: unitA }),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { expireStaleIntakeClaims } from '../api/claim-expiry';
 import { intakeKeys } from '../db/schema';
 import { workflowIdFor } from '../workflows/case';
-import { bearer, keys, startApiHarness, submission } from './helpers/api';
+import { credentials, keys, startApiHarness, submission } from './helpers/api';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
@@ -28,7 +28,7 @@ describe('intake claim expiry', () => {
       await claim(runningKey, runningCase, hoursAgo(25));
       // A case registered normally, its claim made a day old.
       const body = submission();
-      const registered = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: body });
+      const registered = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: body });
       expect(registered.statusCode).toBe(201);
       const caseKeys = await db
         .update(intakeKeys)

@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newKeyEntry, parsePayloadKeys } from '../lib/codec';
 import { createLogger } from '../lib/logger';
-import { bearer, keys, startApiHarness, submission, testPayloadKeys, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, testPayloadKeys, type ApiHarness } from './helpers/api';
 
 /**
  * Complainants are confidential: their identity and contact, and all free text, must never be
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const created = await h.app.inject({
     method: 'POST',
     url: '/complaints',
-    headers: bearer(keys.integrator),
+    headers: credentials(keys.integrator),
     payload: submission({ complainant: { anonymous: false, name, phone }, description: `夜间偷排，联系人 ${name}` }),
   });
   caseId = created.json().id;
@@ -32,7 +32,7 @@ beforeAll(async () => {
     ['result', keys.unitA, { finding: 'substantiated', actions: ['penalty'], reply: `已回复 ${name}` }],
   ];
   for (const [path, key, payload] of steps) {
-    const response = await h.app.inject({ method: 'POST', url: `/complaints/${caseId}/${path}`, headers: bearer(key), payload });
+    const response = await h.app.inject({ method: 'POST', url: `/complaints/${caseId}/${path}`, headers: credentials(key), payload });
     expect(response.statusCode).toBe(200);
   }
 });
@@ -46,7 +46,7 @@ async function unmask(): Promise<unknown> {
   const response = await h.app.inject({
     method: 'POST',
     url: `/complaints/${caseId}/identity`,
-    headers: bearer(keys.registrar),
+    headers: credentials(keys.registrar),
     payload: { reason: '回访核实' },
   });
   expect(response.statusCode).toBe(200);
@@ -68,7 +68,7 @@ describe('confidentiality of complainants', () => {
     expect(raw.includes(Buffer.from(phone))).toBe(false);
     expect(raw.includes(Buffer.from(name))).toBe(false);
     // Views mask the complainant for everyone; a registrar unmasks with a reason (test/identity-reads.test.ts).
-    const view = await h.app.inject({ method: 'GET', url: `/complaints/${caseId}`, headers: bearer(keys.registrar) });
+    const view = await h.app.inject({ method: 'GET', url: `/complaints/${caseId}`, headers: credentials(keys.registrar) });
     expect(view.statusCode).toBe(200);
     expect(view.body).not.toContain(phone);
     expect(await unmask()).toMatchObject({ name, phone });
@@ -96,8 +96,8 @@ describe('confidentiality of complainants', () => {
     const call = (headers: Record<string, string>) =>
       h.app.inject({ method: 'POST', url: '/codec/decode', headers: { ...headers, 'x-namespace': 'default' }, payload: input });
     expect((await call({})).statusCode).toBe(401);
-    expect((await call(bearer(keys.registrar))).statusCode).toBe(403);
-    const decoded = await call(bearer(keys.ops));
+    expect((await call(credentials(keys.registrar))).statusCode).toBe(403);
+    const decoded = await call(credentials(keys.ops));
     expect(decoded.statusCode).toBe(200);
     const data = Buffer.from(decoded.json().payloads[0].data, 'base64').toString('utf8');
     expect(data).toContain(phone);
@@ -139,7 +139,7 @@ describe('confidentiality of complainants', () => {
     const response = await h.app.inject({
       method: 'POST',
       url: `/complaints/${caseId}/callbacks`,
-      headers: bearer(keys.registrar),
+      headers: credentials(keys.registrar),
       payload: { outcome: 'satisfied' },
     });
     expect(response.statusCode).toBe(200);

@@ -5,7 +5,7 @@ import { redriveDeadLetters } from '../activities/dead-letters';
 import { redactDbError } from '../db/errors';
 import { complaints, deadLetters } from '../db/schema';
 import { createLogger } from '../lib/logger';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 let h: ApiHarness;
 beforeAll(async () => {
@@ -39,7 +39,7 @@ async function stopRefusing(): Promise<void> {
 
 async function register(district: string): Promise<string> {
   const body = submission({ location: { address: `城北路 ${district} 号`, district }, complainant: { anonymous: false, name: '赵六', phone: '13611112222' } });
-  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: body });
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: body });
   expect(response.statusCode).toBe(201);
   return response.json().id as string;
 }
@@ -64,7 +64,7 @@ describe('a read-side write that can never succeed', () => {
     expect(letters[0]!.error).not.toMatch(/赵六|13611112222|城北路/);
 
     // The case is not blocked: it takes the next action, and its workflow retries nothing.
-    const accepted = await h.app.inject({ method: 'POST', url: `/complaints/${id}/accept`, headers: bearer(keys.registrar), payload: {} });
+    const accepted = await h.app.inject({ method: 'POST', url: `/complaints/${id}/accept`, headers: credentials(keys.registrar), payload: {} });
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().status).toBe('accepted');
     const described = await h.client.workflow.getHandle(`complaint-${id}`).describe();
@@ -72,10 +72,10 @@ describe('a read-side write that can never succeed', () => {
     expect(pending.every((a) => (a.attempt ?? 1) <= 1)).toBe(true);
 
     // Ops see it.
-    const listed = await h.app.inject({ method: 'GET', url: '/dead-letters', headers: bearer(keys.ops) });
+    const listed = await h.app.inject({ method: 'GET', url: '/dead-letters', headers: credentials(keys.ops) });
     expect(listed.statusCode).toBe(200);
     expect(listed.json().items.map((l: { caseId: string }) => l.caseId)).toContain(id);
-    const forbidden = await h.app.inject({ method: 'GET', url: '/dead-letters', headers: bearer(keys.integrator) });
+    const forbidden = await h.app.inject({ method: 'GET', url: '/dead-letters', headers: credentials(keys.integrator) });
     expect(forbidden.statusCode).toBe(403);
 
     // While the cause is there a redrive is refused again and the letter stays pending.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import { unassignedUnit } from '../db/reports';
 import { Overdue } from '../workflows/search-attributes';
-import { bearer, keys, startApiHarness, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, type ApiHarness } from './helpers/api';
 import { actors, makeComplaint, uniqueId, unitA, workflowInput } from './helpers/cases';
 import { timeSkippingSuite } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const get = async (url: string) => {
-  const response = await h.app.inject({ method: 'GET', url, headers: bearer(keys.supervisor) });
+  const response = await h.app.inject({ method: 'GET', url, headers: credentials(keys.supervisor) });
   expect(response.statusCode).toBe(200);
   return response.json();
 };

@@ -11,7 +11,7 @@ import { calendarYears } from '../lib/calendar-data';
 import { mergePolicy } from '../lib/policy';
 import { isWorkingDay, shanghaiDate, startOfDay } from '../workflows/calendar';
 import { newCase } from '../workflows/case';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { actors, makeComplaint, workflowInput } from './helpers/cases';
 import { addPerson, signIn, type Person } from './helpers/people';
 import { createTestWorker, createTimeSkippingEnv } from './helpers/temporal';
@@ -65,11 +65,11 @@ afterAll(async () => {
 });
 
 const put = (id: string, payload: Record<string, unknown>, key: string = keys.supervisor) =>
-  h.app.inject({ method: 'PUT', url: `/duty/${id}`, headers: bearer(key), payload });
-const get = (url: string, key: string = keys.registrar) => h.app.inject({ method: 'GET', url, headers: bearer(key) });
+  h.app.inject({ method: 'PUT', url: `/duty/${id}`, headers: credentials(key), payload });
+const get = (url: string, key: string = keys.registrar) => h.app.inject({ method: 'GET', url, headers: credentials(key) });
 const query = (params: Record<string, string>) => new URLSearchParams(params).toString();
 const importCsv = (csv: string, contentType = 'text/csv; charset=utf-8') =>
-  h.app.inject({ method: 'POST', url: '/duty/import', headers: { ...bearer(keys.supervisor), 'content-type': contentType }, payload: csv });
+  h.app.inject({ method: 'POST', url: '/duty/import', headers: { ...credentials(keys.supervisor), 'content-type': contentType }, payload: csv });
 const slotsIn = async (where: string, from: string, to: string) =>
   (await get(`/duty?${query({ district: where, from, to })}`)).json().slots as { id: string }[];
 
@@ -100,11 +100,11 @@ describe('the roster through the API', () => {
     ]);
     expect(body.gaps.duty_officer).toEqual([{ from: '2026-11-20T12:00:00.000Z', to: '2026-11-21T02:00:00.000Z' }]);
 
-    const deleted = await h.app.inject({ method: 'DELETE', url: `/duty/night-${tag}`, headers: bearer(keys.supervisor) });
+    const deleted = await h.app.inject({ method: 'DELETE', url: `/duty/night-${tag}`, headers: credentials(keys.supervisor) });
     expect(deleted.statusCode).toBe(200);
     expect(deleted.json().deleted).toMatchObject({ id: `night-${tag}`, accountId: leaderNight.id });
     expect(await slotsIn(where, '2026-11-20T20:00+08:00', '2026-11-21T10:00+08:00')).toEqual([]);
-    const again = await h.app.inject({ method: 'DELETE', url: `/duty/night-${tag}`, headers: bearer(keys.supervisor) });
+    const again = await h.app.inject({ method: 'DELETE', url: `/duty/night-${tag}`, headers: credentials(keys.supervisor) });
     expect(again.statusCode).toBe(404);
   });
 
@@ -116,7 +116,7 @@ describe('the roster through the API', () => {
     expect(answer.statusCode, answer.body).toBe(200);
     expect(answer.json().duties.duty_officer).toEqual([expect.objectContaining({ accountId: officer.id, name: '值班员', district: where })]);
     expect(answer.json().duties.duty_leader).toEqual([]);
-    await h.app.inject({ method: 'DELETE', url: `/duty/now-officer-${tag}`, headers: bearer(keys.supervisor) });
+    await h.app.inject({ method: 'DELETE', url: `/duty/now-officer-${tag}`, headers: credentials(keys.supervisor) });
   });
 
   it('refuses an unknown account (422), times out of order or without offset (400), and callers who may not edit (403)', async () => {
@@ -153,14 +153,14 @@ describe('the roster through the API', () => {
     const csvOnPut = await h.app.inject({
       method: 'PUT',
       url: `/duty/x-${tag}`,
-      headers: { ...bearer(keys.supervisor), 'content-type': 'text/csv' },
+      headers: { ...credentials(keys.supervisor), 'content-type': 'text/csv' },
       payload: 'a,b',
     });
     expect(csvOnPut.statusCode).toBe(415);
     const csvOnIntake = await h.app.inject({
       method: 'POST',
       url: '/complaints',
-      headers: { ...bearer(keys.integrator), 'content-type': 'text/csv' },
+      headers: { ...credentials(keys.integrator), 'content-type': 'text/csv' },
       payload: 'a,b',
     });
     expect(csvOnIntake.statusCode).toBe(415);
@@ -290,7 +290,7 @@ describe('duty recipients, resolved at the moment of the alert', () => {
 
 /** Registers through the API as the hotline; answers the case id. */
 async function register(overrides: Record<string, unknown>): Promise<string> {
-  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission(overrides) });
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission(overrides) });
   expect(response.statusCode, response.body).toBe(201);
   return response.json<{ id: string }>().id;
 }
@@ -372,7 +372,7 @@ describe('the rapid-response fast path (值班快速出警)', () => {
     const moved = await h.app.inject({
       method: 'POST',
       url: `/complaints/${id}/rapid-dispatch`,
-      headers: bearer(keys.supervisor),
+      headers: credentials(keys.supervisor),
       payload: { unit: rapidTeam },
     });
     expect(moved.statusCode, moved.body).toBe(200);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
 import { createDatabase } from '../db/client';
-import { keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 /**
  * Issue 12, item 1: Postgres connections of the API and the worker are terminated while their
@@ -89,7 +89,7 @@ async function terminateMidTransaction<T>(request: () => Promise<T>): Promise<T>
 }
 
 const act = (id: string, action: string, key: string, payload: object = {}) =>
-  h.app.inject({ method: 'POST', url: `/complaints/${id}/${action}`, headers: { authorization: `Bearer ${key}` }, payload });
+  h.app.inject({ method: 'POST', url: `/complaints/${id}/${action}`, headers: credentials(key), payload });
 
 describe('Postgres connections lost mid-transaction', () => {
   it('keeps the API and the worker up, and the case completes', { timeout: 180_000 }, async () => {
@@ -133,7 +133,7 @@ describe('Postgres connections lost mid-transaction', () => {
       },
       { timeout: 60_000, interval: 250 },
     );
-    const view = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: { authorization: `Bearer ${keys.supervisor}` } });
+    const view = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.supervisor) });
     expect([view.statusCode, view.json().status]).toEqual([200, 'closed']);
     // Nothing happened that would have ended the process hosting the API and the worker.
     expect(uncaught.map((err) => err.message)).toEqual([]);

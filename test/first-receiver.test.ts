@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { addPerson, eventually, signIn, type Person } from './helpers/people';
 
 /**
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 async function platformCase(): Promise<string> {
-  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() });
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() });
   expect(response.statusCode).toBe(201);
   return response.json().id as string;
 }
@@ -102,7 +102,7 @@ describe('hand-over', () => {
   it('a supervisor may hand over any case', async () => {
     const id = await platformCase();
     await act(id, 'claim', headers.zhang!);
-    const handed = await act(id, 'hand-over', bearer(keys.supervisor), { to: li.id, reason: '首接负责人休假' });
+    const handed = await act(id, 'hand-over', credentials(keys.supervisor), { to: li.id, reason: '首接负责人休假' });
     expect(handed.statusCode, handed.body).toBe(200);
     expect(handed.json().onDuty).toBe(`registrar:${li.id}`);
   });
@@ -148,14 +148,14 @@ describe("a leader's cases", () => {
     const put = await h.app.inject({
       method: 'PUT',
       url: `/leaders/${leader.id}`,
-      headers: bearer(keys.supervisor),
+      headers: credentials(keys.supervisor),
       payload: { name: '包案领导', tier: 2, district: null },
     });
     expect(put.statusCode).toBeLessThan(300);
     const id = await platformCase();
     await act(id, 'accept', headers.zhang!);
     await act(id, 'assign', headers.zhang!, { unit: { id: 'unit-a', name: '南城分局', level: 'district' } });
-    const escalated = await act(id, 'overrides/escalate', bearer(keys.supervisor), {
+    const escalated = await act(id, 'overrides/escalate', credentials(keys.supervisor), {
       tier: 2,
       reason: '群众反映强烈',
       owners: [{ leaderId: leader.id, kind: 'system' }],

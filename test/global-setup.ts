@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../db/client';
 import { seedDevelopmentOrganisation } from '../db/development-organisation';
+import { seedTestStaff } from './helpers/staff';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { startDevServer } from '../lib/dev-server';
@@ -101,6 +102,7 @@ async function startAll(project: TestProject, undo: Undo[]): Promise<void> {
     await runMigrations(database);
     // The units the tests assign (unit-a, unit-b) and their organisation: assign takes registered units only.
     await seedDevelopmentOrganisation(database.db);
+    await seedTestStaff(database.db);
   } finally {
     await database.close();
   }

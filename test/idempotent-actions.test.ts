@@ -4,7 +4,7 @@ import { createActivities } from '../activities';
 import type { CaseView, TimelineEntryView } from '../api/case-view';
 import { AesGcmCodec, dataConverterFor } from '../lib/codec';
 import { workflowIdFor } from '../workflows/case';
-import { bearer, keys, startApiHarness, submission, testPayloadKeys, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, testPayloadKeys, type ApiHarness } from './helpers/api';
 import { makeComplaint, workflowInput } from './helpers/cases';
 import { createTestWorker } from './helpers/temporal';
 
@@ -21,18 +21,18 @@ afterAll(async () => {
 });
 
 function act(api: ApiHarness, id: string, path: string, key: string, payload: object, idempotencyKey?: string) {
-  const headers = { ...bearer(key), ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) };
+  const headers = { ...credentials(key), ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }) };
   return api.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers, payload });
 }
 
 async function register(): Promise<string> {
-  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() });
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() });
   expect(response.statusCode).toBe(201);
   return response.json().id as string;
 }
 
 async function timeline(id: string, kind: string): Promise<TimelineEntryView[]> {
-  const response = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.supervisor) });
+  const response = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.supervisor) });
   expect(response.statusCode).toBe(200);
   return response.json<CaseView>().timeline.filter((e) => e.kind === kind);
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { identityReads } from '../db/schema';
 import { shanghaiDate } from '../workflows/calendar';
 import { defaultPolicy } from '../workflows/policy';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { addPerson, signIn, type Person } from './helpers/people';
 
 /**
@@ -44,7 +44,7 @@ function complainant() {
 }
 
 async function register(overrides: Record<string, unknown>): Promise<string> {
-  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission(overrides) });
+  const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission(overrides) });
   expect(response.statusCode, response.body).toBe(201);
   return response.json().id as string;
 }
@@ -60,16 +60,16 @@ describe('case views', () => {
     const person = complainant();
     const id = await register({ complainant: person });
     const masked = { anonymous: false, name: `钱${'*'.repeat(person.name.length - 1)}`, phone: `136${'*'.repeat(8)}` };
-    for (const headers of [bearer(keys.registrar), bearer(keys.supervisor), registrarSession, bearer(keys.ops)]) {
+    for (const headers of [credentials(keys.registrar), credentials(keys.supervisor), registrarSession, credentials(keys.ops)]) {
       const view = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers });
       expect(view.statusCode).toBe(200);
       expect(view.json().complaint.complainant).toEqual(masked);
     }
     // An action's answer is a view too.
-    const accepted = await act(id, 'accept', bearer(keys.registrar));
+    const accepted = await act(id, 'accept', credentials(keys.registrar));
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().complaint.complainant).toEqual(masked);
-    const list = await h.app.inject({ method: 'GET', url: '/complaints?limit=100', headers: bearer(keys.supervisor) });
+    const list = await h.app.inject({ method: 'GET', url: '/complaints?limit=100', headers: credentials(keys.supervisor) });
     expect(list.statusCode).toBe(200);
     expect(list.body).not.toContain(person.phone);
     expect(list.body).not.toContain(person.name);
@@ -95,18 +95,18 @@ describe('unmasking', () => {
     expect(reads[0]!.at.getTime()).toBeLessThanOrEqual(after);
   });
 
-  it('names an API key by its id, having no name', async () => {
+  it('names the person by account and name', async () => {
     const id = await register({ complainant: complainant() });
-    expect((await unmask(id, bearer(keys.supervisor), { reason: '督办核查' })).statusCode).toBe(200);
-    expect(await readsOf(id)).toMatchObject([{ accountId: 'sup-1', accountName: 'sup-1', reason: '督办核查' }]);
+    expect((await unmask(id, credentials(keys.supervisor), { reason: '督办核查' })).statusCode).toBe(200);
+    expect(await readsOf(id)).toMatchObject([{ accountId: 'sup-1', accountName: '测试督办员', reason: '督办核查' }]);
   });
 
   it('refuses without a reason, naming the field, and records nothing', async () => {
     const id = await register({ complainant: complainant() });
-    const missing = await unmask(id, bearer(keys.registrar), {});
+    const missing = await unmask(id, credentials(keys.registrar), {});
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors).toEqual([{ field: 'reason', message: "must have required property 'reason'" }]);
-    const empty = await unmask(id, bearer(keys.registrar), { reason: '' });
+    const empty = await unmask(id, credentials(keys.registrar), { reason: '' });
     expect(empty.statusCode).toBe(400);
     expect(empty.json().errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
     expect(await readsOf(id)).toEqual([]);
@@ -115,10 +115,10 @@ describe('unmasking', () => {
   it('is not for a handling unit or an integrator, even on a case they see', async () => {
     const person = complainant();
     const id = await register({ complainant: person });
-    expect((await act(id, 'accept', bearer(keys.registrar))).statusCode).toBe(200);
-    expect((await act(id, 'assign', bearer(keys.registrar), { unit: unitA })).statusCode).toBe(200);
+    expect((await act(id, 'accept', credentials(keys.registrar))).statusCode).toBe(200);
+    expect((await act(id, 'assign', credentials(keys.registrar), { unit: unitA })).statusCode).toBe(200);
     for (const key of [keys.unitA, keys.integrator]) {
-      const response = await unmask(id, bearer(key));
+      const response = await unmask(id, credentials(key));
       expect(response.statusCode).toBe(403);
       expect(response.json().type).toBe('/problems/forbidden');
       expect(response.body).not.toContain(person.phone);
@@ -128,7 +128,7 @@ describe('unmasking', () => {
 
   it('answers an anonymous complainant as views do, and still records the read', async () => {
     const id = await register({ complainant: { anonymous: true } });
-    const response = await unmask(id, bearer(keys.registrar));
+    const response = await unmask(id, credentials(keys.registrar));
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ id, complainant: { anonymous: true } });
     expect(await readsOf(id)).toMatchObject([{ accountId: 'reg-1', reason: '回访核实' }]);
@@ -141,7 +141,7 @@ describe('unmasking', () => {
       throw new Error('Postgres refused the row');
     });
     try {
-      const response = await unmask(id, bearer(keys.registrar));
+      const response = await unmask(id, credentials(keys.registrar));
       expect(insert).toHaveBeenCalledTimes(1);
       expect(response.statusCode).toBeGreaterThanOrEqual(500);
       expect(response.body).not.toContain(person.phone);
@@ -157,7 +157,7 @@ describe('reward reporters (有奖举报)', () => {
   it('are shown only to the accounts the policy names', async () => {
     const person = complainant();
     const id = await register({ category: 'hazardous_waste_dumping', complainant: person });
-    for (const headers of [bearer(keys.registrar), bearer(keys.supervisor), registrarSession]) {
+    for (const headers of [credentials(keys.registrar), credentials(keys.supervisor), registrarSession]) {
       const refused = await unmask(id, headers);
       expect(refused.statusCode).toBe(403);
       expect(refused.json().type).toBe('/problems/forbidden');
@@ -179,20 +179,20 @@ describe('the report of identity reads', () => {
   it('lists the reads of a period for supervisors, newest first, as JSON and as CSV', async () => {
     const id = await register({ complainant: complainant() });
     expect((await unmask(id, registrarSession, { reason: '回访核实' })).statusCode).toBe(200);
-    expect((await unmask(id, bearer(keys.supervisor), { reason: '=督办核查' })).statusCode).toBe(200);
+    expect((await unmask(id, credentials(keys.supervisor), { reason: '=督办核查' })).statusCode).toBe(200);
     const url = `/reports/identity-reads?from=${from}&to=${to}&caseId=${id}`;
 
-    const json = await h.app.inject({ method: 'GET', url, headers: bearer(keys.supervisor) });
+    const json = await h.app.inject({ method: 'GET', url, headers: credentials(keys.supervisor) });
     expect(json.statusCode).toBe(200);
     expect(json.headers['cache-control']).toBe('no-store');
     const { reads } = json.json<{ reads: { caseId: string; accountId: string; accountName: string; reason: string; at: string }[] }>();
     expect(reads.map((r) => [r.caseId, r.accountId, r.accountName, r.reason])).toEqual([
-      [id, 'sup-1', 'sup-1', '=督办核查'],
+      [id, 'sup-1', '测试督办员', '=督办核查'],
       [id, registrar.id, '张伟', '回访核实'],
     ]);
     expect(Date.parse(reads[0]!.at)).toBeGreaterThanOrEqual(Date.parse(reads[1]!.at));
 
-    const zh = await h.app.inject({ method: 'GET', url: `${url}&format=csv`, headers: bearer(keys.supervisor) });
+    const zh = await h.app.inject({ method: 'GET', url: `${url}&format=csv`, headers: credentials(keys.supervisor) });
     expect(zh.statusCode).toBe(200);
     expect(zh.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(zh.headers['content-disposition']).toBe(`attachment; filename="identity-reads-${from}_${to}.csv"`);
@@ -200,12 +200,12 @@ describe('the report of identity reads', () => {
     expect(Object.keys(rows[0]!)).toEqual(['查看时间', '案件编号', '账号', '姓名', '查看事由']);
     // A reason that starts like a formula stays text in a spreadsheet.
     expect(rows.map((r) => [r['案件编号'], r['姓名'], r['查看事由']])).toEqual([
-      [id, 'sup-1', "'=督办核查"],
+      [id, '测试督办员', "'=督办核查"],
       [id, '张伟', '回访核实'],
     ]);
     expect(rows[0]!['查看时间']).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
 
-    const en = await h.app.inject({ method: 'GET', url: `${url}&lang=en`, headers: { ...bearer(keys.supervisor), accept: 'text/csv' } });
+    const en = await h.app.inject({ method: 'GET', url: `${url}&lang=en`, headers: { ...credentials(keys.supervisor), accept: 'text/csv' } });
     const enRows = rowsOf(en.body);
     expect(enRows.map((r) => [r.caseId, r.accountId, r.reason])).toEqual([
       [id, 'sup-1', "'=督办核查"],
@@ -216,7 +216,7 @@ describe('the report of identity reads', () => {
 
   it('is for supervisors only', async () => {
     for (const key of [keys.registrar, keys.leader, keys.ops, keys.unitA]) {
-      const response = await h.app.inject({ method: 'GET', url: `/reports/identity-reads?from=${from}&to=${to}`, headers: bearer(key) });
+      const response = await h.app.inject({ method: 'GET', url: `/reports/identity-reads?from=${from}&to=${to}`, headers: credentials(key) });
       expect(response.statusCode, key).toBe(403);
     }
   });

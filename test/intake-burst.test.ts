@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 /**
  * Issue 12, item 2: 500 intakes sent at once, all in one category (they queue on its repeat
@@ -25,7 +25,7 @@ const intake = (n: number) =>
   h.app.inject({
     method: 'POST',
     url: '/complaints',
-    headers: { ...bearer(keys.integrator), 'idempotency-key': `burst-${run}-${n}` },
+    headers: { ...credentials(keys.integrator), 'idempotency-key': `burst-${run}-${n}` },
     payload: submission({ category, polluter: `压测工地 ${run}-${n}` }),
   });
 

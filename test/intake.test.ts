@@ -1,7 +1,7 @@
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { complaints, intakeKeys } from '../db/schema';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 
 let h: ApiHarness;
 /** The same API whose every Temporal call runs out of time at once: a start that fails (or may have gone through). */
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 function register(app: ApiHarness, body: object, headers: Record<string, string> = {}) {
-  return app.app.inject({ method: 'POST', url: '/complaints', headers: { ...bearer(keys.integrator), ...headers }, payload: body });
+  return app.app.inject({ method: 'POST', url: '/complaints', headers: { ...credentials(keys.integrator), ...headers }, payload: body });
 }
 
 /** Reverses the key order of every object, keeping the values. */

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { bearer, keys, startApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness } from './helpers/api';
 
 describe('limits', () => {
   it('answers 503 with Retry-After within the request deadline when Postgres stalls', async () => {
@@ -11,7 +11,7 @@ describe('limits', () => {
     try {
       for (let i = 0; i < (h.database.pool.options.max ?? 10); i++) held.push(await h.database.pool.connect());
       const started = Date.now();
-      const response = await h.app.inject({ method: 'GET', url: '/complaints?limit=1', headers: bearer(keys.ops) });
+      const response = await h.app.inject({ method: 'GET', url: '/complaints?limit=1', headers: credentials(keys.ops) });
       const took = Date.now() - started;
       expect(response.statusCode).toBe(503);
       expect(response.json().type).toBe('/problems/deadline-exceeded');
@@ -30,11 +30,11 @@ describe('limits', () => {
     try {
       // A case view asks Temporal, which is down: 503, five times, more than the limit.
       for (let i = 0; i < 5; i++) {
-        const failed = await h.app.inject({ method: 'GET', url: '/complaints/20260101-0000000000', headers: bearer(keys.ops) });
+        const failed = await h.app.inject({ method: 'GET', url: '/complaints/20260101-0000000000', headers: credentials(keys.ops) });
         expect(failed.statusCode).toBe(503);
       }
       // The list reads Postgres, which is up: the whole budget of 3 is still there.
-      const list = () => h.app.inject({ method: 'GET', url: '/complaints?limit=1', headers: bearer(keys.ops) });
+      const list = () => h.app.inject({ method: 'GET', url: '/complaints?limit=1', headers: credentials(keys.ops) });
       const codes: number[] = [];
       for (let i = 0; i < 4; i++) codes.push((await list()).statusCode);
       expect(codes).toEqual([200, 200, 200, 429]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jurisdictionOf, storeUnit, superiorOf, unitSubtree, UnitRefused } from '../db/organisation';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { uniqueId } from './helpers/cases';
 
 let h: ApiHarness;
@@ -23,10 +23,10 @@ const id = (name: string) => `${prefix}-${name}`;
 const ownDistrict = `${prefix}-d`;
 
 const put = (unitId: string, body: object, key: string = keys.supervisor) =>
-  h.app.inject({ method: 'PUT', url: `/units/${unitId}`, headers: bearer(key), payload: body });
-const get = (url: string, key: string = keys.registrar) => h.app.inject({ method: 'GET', url, headers: bearer(key) });
+  h.app.inject({ method: 'PUT', url: `/units/${unitId}`, headers: credentials(key), payload: body });
+const get = (url: string, key: string = keys.registrar) => h.app.inject({ method: 'GET', url, headers: credentials(key) });
 const act = (caseId: string, path: string, key: string, payload: object = {}) =>
-  h.app.inject({ method: 'POST', url: `/complaints/${caseId}/${path}`, headers: bearer(key), payload });
+  h.app.inject({ method: 'POST', url: `/complaints/${caseId}/${path}`, headers: credentials(key), payload });
 
 /** A city under the seeded province, covering nancheng (the tests' cases) and a district of its own. */
 async function city(name: string) {
@@ -37,7 +37,7 @@ async function city(name: string) {
 
 /** A case in nancheng, accepted and ready to be assigned. */
 async function acceptedCase(): Promise<string> {
-  const { id: caseId } = (await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() })).json();
+  const { id: caseId } = (await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() })).json();
   expect((await act(caseId, 'accept', keys.registrar)).statusCode).toBe(200);
   return caseId;
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../db/schema';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { addPerson, signIn, type Person } from './helpers/people';
 
 let h: ApiHarness;
@@ -188,7 +188,7 @@ describe('accounts', () => {
 
     const list = await h.app.inject({ method: 'GET', url: '/accounts', headers: adminHeaders });
     expect(list.json().accounts.map((a: { id: string }) => a.id)).toContain(id);
-    for (const headers of [await signIn(h.app, registrar), bearer(keys.supervisor), bearer(keys.integrator)]) {
+    for (const headers of [await signIn(h.app, registrar), credentials(keys.supervisor), credentials(keys.integrator)]) {
       expect((await h.app.inject({ method: 'GET', url: '/accounts', headers })).statusCode).toBe(403);
     }
   });
@@ -209,7 +209,7 @@ describe('who acted', () => {
   it('the timeline records the person, name and account id, in the role the action needs', async () => {
     const both = await addPerson(h.database.db, { name: '李督办', roles: ['registrar', 'supervisor'] });
     const headers = await signIn(h.app, both);
-    const registered = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() });
+    const registered = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() });
     const id = registered.json().id as string;
     const accepted = await h.app.inject({ method: 'POST', url: `/complaints/${id}/accept`, headers, payload: {} });
     expect(accepted.statusCode, accepted.body).toBe(200);

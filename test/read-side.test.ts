@@ -12,7 +12,7 @@ import { shanghaiDate } from '../workflows/calendar';
 import { newCase } from '../workflows/case';
 import type { Complaint } from '../workflows/model';
 import { normalizeKey, projectionOf, type CaseProjection } from '../workflows/projection';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
 
 let h: ApiHarness;
@@ -102,16 +102,16 @@ describe('repeat detection', () => {
 
   it('adds a repeat of an open case to it at registration instead of opening a second one', async () => {
     const first = submission();
-    const original = (await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: first })).json();
+    const original = (await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: first })).json();
     const repeat = submission({ polluter: first.polluter, description: '又排了' });
-    const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: repeat });
+    const response = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: repeat });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({ status: 'merged', mergedInto: original.id });
-    const repeatView = (await h.app.inject({ method: 'GET', url: `/complaints/${response.json().id}`, headers: bearer(keys.registrar) })).json();
+    const repeatView = (await h.app.inject({ method: 'GET', url: `/complaints/${response.json().id}`, headers: credentials(keys.registrar) })).json();
     expect(repeatView).toMatchObject({ mergedInto: original.id, complaint: { repeatOf: [original.id] } });
     let originalView = { repeatReports: [] as { caseId: string }[] };
     for (let i = 0; i < 100 && originalView.repeatReports.length === 0; i++) {
-      originalView = (await h.app.inject({ method: 'GET', url: `/complaints/${original.id}`, headers: bearer(keys.registrar) })).json();
+      originalView = (await h.app.inject({ method: 'GET', url: `/complaints/${original.id}`, headers: credentials(keys.registrar) })).json();
       if (originalView.repeatReports.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(originalView.repeatReports.map((r) => r.caseId)).toEqual([response.json().id]);
@@ -121,13 +121,13 @@ describe('repeat detection', () => {
     const first = submission();
     const reports = [first, ...['又排了', '还在排', '味道很大'].map((description) => submission({ location: first.location, description }))];
     const responses = await Promise.all(
-      reports.map((payload) => h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload })),
+      reports.map((payload) => h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload })),
     );
     const registered = responses.map((r) => r.json<{ id: string; status: string }>());
     const opened = registered.filter((r) => r.status !== 'merged');
     expect(opened).toHaveLength(1);
     for (const { id } of registered.filter((r) => r.status === 'merged')) {
-      const view = (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: bearer(keys.registrar) })).json();
+      const view = (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.registrar) })).json();
       expect(view.mergedInto).toBe(opened[0]?.id);
     }
   });
@@ -135,8 +135,8 @@ describe('repeat detection', () => {
 
 describe('rebuilding the projection from the events', () => {
   it('restores a lost row from the projection its last event carries', async () => {
-    const { id } = (await h.app.inject({ method: 'POST', url: '/complaints', headers: bearer(keys.integrator), payload: submission() })).json();
-    await h.app.inject({ method: 'POST', url: `/complaints/${id}/accept`, headers: bearer(keys.registrar), payload: {} });
+    const { id } = (await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() })).json();
+    await h.app.inject({ method: 'POST', url: `/complaints/${id}/accept`, headers: credentials(keys.registrar), payload: {} });
     let before: (typeof complaints.$inferSelect)[] = [];
     for (let i = 0; i < 100 && before[0]?.status !== 'accepted'; i++) {
       before = await h.database.db.select().from(complaints).where(eq(complaints.id, id));
@@ -204,7 +204,7 @@ describe('reports', () => {
     await h.database.db.delete(complaints).where(inArray(complaints.id, ids));
   });
 
-  const get = (url: string, accept = 'application/json') => h.app.inject({ method: 'GET', url, headers: { ...bearer(keys.supervisor), accept } });
+  const get = (url: string, accept = 'application/json') => h.app.inject({ method: 'GET', url, headers: { ...credentials(keys.supervisor), accept } });
 
   it('computes each of the four rates with its numerator and denominator', async () => {
     const response = await get(`/reports/kpi?from=${from.toISOString()}&to=${to.toISOString()}&district=${district}`);
@@ -270,7 +270,7 @@ describe('reports', () => {
     const noSuchDay = await get('/reports/kpi?from=2026-02-30&to=2026-03-31');
     expect(noSuchDay.statusCode).toBe(400);
     expect(noSuchDay.json().errors).toEqual([{ field: 'from', message: 'is not a valid day or instant' }]);
-    const unit = await h.app.inject({ method: 'GET', url: '/reports/backlog', headers: bearer(keys.unitA) });
+    const unit = await h.app.inject({ method: 'GET', url: '/reports/backlog', headers: credentials(keys.unitA) });
     expect(unit.statusCode).toBe(403);
   });
 });

@@ -9,7 +9,7 @@ import { shanghaiDate } from '../workflows/calendar';
 import { newCase } from '../workflows/case';
 import type { Complaint } from '../workflows/model';
 import { projectionOf, type CaseProjection } from '../workflows/projection';
-import { bearer, keys, startApiHarness, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, type ApiHarness } from './helpers/api';
 import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
 
 const DAY = 86_400_000;
@@ -61,7 +61,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const get = (url: string, accept = 'application/json') => h.app.inject({ method: 'GET', url, headers: { ...bearer(keys.supervisor), accept } });
+const get = (url: string, accept = 'application/json') => h.app.inject({ method: 'GET', url, headers: { ...credentials(keys.supervisor), accept } });
 const rowsOf = (body: string) => parse<Record<string, string>>(body, { bom: true, columns: true });
 
 describe('the CSV helper', () => {
@@ -98,7 +98,7 @@ describe('CSV reports', () => {
 
   it('answer ?format=csv without an Accept header, and format=json wins over Accept with the JSON as before', async () => {
     const url = `/reports/kpi?from=${from}&to=${to}&district=${encodeURIComponent(district)}`;
-    const csv = await h.app.inject({ method: 'GET', url: `${url}&format=csv`, headers: bearer(keys.supervisor) });
+    const csv = await h.app.inject({ method: 'GET', url: `${url}&format=csv`, headers: credentials(keys.supervisor) });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(rowsOf(csv.body)).toHaveLength(4);
     const json = await get(url);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { addPerson, eventually, signIn } from './helpers/people';
 
 /**
@@ -27,7 +27,7 @@ beforeAll(async () => {
       await h.app.inject({
         method: 'POST',
         url: '/complaints',
-        headers: bearer(keys.integrator),
+        headers: credentials(keys.integrator),
         payload: submission({ location: { address: `${district} 某路 ${Date.now()}`, district } }),
       })
     ).json().id as string;

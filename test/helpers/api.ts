@@ -11,32 +11,35 @@ import { AesGcmCodec, dataConverterFor, newKeyEntry, parsePayloadKeys, type Payl
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import type { Policy } from '../../workflows/policy';
+import { staff } from './staff';
 import { attachDevServer, createTestWorker } from './temporal';
 
-/** One plain key per caller the API tests use; the app sees only their hashes. */
+/**
+ * The callers the API tests use: machines with an API key (the app sees only their hashes) and
+ * the staff of helpers/staff.ts with their session tokens.
+ */
 export const keys = {
   integrator: 'test-integrator-key',
   otherIntegrator: 'test-wechat-key',
-  registrar: 'test-registrar-key',
-  unitA: 'test-unit-a-key',
-  unitB: 'test-unit-b-key',
-  leader: 'test-leader-key',
-  supervisor: 'test-supervisor-key',
   ops: 'test-ops-key',
+  registrar: staff.registrar.token,
+  unitA: staff.unitA.token,
+  unitB: staff.unitB.token,
+  leader: staff.leader.token,
+  supervisor: staff.supervisor.token,
 } as const;
 
 const apiKeys: ApiKey[] = [
   { id: 'hotline', role: 'integrator', sha256: hashKey(keys.integrator) },
   { id: 'wechat', role: 'integrator', sha256: hashKey(keys.otherIntegrator) },
-  { id: 'reg-1', role: 'registrar', sha256: hashKey(keys.registrar) },
-  { id: 'officer-a', role: 'unit', unitId: 'unit-a', sha256: hashKey(keys.unitA) },
-  { id: 'officer-b', role: 'unit', unitId: 'unit-b', sha256: hashKey(keys.unitB) },
-  { id: 'leader-1', role: 'leader', sha256: hashKey(keys.leader) },
-  { id: 'sup-1', role: 'supervisor', sha256: hashKey(keys.supervisor) },
   { id: 'ops-1', role: 'ops', sha256: hashKey(keys.ops) },
 ];
 
-export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const sessionTokens = new Set<string>(Object.values(staff).map((person) => person.token));
+
+/** The headers that present a caller's credentials: a person's session cookie, a machine's `Bearer` key. */
+export const credentials = (token: string): { cookie: string } | { authorization: string } =>
+  sessionTokens.has(token) ? { cookie: `complaints_session=${token}` } : { authorization: `Bearer ${token}` };
 
 export interface ApiHarness {
   app: FastifyInstance;
