@@ -19,6 +19,7 @@ export const problemTypes = {
   'outside-jurisdiction': { status: 422, title: "The unit does not cover the case's district" },
   'action-rejected': { status: 409, title: 'The case does not allow this action now' },
   'idempotency-conflict': { status: 409, title: 'The idempotency key was used with a different request' },
+  conflict: { status: 409, title: 'The request conflicts with what is on file' },
   'case-archived': { status: 409, title: 'The case is archived and takes no more actions' },
   'request-timeout': { status: 408, title: 'The request did not arrive in time' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },

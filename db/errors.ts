@@ -35,6 +35,12 @@ export function sqlState(err: unknown): string | undefined {
   return driverError(err)?.code;
 }
 
+/** The unique constraint a failed insert or update broke (SQLSTATE 23505), by name. */
+export function brokenUniqueConstraint(err: unknown): string | undefined {
+  const e = driverError(err);
+  return e?.code === '23505' ? e.constraint : undefined;
+}
+
 /** A query Postgres refused for a reason that another attempt with the same data cannot change. */
 export function isPermanentDbError(err: unknown): boolean {
   const code = sqlState(err);

@@ -193,6 +193,26 @@ describe('accounts', () => {
     }
   });
 
+  it('refuse to link one identity to two accounts (409 naming oidcSubject)', async () => {
+    const headers = await signIn(h.app, admin);
+    const subject = `sub-shared-${process.pid}`;
+    const first = await h.app.inject({
+      method: 'PUT',
+      url: `/accounts/first-${process.pid}`,
+      headers,
+      payload: { name: '甲', roles: ['registrar'], oidcSubject: subject },
+    });
+    expect(first.statusCode).toBe(201);
+    const second = await h.app.inject({
+      method: 'PUT',
+      url: `/accounts/second-${process.pid}`,
+      headers,
+      payload: { name: '乙', roles: ['registrar'], oidcSubject: subject },
+    });
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ type: '/problems/conflict', errors: [{ field: 'oidcSubject', message: 'is linked to another account already' }] });
+  });
+
   it('refuse a unit handler without a unit, naming the field', async () => {
     const response = await h.app.inject({
       method: 'PUT',

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { accountView, getAccount, listAccounts, setPasswordHash, storeAccount, type AccountView } from '../../db/accounts';
+import { brokenUniqueConstraint } from '../../db/errors';
 import { hashPassword, passwordRules } from '../../lib/passwords';
 import { staffRoles } from '../../lib/principal';
 import { Problem, problemResponses } from '../problem';
@@ -95,6 +96,10 @@ export const accountRoutes: FastifyPluginAsync = async (app) => {
         unitId: body.unitId ?? null,
         active: body.active ?? true,
         oidcSubject: body.oidcSubject ?? null,
+      }).catch((err: unknown) => {
+        if (brokenUniqueConstraint(err) !== 'accounts_oidc_subject_unique') throw err;
+        const message = 'is linked to another account already';
+        throw new Problem('conflict', `oidcSubject ${message}`, { errors: [{ field: 'oidcSubject', message }] });
       });
       if (password !== undefined) await setPasswordHash(db, id, await hashPassword(password));
       request.log.info({ account: id, by: request.principal.id, created }, 'account stored');
