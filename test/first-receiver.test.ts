@@ -170,3 +170,47 @@ describe("a leader's cases", () => {
     expect((await work(leaderHeaders)).map((c) => c.id)).toContain(id);
   });
 });
+
+describe('the actions offered to each person (GET /complaints/{id}/actions)', () => {
+  const offered = async (id: string, who: { cookie: string } | { authorization: string }) =>
+    (
+      (await h.app.inject({ method: 'GET', url: `/complaints/${id}/actions`, headers: who })).json().actions as {
+        name: string;
+        args: { properties?: object };
+      }[]
+    ).map((a) => a.name);
+
+  it('follow the rules of the case: the queue, the first receiver, the unit, the owning leader', async () => {
+    const id = await platformCase();
+    const before = await offered(id, headers.zhang!);
+    expect(before).toEqual(expect.arrayContaining(['claim', 'accept', 'notAccept', 'transferOut', 'merge']));
+    expect(before).not.toContain('assign');
+    expect(before).not.toContain('handOver');
+
+    await act(id, 'claim', headers.zhang!);
+    expect(await offered(id, headers.zhang!)).toEqual(expect.arrayContaining(['accept', 'handOver']));
+    const other = await offered(id, headers.li!);
+    expect(other).not.toContain('accept');
+    expect(other).not.toContain('claim');
+    // What is left out answers 409 indeed.
+    expect((await act(id, 'accept', headers.li!)).statusCode).toBe(409);
+
+    await act(id, 'accept', headers.zhang!);
+    await act(id, 'assign', headers.zhang!, { unit: { id: 'unit-a', name: '南城分局', level: 'district' } });
+    expect(await offered(id, credentials(keys.unitA))).toEqual(expect.arrayContaining(['acknowledge', 'refuseJurisdiction']));
+    // Another unit does not see the case at all.
+    expect((await h.app.inject({ method: 'GET', url: `/complaints/${id}/actions`, headers: credentials(keys.unitB) })).statusCode).toBe(404);
+    const supervisor = await offered(id, credentials(keys.supervisor));
+    expect(supervisor).toEqual(expect.arrayContaining(['reassign', 'extend', 'escalate', 'close', 'handOver']));
+    expect(supervisor).not.toContain('approveExtension');
+  });
+
+  it('carry the JSON Schema of their body', async () => {
+    const id = await platformCase();
+    const response = await h.app.inject({ method: 'GET', url: `/complaints/${id}/actions`, headers: headers.zhang });
+    const notAccept = (response.json().actions as { name: string; path: string; override: boolean; args: { required?: string[] } }[]).find(
+      (a) => a.name === 'notAccept',
+    );
+    expect(notAccept).toMatchObject({ path: 'not-accept', override: false, args: { type: 'object', required: ['reason'] } });
+  });
+});

@@ -26,7 +26,7 @@ import {
 } from './case';
 import { firedKey, workingDeadline } from './deadlines';
 import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
-import { statuses, type Actor, type CaseState, type ComplaintWorkflowInput, type Escalation, type Role, type Status } from './model';
+import { statuses, type Actor, type CaseFacts, type CaseState, type ComplaintWorkflowInput, type Escalation, type Role, type Status } from './model';
 
 /**
  * Every action a person can take on a case, as data: its arguments, who may take it, from which
@@ -57,7 +57,9 @@ interface ActionSpec<S extends TObject> {
   from: readonly Status[];
   /** Where the action moves the case: the first, unless `apply` returns another of them. None: it stays. */
   to?: readonly Status[];
-  /** Rules beyond role, status and fields; returns the reason to reject, if any. */
+  /** Rules on the case and the person alone, known before the form is filled (the console offers only what passes). */
+  when?: (state: CaseFacts, actor: Actor) => string | undefined;
+  /** Rules on what the person filled in; returns the reason to reject, if any. */
   check?: (state: CaseState, args: Args<S>) => string | undefined;
   apply: (state: CaseState, args: Args<S>, now: string) => Status | void;
 }
@@ -75,12 +77,12 @@ function checkDays(days: number, max: number): string | undefined {
   return undefined;
 }
 
-function ownsCase(state: CaseState, actor: Actor): boolean {
+function ownsCase(state: CaseFacts, actor: Actor): boolean {
   return state.escalation.owners.some((o) => o.leaderId === actor.id);
 }
 
 /** Whether the first-receiver rule (policy `firstReceiverOnly`) makes `actor` wait for, or take, the case. */
-function firstReceiverRule(state: CaseState, actor: Actor): 'claims' | 'theirs' | 'not theirs' | 'open' {
+function firstReceiverRule(state: CaseFacts, actor: Actor): 'claims' | 'theirs' | 'not theirs' | 'open' {
   if (!state.policy.firstReceiverOnly || actor.role !== 'registrar') return 'open';
   const firstReceiver = firstReceiverOf(state);
   if (firstReceiver === undefined) return 'claims';
@@ -162,7 +164,7 @@ export const actions = {
     summary: 'Claim a case from the district queue: become its first receiver (首接)',
     roles: ['registrar'],
     from: openStatuses,
-    check: (state, { actor }) =>
+    when: (state, actor) =>
       firstReceiverRule(state, actor) === 'claims' ? undefined : `the case already has its first receiver: ${firstReceiverOf(state) ?? '?'}`,
     apply(state, { actor }, now) {
       claim(state, actor, now);
@@ -174,11 +176,13 @@ export const actions = {
     summary: 'Hand the case over to another registrar, who becomes its first receiver (移交)',
     roles: ['registrar', 'supervisor'],
     from: openStatuses,
-    check(state, { actor, to }) {
+    when(state, actor) {
       if (!state.policy.firstReceiverOnly) return 'this case predates first receivers: any registrar may take it';
-      if (actor.role === 'registrar' && firstReceiverRule(state, actor) !== 'theirs') return 'only the first receiver or a supervisor may hand the case over';
-      return to === firstReceiverOf(state) ? `${to} is already the first receiver` : undefined;
+      return actor.role === 'registrar' && firstReceiverRule(state, actor) !== 'theirs'
+        ? 'only the first receiver or a supervisor may hand the case over'
+        : undefined;
     },
+    check: (state, { to }) => (to === firstReceiverOf(state) ? `${to} is already the first receiver` : undefined),
     apply(state, { actor, to, reason }, now) {
       const from = firstReceiverOf(state) ?? null;
       state.firstReceiver = to;
@@ -340,7 +344,7 @@ export const actions = {
     from: ['callback'],
     // Satisfied, or unreachable too often: closed. Otherwise it waits, for a supervisor if unsatisfied.
     to: ['callback', 'closed'],
-    check: (state) =>
+    when: (state) =>
       state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'the complainant was unsatisfied: a supervisor decides between rework and close' : undefined,
     apply(state, { actor, outcome, note }, now) {
       state.callbacks.push({ outcome, at: now, by: actor.id, ...(note !== undefined ? { note } : {}) });
@@ -366,10 +370,8 @@ export const actions = {
     summary: 'Ask for an extension (once)',
     roles: ['unit'],
     from: handlingStatuses,
-    check: (state, { days }) =>
-      state.extension
-        ? `an extension was already ${state.extension.decision ?? 'requested'} for this case (only one is allowed)`
-        : checkDays(days, state.policy.maxExtensionWorkingDays),
+    when: (state) => (state.extension ? `an extension was already ${state.extension.decision ?? 'requested'} for this case (only one is allowed)` : undefined),
+    check: (state, { days }) => checkDays(days, state.policy.maxExtensionWorkingDays),
     apply(state, { actor, reason, days }, now) {
       state.extension = { days, reason, requestedBy: actor.id, requestedAt: now };
       record(state, now, 'extension_requested', actor, reason, { days });
@@ -381,7 +383,7 @@ export const actions = {
     summary: 'Approve the pending extension',
     roles: ['supervisor'],
     from: handlingStatuses,
-    check: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
+    when: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
     apply(state, { actor, reason }, now) {
       const extension = state.extension!;
       Object.assign(extension, { decision: 'approved', decidedBy: actor.id, decidedAt: now });
@@ -398,7 +400,7 @@ export const actions = {
     summary: 'Deny the pending extension',
     roles: ['supervisor'],
     from: handlingStatuses,
-    check: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
+    when: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
     apply(state, { actor, reason }, now) {
       Object.assign(state.extension!, { decision: 'denied', decidedBy: actor.id, decidedAt: now });
       record(state, now, 'extension_denied', actor, reason);
@@ -410,7 +412,7 @@ export const actions = {
     summary: 'The owning leader records the plan (一案一策)',
     roles: ['leader'],
     from: openStatuses,
-    check: (state, { actor }) => (ownsCase(state, actor) ? undefined : 'only a leader who owns this case may record its plan'),
+    when: (state, actor) => (ownsCase(state, actor) ? undefined : 'only a leader who owns this case may record its plan'),
     apply(state, { actor, plan }, now) {
       state.escalation.plan = plan;
       record(state, now, 'leader_plan', actor, plan);
@@ -422,7 +424,7 @@ export const actions = {
     summary: 'The owning leader reports progress',
     roles: ['leader'],
     from: openStatuses,
-    check: (state, { actor }) => (ownsCase(state, actor) ? undefined : 'only a leader who owns this case may report its progress'),
+    when: (state, actor) => (ownsCase(state, actor) ? undefined : 'only a leader who owns this case may report its progress'),
     apply(state, { actor, note, resolved }, now) {
       state.escalation.progress.push({ note, at: now, by: actor.id });
       if (resolved) {
@@ -484,7 +486,7 @@ export const actions = {
     summary: 'Record that the reward was paid (有奖举报)',
     roles: ['supervisor'],
     from: [...openStatuses, 'closed', 'under_review'],
-    check: (state) => (!state.reward ? 'this case has no reward to pay' : state.reward.paidAt ? 'the reward was already paid' : undefined),
+    when: (state) => (!state.reward ? 'this case has no reward to pay' : state.reward.paidAt ? 'the reward was already paid' : undefined),
     apply(state, { actor, reference }, now) {
       Object.assign(state.reward!, { paidAt: now, reference });
       delete state.deadlines.rewardPayment;
@@ -583,7 +585,7 @@ export const actions = {
     roles: ['supervisor'],
     from: ['closed', 'under_review'],
     to: ['rework'],
-    check: (state) => (state.unit ? undefined : 'the case was never assigned to a unit; it cannot be reworked'),
+    when: (state) => (state.unit ? undefined : 'the case was never assigned to a unit; it cannot be reworked'),
     apply(state, { actor, reason }, now) {
       startRework(state, reason, actor, now);
     },
@@ -627,6 +629,22 @@ function specOf<K extends ActionName>(name: K) {
   };
 }
 
+/**
+ * Why `actor` may not take the action on the case now, whatever they would fill in (role, unit,
+ * status, first receiver, the entry's `when`); undefined: they may. The console offers only the
+ * actions this lets through, and the validator starts with it.
+ */
+export function whyNot(state: CaseFacts, name: ActionName, actor: Actor): string | undefined {
+  const spec = specOf(name);
+  if (!spec.roles.includes(actor.role)) return `${name} is not allowed for role ${actor.role}`;
+  if (actor.role === 'unit' && actor.unitId !== state.unit?.id) return `unit ${actor.unitId ?? '?'} is not the unit handling this case`;
+  if (!spec.from.includes(state.status)) return `cannot ${name} a case that is ${state.status}`;
+  if (spec.firstReceiver && firstReceiverRule(state, actor) === 'not theirs') {
+    return `only the first receiver (${firstReceiverOf(state) ?? '?'}) or a supervisor may ${name} this case: ask for a hand-over`;
+  }
+  return spec.when?.(state, actor);
+}
+
 /** Applies the table's rules; throws an ActionRejected failure the caller sees as the reason. */
 export function validateAction<K extends ActionName>(state: CaseState, name: K, args: ActionArgsByName[K]): void {
   const spec = specOf(name);
@@ -635,14 +653,8 @@ export function validateAction<K extends ActionName>(state: CaseState, name: K, 
   };
   const actor = (args as Partial<ActionArgs> | undefined)?.actor;
   if (!actor?.role || !actor.id) return reject('actor with role and id is required');
-  if (!spec.roles.includes(actor.role)) return reject(`${name} is not allowed for role ${actor.role}`);
-  if (actor.role === 'unit' && actor.unitId !== state.unit?.id) {
-    return reject(`unit ${actor.unitId ?? '?'} is not the unit handling this case`);
-  }
-  if (!spec.from.includes(state.status)) return reject(`cannot ${name} a case that is ${state.status}`);
-  if (spec.firstReceiver && firstReceiverRule(state, actor) === 'not theirs') {
-    return reject(`only the first receiver (${firstReceiverOf(state) ?? '?'}) or a supervisor may ${name} this case: ask for a hand-over`);
-  }
+  const unavailable = whyNot(state, name, actor);
+  if (unavailable) return reject(unavailable);
   for (const field of spec.args.required ?? []) {
     const value = (args as unknown as Record<string, unknown>)[field];
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {

@@ -121,7 +121,7 @@ export function notify(state: CaseState, kind: NoticeKind, recipient: string, pa
 }
 
 /** The first receiver now: who claimed the case or had it handed over, else who registered it. */
-export function firstReceiverOf(state: CaseState): string | undefined {
+export function firstReceiverOf(state: Pick<CaseState, 'firstReceiver' | 'complaint'>): string | undefined {
   return state.firstReceiver ?? state.complaint.firstReceiver;
 }
 

@@ -333,11 +333,14 @@ export interface NoticeRequest {
 
 export type OutboxItem = { type: 'notice'; notice: NoticeRequest } | { type: 'merge'; intoCaseId: string } | { type: 'findLeaders'; tier: Escalation['tier'] };
 
+/** The case without the workflow's bookkeeping: what rules on the case may read, in the workflow and in the API. */
+export type CaseFacts = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'>;
+
 /**
  * What queries and update results return: the case's state minus the outbox and the timer
  * bookkeeping. The API never hands it out as is: it presents it as its public CaseView.
  */
-export type CaseSnapshot = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'> & {
+export type CaseSnapshot = CaseFacts & {
   workflowId: string;
   /** Who must act next, e.g. `unit:unit-a`, `registrar:reg-1`, `supervisor`; none once finished. */
   onDuty: string | null;

@@ -1,9 +1,10 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { actionNames, actions, type ActionArgsByName } from '../../workflows/actions';
-import type { Role } from '../../workflows/model';
+import { staffRoles, type CallerRole } from '../../lib/principal';
+import { actionNames, actions, whyNot, type ActionArgsByName, type ActionName } from '../../workflows/actions';
+import { isArchived } from '../archived-case';
 import { actorOf } from '../auth';
-import { loadVisibleCase, presentCase } from '../case-access';
+import { loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
 import { CaseIdParams, CaseViewSchema, Text } from '../schemas';
 import { problemResponses } from '../problem';
 import { checkReferences } from './action-references';
@@ -11,12 +12,53 @@ import { checkReferences } from './action-references';
 /** Control characters refused like any other text; the Update id is made of caller, action, key and body (actionUpdateId). */
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Text(200)) });
 
+/** Who may call an action's route: supervisors for an override, else the roles of its entry. */
+const routeRoles = (name: ActionName): CallerRole[] =>
+  (actions[name].override ? ['supervisor'] : actions[name].roles).filter((r): r is CallerRole => r !== 'system');
+
+const AvailableActionSchema = Type.Object({
+  name: Type.String({ examples: ['accept'] }),
+  path: Type.String({ description: 'POST /complaints/{id}/<path>', examples: ['accept'] }),
+  summary: Type.String(),
+  override: Type.Boolean({ description: "a supervisor's override: asks for a reason" }),
+  args: Type.Record(Type.String(), Type.Unknown(), { description: "the JSON Schema of the action's body" }),
+});
+
 /** One route per workflow action: path, body, roles and summary all come from the workflow's action table. */
 export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
+  app.get<{ Params: { id: string } }>(
+    '/complaints/:id/actions',
+    {
+      config: { roles: [...staffRoles, 'integrator'] },
+      schema: {
+        tags: ['actions'],
+        summary: 'The actions the caller may take on the case now (what the console offers)',
+        description:
+          'Each with the JSON Schema of its body. What is left out would answer 403 or 409 whatever the body: the role, the unit, the status, the first receiver and the rules on the case (a pending extension, an owning leader…) are checked here as the workflow checks them; only what the body says is left to the action itself. An archived case takes none.',
+        params: CaseIdParams,
+        response: { 200: Type.Object({ actions: Type.Array(AvailableActionSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const record = await readVisibleCase(app, request, request.params.id);
+      if (isArchived(record)) return { actions: [] };
+      const available = actionNames.filter((name) => {
+        const roles = routeRoles(name);
+        return request.principal.roles.some((r) => roles.includes(r)) && whyNot(record, name, actorOf(request.principal, roles)) === undefined;
+      });
+      return {
+        actions: available.map((name) => {
+          const { path, summary, override, args } = actions[name];
+          return { name, path, summary, override: override === true, args: args as unknown as Record<string, unknown> };
+        }),
+      };
+    },
+  );
+
   for (const name of actionNames) {
     const spec = actions[name];
     const override = spec.override === true;
-    const roles = (override ? ['supervisor'] : spec.roles).filter((r): r is Exclude<Role, 'system'> => r !== 'system');
+    const roles = routeRoles(name);
     app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
       `/complaints/:id/${spec.path}`,
       {
