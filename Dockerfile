@@ -16,9 +16,11 @@ COPY api ./api
 COPY db ./db
 COPY lib ./lib
 COPY scripts ./scripts
+# The bureau console's sources (Vite, React, Ant Design: dev dependencies, so built here).
+COPY console ./console
 # Compiles to dist/, copies the migrations, and bundles the workflow code once into dist/build/:
 # a worker container then starts polling in about a second instead of bundling with webpack at
-# every start (issue 12).
+# every start (issue 12). Then builds the console into console/dist/.
 RUN npm run build
 
 FROM node:24-bookworm-slim
@@ -31,6 +33,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 # Owned by root, read by `node`.
 COPY --from=build /app/dist ./dist
+# The console's static files, where api/routes/console.ts looks for them: console/dist beside the
+# project's package.json.
+COPY --from=build /app/console/dist ./console/dist
 
 USER node
 EXPOSE 3000

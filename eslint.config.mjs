@@ -24,7 +24,7 @@ const ioPackages = [
 ];
 
 export default defineConfig(
-  globalIgnores(['dist/', 'build/', 'node_modules/', '.data/', '.tools/', 'coverage/', 'db/migrations/']),
+  globalIgnores(['dist/', 'console/dist/', 'build/', 'node_modules/', '.data/', '.tools/', 'coverage/', 'db/migrations/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -25,6 +25,7 @@ import { Intake } from './intake';
 import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
+import { consoleRoutes } from './routes/console';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
@@ -231,6 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationRoutes);
   await app.register(dutyRoutes);
   await app.register(deadLetterRoutes);
+  await app.register(consoleRoutes);
   if (deps.sweepIntakeClaims ?? true) {
     const sweeper = startClaimSweeper({ db: deps.database.db, temporal: deps.temporal, logger: deps.logger });
     app.addHook('onClose', async () => sweeper.stop());

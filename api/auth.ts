@@ -50,8 +50,14 @@ export const authPlugin = fp<{ keys: readonly ApiKey[]; sessions: Sessions }>(as
   app.addHook('onRequest', async (request, reply) => {
     const roles = request.routeOptions.config.roles;
     // CORS preflights carry no credentials by design; the CORS plugin answers them.
-    if (roles === 'public' || request.routeOptions.url === undefined || request.method === 'OPTIONS') return;
+    if (request.routeOptions.url === undefined || request.method === 'OPTIONS') return;
     const key = presentedKey(request);
+    // A public route needs nobody; it learns who calls if the credentials are good, and counts no failure.
+    if (roles === 'public') {
+      const caller = key !== undefined ? findKey(keys, key) : await sessions.resolve(request);
+      if (caller) request.principal = caller;
+      return;
+    }
     let principal: Principal | undefined;
     if (key !== undefined) {
       principal = findKey(keys, key);

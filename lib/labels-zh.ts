@@ -1,10 +1,25 @@
 /**
- * Chinese labels for the codes the service speaks in, for people reading exports (and, later, the
- * web console). Each map is checked against its code list with `satisfies`, so a code added to the
- * list without a label fails to compile instead of showing up untranslated.
+ * Chinese labels for the codes the service speaks in, for people reading exports and the web
+ * console (console/, which imports this file: keep it free of runtime imports, so the browser
+ * bundle takes only these maps). Each map is checked against its code list with `satisfies`, so a
+ * code added to the list without a label fails to compile instead of showing up untranslated.
  */
 import type { Count, Hotspot, Kpi } from '../db/reports';
-import type { Channel, Status } from '../workflows/model';
+import type { ActionName } from '../workflows/actions';
+import type {
+  CallbackOutcome,
+  Channel,
+  DeadlineName,
+  EnforcementAction,
+  Escalation,
+  Finding,
+  LeaderOwner,
+  NoticeKind,
+  Role,
+  Status,
+  TimelineKind,
+  Unit,
+} from '../workflows/model';
 
 export const statusZh = {
   registered: '已登记',
@@ -56,6 +71,179 @@ export const rateZh = {
   standardisation: '办理规范率',
   satisfaction: '群众满意率',
 } as const satisfies Record<keyof Kpi, string>;
+
+/** Every kind of timeline entry (workflows/model.ts timelineKinds). */
+export const timelineKindZh = {
+  registered: '登记',
+  accepted: '受理',
+  not_accepted: '不予受理',
+  transferred_out: '转送',
+  merged: '合并',
+  withdrawn: '撤回',
+  follow_up: '补充材料',
+  repeat_reported: '重复投诉',
+  merge_target_unreachable: '合并目标不可达',
+  claimed: '认领',
+  handed_over: '移交',
+  unit_warned: '预警',
+  unit_supervised: '督办',
+  assigned: '交办',
+  reassigned: '改派',
+  jurisdiction_refused: '退回（非本单位管辖）',
+  acknowledged: '签收',
+  on_site_report: '现场报告',
+  result_submitted: '办结反馈',
+  extension_requested: '申请延期',
+  extension_approved: '批准延期',
+  extension_denied: '驳回延期',
+  extended: '延长期限',
+  urgency_changed: '变更紧急程度',
+  dispatch_overdue: '交办超期',
+  warning: '超时预警',
+  overdue: '办理超期',
+  rapid_response_missed: '快速响应超时',
+  callback_overdue: '回访超期',
+  calendar_updated: '节假日日历更新',
+  callback: '回访',
+  returned_for_rework: '退回整改',
+  closed: '办结',
+  spot_check_selected: '抽中复核',
+  spot_check_passed: '抽查通过',
+  spot_check_failed: '抽查未通过',
+  escalated: '升级包案',
+  escalation_kept: '维持包案',
+  leaders_assigned: '确定包案领导',
+  leader_missing: '无包案领导',
+  leader_plan: '包案方案',
+  leader_progress: '包案进展',
+  leader_review: '包案复核',
+  reward_opened: '有奖举报立项',
+  reward_paid: '奖励已兑付',
+  reward_overdue: '奖励兑付超期',
+} as const satisfies Record<TimelineKind, string>;
+
+/** The notices recorded for delivery (workflows/model.ts NoticeKind). */
+export const noticeKindZh = {
+  acceptance: '受理告知',
+  not_accepted: '不予受理告知',
+  transferred: '转送告知',
+  assignment: '交办通知',
+  warning: '预警通知',
+  supervision: '督办通知',
+  rework: '退回整改通知',
+  result_reply: '办结答复',
+  escalation: '包案通知',
+  rapid_response_missed: '快速响应超时通知',
+  callback_overdue: '回访超期通知',
+  reward: '有奖举报通知',
+  handover: '移交通知',
+  roster_gap: '值班空缺告警',
+} as const satisfies Record<NoticeKind, string>;
+
+export const findingZh = {
+  substantiated: '属实',
+  partly_substantiated: '部分属实',
+  not_substantiated: '不属实',
+} as const satisfies Record<Finding, string>;
+
+export const enforcementActionZh = {
+  inspection: '现场检查',
+  order_to_rectify: '责令整改',
+  penalty: '行政处罚',
+  case_filed: '立案查处',
+  mediation: '调解',
+  none: '无需处理',
+} as const satisfies Record<EnforcementAction, string>;
+
+export const callbackOutcomeZh = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  unsatisfied: '不满意',
+  unreachable: '联系不上',
+} as const satisfies Record<CallbackOutcome, string>;
+
+export const unitLevelZh = {
+  province: '省级',
+  city: '市级',
+  district: '区县级',
+  street: '街道级',
+} as const satisfies Record<Unit['level'], string>;
+
+/** 双包案: the system leader and the territorial one. */
+export const ownerKindZh = {
+  system: '系统包案',
+  territorial: '属地包案',
+} as const satisfies Record<LeaderOwner['kind'], string>;
+
+export const deadlineZh = {
+  dispatch: '交办期限',
+  handling: '办结期限',
+  warning1: '一级预警',
+  warning2: '二级预警',
+  escalation: '升级包案',
+  callback: '回访期限',
+  rapidResponse: '快速响应（到场）',
+  leaderReview: '包案复核',
+  reviewWindow: '抽查复核期',
+  rewardPayment: '奖励兑付期限',
+} as const satisfies Record<DeadlineName, string>;
+
+/** Leader ownership (领导包案) by tier; 0 is none. */
+export const escalationTierZh = {
+  0: '未包案',
+  1: '一级（科室负责人）',
+  2: '二级（分局负责人）',
+  3: '三级（市局领导）',
+} as const satisfies Record<Escalation['tier'], string>;
+
+export const roleZh = {
+  integrator: '接入平台',
+  registrar: '登记员',
+  unit: '承办单位',
+  leader: '包案领导',
+  supervisor: '督办员',
+  ops: '运维',
+  admin: '管理员',
+  system: '系统',
+} as const satisfies Record<Role, string>;
+
+/**
+ * Every action of the table (workflows/actions.ts), as the console's buttons name them; the
+ * table's `summary` is English for the OpenAPI document.
+ */
+export const actionZh = {
+  accept: '受理',
+  notAccept: '不予受理',
+  transferOut: '转送',
+  merge: '合并',
+  claim: '认领',
+  handOver: '移交',
+  warnUnit: '预警',
+  superviseUnit: '督办',
+  assign: '交办',
+  rapidDispatch: '值班快速出警',
+  refuseJurisdiction: '退回（非本单位管辖）',
+  acknowledge: '签收',
+  reportOnSite: '现场报告',
+  submitResult: '办结反馈',
+  recordCallback: '回访',
+  requestExtension: '申请延期',
+  approveExtension: '批准延期',
+  denyExtension: '驳回延期',
+  recordLeaderPlan: '包案方案',
+  recordLeaderProgress: '包案进展',
+  withdraw: '撤回',
+  addEvidence: '补充材料',
+  recordSpotCheck: '抽查结果',
+  recordRewardPaid: '奖励兑付',
+  returnForRework: '退回整改',
+  reassign: '改派',
+  extend: '延长期限',
+  escalate: '升级包案',
+  close: '结案',
+  reopen: '重新打开',
+  changeUrgency: '变更紧急程度',
+} as const satisfies Record<ActionName, string>;
 
 /**
  * Categories are free codes (a bureau adds its own), so there is no list to check against: these

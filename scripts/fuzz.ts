@@ -63,7 +63,7 @@ const keyIds: Record<Role, string> = {
  */
 const routeRoles: [RegExp, Role[]][] = [
   [/^POST \/complaints$/, ['integrator', 'registrar']],
-  [/^GET \/complaints\/\{id\}\/notices$/, ['integrator', 'registrar', 'unit', 'supervisor', 'ops']],
+  [/^GET \/complaints\/\{id\}\/notices$/, ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops']],
   [/^GET \/reports\//, ['supervisor', 'leader', 'ops']],
   [/^GET \/leaders$/, ['supervisor', 'ops', 'leader']],
   [/^PUT \/leaders\//, ['supervisor', 'ops']],

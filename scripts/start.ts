@@ -179,7 +179,7 @@ async function main(): Promise<void> {
         temporal: config.temporalAddress,
         postgres: databaseUrl.replace(/\/\/[^@]*@/, '//***@'),
       },
-      `ready: API http://${config.apiHost}:${config.apiPort}  Temporal UI http://${host}:${config.temporalUiPort}`,
+      `ready: API http://${config.apiHost}:${config.apiPort}  console http://${config.apiHost}:${config.apiPort}/console/  Temporal UI http://${host}:${config.temporalUiPort}`,
     );
     if (!config.apiKeysFile) {
       logger.info(

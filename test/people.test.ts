@@ -19,6 +19,8 @@ afterAll(async () => {
 type Cookie = { name: string; value: string; secure?: boolean };
 const sessionCookieOf = (response: { cookies: Cookie[] }) => response.cookies.find((c) => c.name === 'complaints_session');
 const whoAmI = (headers: Record<string, string>) => h.app.inject({ method: 'GET', url: '/session', headers });
+/** A route for the signed-in only: 401 once the session has ended (`GET /session` answers 204 then). */
+const reach = (headers: Record<string, string>) => h.app.inject({ method: 'GET', url: '/work', headers });
 const tokenHashes = async (accountId: string) =>
   (await h.database.db.select({ t: sessions.tokenSha256 }).from(sessions).where(eq(sessions.accountId, accountId))).map((r) => r.t);
 
@@ -85,15 +87,16 @@ describe('sign-in with a password', () => {
 });
 
 describe('sessions', () => {
-  it('end at sign-out: the same cookie is refused afterwards', async () => {
+  it('end at sign-out: the same cookie is refused afterwards, and GET /session says nobody is signed in', async () => {
     const headers = await signIn(h.app, registrar);
     const out = await h.app.inject({ method: 'DELETE', url: '/session', headers });
     expect(out.statusCode).toBe(200);
     expect(out.json()).toEqual({ signedOut: true });
     expect(sessionCookieOf(out)?.value).toBe('');
-    const after = await whoAmI(headers);
+    const after = await reach(headers);
     expect(after.statusCode).toBe(401);
     expect(after.json().detail).toMatch(/session has ended/);
+    expect((await whoAmI(headers)).statusCode).toBe(204);
   });
 
   it('end when idle longer than SESSION_IDLE_MINUTES, and at their absolute end however active', async () => {
@@ -105,15 +108,15 @@ describe('sessions', () => {
       .update(sessions)
       .set({ lastSeenAt: sql`now() - make_interval(mins => ${idleMinutes + 1})` })
       .where(eq(sessions.tokenSha256, idleHash!));
-    expect((await whoAmI(idle)).statusCode).toBe(401);
+    expect((await reach(idle)).statusCode).toBe(401);
 
     const active = await signIn(h.app, person);
-    expect((await whoAmI(active)).statusCode).toBe(200);
+    expect((await reach(active)).statusCode).toBe(200);
     await h.database.db
       .update(sessions)
       .set({ expiresAt: sql`now() - interval '1 second'` })
       .where(eq(sessions.accountId, person.id));
-    expect((await whoAmI(active)).statusCode).toBe(401);
+    expect((await reach(active)).statusCode).toBe(401);
   });
 
   it('are never fixed: sign-in mints a new token and ends the one the browser brought', async () => {
@@ -125,7 +128,7 @@ describe('sessions', () => {
       payload: { account: registrar.id, password: registrar.password },
     });
     expect(sessionCookieOf(made)?.value).not.toBe('attacker-chosen-value');
-    expect((await whoAmI({ cookie: 'complaints_session=attacker-chosen-value' })).statusCode).toBe(401);
+    expect((await reach({ cookie: 'complaints_session=attacker-chosen-value' })).statusCode).toBe(401);
 
     const attacker = await addPerson(h.database.db, { name: '他人', roles: ['registrar'] });
     const planted = await signIn(h.app, attacker);
@@ -137,7 +140,7 @@ describe('sessions', () => {
     });
     expect(victim.statusCode).toBe(200);
     expect(`complaints_session=${sessionCookieOf(victim)?.value}`).not.toBe(planted.cookie);
-    expect((await whoAmI(planted)).statusCode).toBe(401);
+    expect((await reach(planted)).statusCode).toBe(401);
   });
 
   it('end when the password is changed or the account disabled', async () => {
@@ -151,7 +154,7 @@ describe('sessions', () => {
       payload: { password: 'a-new-password-123' },
     });
     expect(set.statusCode).toBe(200);
-    expect((await whoAmI(before)).statusCode).toBe(401);
+    expect((await reach(before)).statusCode).toBe(401);
     const after = await signIn(h.app, { id: person.id, password: 'a-new-password-123' });
     const disable = await h.app.inject({
       method: 'PUT',
@@ -160,7 +163,7 @@ describe('sessions', () => {
       payload: { name: '轮岗人员', roles: ['registrar'], active: false },
     });
     expect(disable.statusCode).toBe(200);
-    expect((await whoAmI(after)).statusCode).toBe(401);
+    expect((await reach(after)).statusCode).toBe(401);
   });
 });
 

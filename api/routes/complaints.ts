@@ -247,7 +247,8 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>(
     '/complaints/:id/notices',
     {
-      config: { roles: ['registrar', 'supervisor', 'integrator', 'unit', 'ops'] },
+      // The owning leader follows the case too (领导包案).
+      config: { roles: ['registrar', 'supervisor', 'integrator', 'unit', 'leader', 'ops'] },
       schema: {
         tags: ['complaints'],
         summary: 'Notices recorded for delivery',

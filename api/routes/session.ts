@@ -2,7 +2,7 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { getAccount } from '../../db/accounts';
 import { passwordRules, verifyPassword } from '../../lib/passwords';
-import { staffRoles } from '../../lib/principal';
+import { staffRoles, type Principal } from '../../lib/principal';
 import { refuse } from '../auth';
 import { Problem, problemResponses } from '../problem';
 import { Text } from '../schemas';
@@ -61,11 +61,19 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/session',
     {
-      config: { roles: everyone },
-      schema: { tags: ['people'], summary: 'Who is calling: the signed-in person, or the key', response: { 200: CallerSchema, ...problemResponses } },
+      config: { roles: 'public' },
+      schema: {
+        tags: ['people'],
+        summary: 'Who is calling: the signed-in person, or the key',
+        description: 'A browser that is not signed in (or whose session has ended) gets 204 and no body: the console then shows its sign-in page.',
+        response: { 200: CallerSchema, 204: Type.Null({ description: 'nobody is signed in' }), ...problemResponses },
+      },
     },
-    async (request) => {
-      const { via, id, name, roles, unitId } = request.principal;
+    async (request, reply) => {
+      // Public routes leave `principal` unset when nobody (valid) calls.
+      const principal = request.principal as Principal | null;
+      if (!principal) return reply.code(204).send();
+      const { via, id, name, roles, unitId } = principal;
       return callerOf(id, name, roles, unitId, via);
     },
   );

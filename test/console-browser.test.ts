@@ -1,0 +1,212 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../lib/temporal-binaries';
+import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { chromiumPath, ensureConsoleBuilt } from './helpers/console';
+import { addPerson, type Person } from './helpers/people';
+
+/**
+ * The console in a real browser (Debian's Chromium, driven by playwright-core) against the API,
+ * a worker and Postgres: the people of a case each sign in and take their step through the
+ * console's pages and dialogs. Screenshots of the main pages go to docs/screenshots/.
+ */
+const screenshots = path.join(projectRoot, 'docs', 'screenshots');
+const budgetKb = 400;
+const failures = path.join(projectRoot, '.data', 'browser');
+
+let h: ApiHarness;
+let base: string;
+let browser: Browser;
+const people: Record<string, Person> = {};
+/** Errors the pages wrote to the browser console, or threw: there must be none. */
+const pageErrors: string[] = [];
+/** The JavaScript of the first load of the landing page, gzipped, in bytes. */
+let firstLoadJs = 0;
+let caseId: string;
+
+beforeAll(async () => {
+  await ensureConsoleBuilt();
+  h = await startApiHarness('console-browser');
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/console`;
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  const db = h.database.db;
+  people.registrar = await addPerson(db, { name: '张登记', roles: ['registrar'], unitId: 'city' });
+  people.unit = await addPerson(db, { name: '李办理', roles: ['unit'], unitId: 'unit-a' });
+  people.supervisor = await addPerson(db, { name: '赵督办', roles: ['supervisor'], unitId: 'city' });
+  people.leader = await addPerson(db, { name: '王科长', roles: ['leader'], unitId: 'city' });
+  const leader = await h.app.inject({
+    method: 'PUT',
+    url: `/leaders/${people.leader.id}`,
+    headers: credentials(keys.supervisor),
+    payload: { name: '王科长', tier: 1, district: null },
+  });
+  expect(leader.statusCode).toBeLessThan(300);
+  mkdirSync(screenshots, { recursive: true });
+  mkdirSync(failures, { recursive: true });
+  const registered = await h.app.inject({
+    method: 'POST',
+    url: '/complaints',
+    headers: credentials(keys.integrator),
+    payload: submission({ category: 'odour', description: '化工厂夜间排放刺鼻气味，影响休息' }),
+  });
+  caseId = registered.json().id as string;
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+/** A browser of the person's own (its own cookies), signed in through the console's form; `scripts` collects the JavaScript it loads. */
+async function signedIn(person: Person, scripts: Set<string> = new Set()): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.endsWith('.js')) scripts.add(url.pathname);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`${person.id}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => pageErrors.push(`${person.id}: ${error.message}`));
+  await page.goto(`${base}/login`);
+  await page.locator('#account').fill(person.id);
+  await page.locator('#password').fill(person.password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+  await expect.poll(() => page.getByText(person.name).count()).toBeGreaterThan(0);
+  return { context, page };
+}
+
+async function openCase(page: Page): Promise<void> {
+  await page.goto(`${base}/cases/${caseId}`);
+  await page.getByText('办理过程').waitFor();
+}
+
+/** Clicks the action's button, fills its dialog and submits; waits for the dialog to close. */
+async function act(page: Page, action: string, fill: (dialog: ReturnType<Page['getByRole']>) => Promise<void> = async () => {}): Promise<void> {
+  await page.getByRole('button', { name: action, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await fill(dialog);
+  await dialog.getByRole('button', { name: '提交', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async (err: unknown) => {
+    // What the dialog said (a validation message, the service's answer) is the diagnosis.
+    await page.screenshot({ path: path.join(failures, `${action}.png`) });
+    throw err;
+  });
+}
+
+/** Picks an option of an Ant Design select (the first whose text contains `option`) and sees it chosen; a multiple select's list is closed after. */
+async function choose(page: Page, field: string, option: string): Promise<void> {
+  const select = page.locator('.ant-select', { has: page.locator(`#${field}`) });
+  const item = page.locator('.ant-select-item-option').filter({ hasText: option, visible: true }).first();
+  const chosen = () => select.filter({ hasText: option }).count();
+  // A click while the list is still opening (its animation) can miss: try again, a bounded number of times.
+  for (let attempt = 0; attempt < 3 && (await chosen()) === 0; attempt++) {
+    if (!(await item.isVisible())) await select.click();
+    await item.click();
+    await expect
+      .poll(chosen, { timeout: 3_000 })
+      .toBeGreaterThan(0)
+      .catch(() => undefined);
+  }
+  await expect.poll(chosen).toBeGreaterThan(0);
+  if (await item.isVisible()) await page.locator(`#${field}`).press('Escape');
+}
+
+const statusShown = (page: Page, label: string) => expect.poll(() => page.locator('h4, h3, .ant-tag', { hasText: label }).count(), { timeout: 15_000 });
+
+describe('the console in Chromium', () => {
+  it('a registrar signs in, finds the case in the queue, claims, accepts and assigns it', async () => {
+    // The first load: the sign-in page, then the landing page (待办) after signing in.
+    const scripts = new Set<string>();
+    const { context, page } = await signedIn(people.registrar!, scripts);
+    await page.getByRole('tab', { name: /待认领/ }).click();
+    await page.getByRole('link', { name: caseId }).waitFor();
+    for (const script of scripts) firstLoadJs += gzipSync((await h.app.inject({ method: 'GET', url: script })).rawPayload).length;
+    await page.screenshot({ path: path.join(screenshots, 'work.png') });
+
+    await page.getByRole('link', { name: caseId }).click();
+    await page.getByText('办理过程').waitFor();
+    await act(page, '认领');
+    await act(page, '受理');
+    await statusShown(page, '已受理').toBeGreaterThan(0);
+    await act(page, '交办', (dialog) => choose(dialog.page(), 'unit', '南城分局'));
+    await statusShown(page, '已交办').toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(screenshots, 'case.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('shows a bad form in Chinese and sends nothing', async () => {
+    const { context, page } = await signedIn(people.unit!);
+    await openCase(page);
+    await page.getByRole('button', { name: '退回（非本单位管辖）', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: '提交', exact: true }).click();
+    await expect.poll(() => dialog.getByText('请填写理由').count()).toBeGreaterThan(0);
+    await dialog.getByRole('button', { name: '取消', exact: true }).click();
+    expect((await h.app.inject({ method: 'GET', url: `/complaints/${caseId}`, headers: credentials(keys.supervisor) })).json().status).toBe('assigned');
+    await context.close();
+  });
+
+  it('the unit signs for the case and submits its result', async () => {
+    const { context, page } = await signedIn(people.unit!);
+    await openCase(page);
+    await act(page, '签收');
+    await statusShown(page, '办理中').toBeGreaterThan(0);
+    await act(page, '办结反馈', async (dialog) => {
+      await choose(dialog.page(), 'finding', '部分属实');
+      await choose(dialog.page(), 'actions', '责令整改');
+      await dialog.locator('#reply').fill('经现场核查，该厂夜间违规排放，已责令停产整改。');
+    });
+    await statusShown(page, '回访中').toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('after an unsatisfied callback, a supervisor returns the case for rework with a reason and a confirmation', async () => {
+    const registrar = await signedIn(people.registrar!);
+    await openCase(registrar.page);
+    await act(registrar.page, '回访', (dialog) => choose(dialog.page(), 'outcome', '不满意'));
+    await registrar.context.close();
+
+    const { context, page } = await signedIn(people.supervisor!);
+    await openCase(page);
+    await page.getByRole('button', { name: '退回整改', exact: true }).click();
+    const dialog = page.getByRole('dialog').first();
+    await dialog.locator('#reason').fill('群众不满意，整改不到位，限期重新办理');
+    await dialog.getByRole('button', { name: '提交', exact: true }).click();
+    // An override asks once more before it is sent.
+    await page.getByRole('button', { name: '确认', exact: true }).click();
+    await statusShown(page, '整改中').toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(screenshots, 'rework.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('a leader records the plan of a case it owns', async () => {
+    const escalated = await h.app.inject({
+      method: 'POST',
+      url: `/complaints/${caseId}/overrides/escalate`,
+      headers: credentials(keys.supervisor),
+      payload: { tier: 1, reason: '反复投诉，领导包案', owners: [{ leaderId: people.leader!.id, kind: 'system' }] },
+    });
+    expect(escalated.statusCode, escalated.body).toBe(200);
+    const { context, page } = await signedIn(people.leader!);
+    await openCase(page);
+    await act(page, '包案方案', (dialog) => dialog.locator('#plan').fill('一案一策：三日内约谈企业负责人，一周内完成治理设施改造。'));
+    await expect.poll(() => page.getByText('一案一策：三日内约谈企业负责人').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('keeps within its budget: the first load’s JavaScript and no errors in the browser console', () => {
+    console.log(`console: first load ${(firstLoadJs / 1024).toFixed(1)} KB of JavaScript, gzipped (budget ${budgetKb} KB)`);
+    expect(firstLoadJs).toBeGreaterThan(0);
+    expect(firstLoadJs).toBeLessThanOrEqual(budgetKb * 1024);
+    expect(pageErrors).toEqual([]);
+  });
+});
