@@ -90,7 +90,13 @@ async function openCase(page: Page): Promise<void> {
 
 /** Clicks the action's button, fills its dialog and submits; waits for the dialog to close. */
 async function act(page: Page, action: string, fill: (dialog: ReturnType<Page['getByRole']>) => Promise<void> = async () => {}): Promise<void> {
-  await page.getByRole('button', { name: action, exact: true }).click();
+  await page
+    .getByRole('button', { name: action, exact: true })
+    .click()
+    .catch(async (err: unknown) => {
+      await page.screenshot({ path: path.join(failures, `${action}-button.png`), fullPage: true });
+      throw err;
+    });
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
   await fill(dialog);
@@ -102,22 +108,25 @@ async function act(page: Page, action: string, fill: (dialog: ReturnType<Page['g
   });
 }
 
-/** Picks an option of an Ant Design select (the first whose text contains `option`) and sees it chosen; a multiple select's list is closed after. */
+/**
+ * Picks an option of an Ant Design select with the keyboard, as a person may: ArrowDown opens the
+ * list and walks it (the input names the active option in aria-activedescendant), Enter picks.
+ * No mouse: a click while the list is still opening (its animation) can miss.
+ */
 async function choose(page: Page, field: string, option: string): Promise<void> {
-  const select = page.locator('.ant-select', { has: page.locator(`#${field}`) });
-  const item = page.locator('.ant-select-item-option').filter({ hasText: option, visible: true }).first();
-  const chosen = () => select.filter({ hasText: option }).count();
-  // A click while the list is still opening (its animation) can miss: try again, a bounded number of times.
-  for (let attempt = 0; attempt < 3 && (await chosen()) === 0; attempt++) {
-    if (!(await item.isVisible())) await select.click();
-    await item.click();
-    await expect
-      .poll(chosen, { timeout: 3_000 })
-      .toBeGreaterThan(0)
-      .catch(() => undefined);
+  const input = page.locator(`#${field}`);
+  const select = page.locator('.ant-select', { has: input });
+  await input.focus();
+  for (let step = 0; step < 50; step++) {
+    await input.press('ArrowDown');
+    const active = await input.getAttribute('aria-activedescendant');
+    const label = active ? await page.locator(`[id="${active}"]`).getAttribute('aria-label') : null;
+    if (label?.includes(option)) break;
   }
-  await expect.poll(chosen).toBeGreaterThan(0);
-  if (await item.isVisible()) await page.locator(`#${field}`).press('Escape');
+  await input.press('Enter');
+  await expect.poll(() => select.filter({ hasText: option }).count()).toBeGreaterThan(0);
+  // A multiple select keeps its list open after a pick.
+  await input.press('Escape');
 }
 
 const statusShown = (page: Page, label: string) => expect.poll(() => page.locator('h4, h3, .ant-tag', { hasText: label }).count(), { timeout: 15_000 });
