@@ -76,9 +76,15 @@ describe('an intake cut short after its claim', () => {
     expect([200, 201]).toContain(retried.statusCode);
     expect(retried.json().id).toBe(claim!.caseId);
 
-    const workflows = [];
-    for await (const w of h.client.workflow.list({ query: `WorkflowId = "complaint-${claim!.caseId}"` })) workflows.push(w);
-    expect(workflows).toHaveLength(1);
+    // Temporal's visibility lags the start a little, more so on a loaded machine: a bounded wait.
+    await vi.waitFor(
+      async () => {
+        const workflows = [];
+        for await (const w of h.client.workflow.list({ query: `WorkflowId = "complaint-${claim!.caseId}"` })) workflows.push(w);
+        expect(workflows).toHaveLength(1);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
     await vi.waitFor(
       async () => {
         const rows = await h.database.db.select().from(complaints).where(eq(complaints.polluter, body.polluter));
