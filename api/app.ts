@@ -26,9 +26,12 @@ import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProb
 import { actionRoutesPlugin } from './routes/actions';
 import { codecRoutes } from './routes/codec';
 import { consoleRoutes } from './routes/console';
+import { temporalUiRoutes } from './routes/temporal-ui';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
+import { eventRoutes } from './routes/events';
+import { calendarRoutes } from './routes/calendar';
 import { dutyRoutes } from './routes/duty';
 import { organisationRoutes } from './routes/organisation';
 import { healthRoutes } from './routes/health';
@@ -226,6 +229,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes);
   await app.register(oidcRoutes);
   await app.register(complaintRoutes);
+  await app.register(eventRoutes);
+  await app.register(calendarRoutes);
   await app.register(actionRoutesPlugin);
   await app.register(reportRoutes);
   await app.register(directoryRoutes);
@@ -233,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dutyRoutes);
   await app.register(deadLetterRoutes);
   await app.register(consoleRoutes);
+  if (deps.config.temporalUiUpstream) await app.register(temporalUiRoutes, { upstream: deps.config.temporalUiUpstream });
   if (deps.sweepIntakeClaims ?? true) {
     const sweeper = startClaimSweeper({ db: deps.database.db, temporal: deps.temporal, logger: deps.logger });
     app.addHook('onClose', async () => sweeper.stop());

@@ -76,6 +76,10 @@ const DeadlineView = (description: string) =>
     {
       dueAt: Instant('Exclusive end: 00:00 Shanghai after the last counted working day, or the exact minute of a wall-clock deadline.'),
       provisional: Type.Boolean({ description: 'Rests on a year whose official holiday schedule is not yet published: may move when it is.' }),
+      workingDays: Type.Boolean({
+        description:
+          "Counted in working days of the bureau's calendar (GET /calendar/{year}), so time left is too; false: on the wall clock (rapid response, leader review, review window).",
+      }),
     },
     { description },
   );
@@ -287,7 +291,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
     deadlines: Object.fromEntries(
       deadlineNames.flatMap((name) => {
         const d = s.deadlines[name];
-        return d ? [[name, { dueAt: d.dueAt, provisional: d.provisional }]] : [];
+        return d ? [[name, { dueAt: d.dueAt, provisional: d.provisional, workingDays: 'workingDays' in d.basis }]] : [];
       }),
     ),
     warnings: s.warnings.map((w) => ({ level: w.level, at: w.at })),

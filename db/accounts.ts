@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { accounts, oidcSignIns, sessions } from './schema';
 
@@ -73,6 +73,27 @@ export async function touchSession(db: Db, tokenSha256: string, idleMs: number, 
 
 export async function deleteSession(db: Db, tokenSha256: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenSha256, tokenSha256));
+}
+
+/**
+ * Which of these sessions are still live (not signed out, not past their end or idle limit, the
+ * account active), without touching them: a live stream the console holds open is no activity.
+ */
+export async function liveSessions(db: Db, tokenSha256s: readonly string[], idleMs: number, now = new Date()): Promise<Set<string>> {
+  if (tokenSha256s.length === 0) return new Set();
+  const rows = await db
+    .select({ token: sessions.tokenSha256 })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(
+      and(
+        inArray(sessions.tokenSha256, [...tokenSha256s]),
+        gt(sessions.expiresAt, now),
+        gt(sessions.lastSeenAt, new Date(now.getTime() - idleMs)),
+        eq(accounts.active, true),
+      ),
+    );
+  return new Set(rows.map((r) => r.token));
 }
 
 /** Removes sessions past their absolute end or idle longer than `idleMs`; answers how many. */

@@ -1,5 +1,7 @@
-import { and, asc, desc, eq, exists, gte, ilike, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { openStatuses } from '../workflows/case';
+import type { SpotCheckOutcome } from '../workflows/projection';
 import { caseEvents, complaints, leaderOwnerships } from './schema';
 
 /** A case's row of the read side. */
@@ -39,6 +41,12 @@ export interface CaseFilter {
   /** Cases that repeat an earlier one. */
   repeat?: boolean;
   extensionPending?: boolean;
+  /** Open cases (someone still has to act), or finished ones. */
+  open?: boolean;
+  /** Cases with a warning (预警) raised in their open handling window, or without one. */
+  warned?: boolean;
+  /** Closed cases drawn for the spot check (随机抽查), by its outcome; `pending` awaits review. */
+  spotCheck?: SpotCheckOutcome;
   /** Cases waiting for someone: any of these `onDuty` values, a queue by prefix, or open cases a leader owns. */
   waitingFor?: { onDuty: readonly string[]; onDutyPrefix?: string; owner?: string };
   /** Oldest first (a work queue), instead of newest first. */
@@ -86,6 +94,9 @@ export async function listCases(db: Db, q: CaseFilter, limit: number): Promise<{
     q.owner ? ownedBy(q.owner) : undefined,
     q.repeat !== undefined ? (q.repeat ? isNotNull(complaints.repeatOf) : isNull(complaints.repeatOf)) : undefined,
     q.extensionPending !== undefined ? eq(complaints.extensionPending, q.extensionPending) : undefined,
+    q.open !== undefined ? (q.open ? inArray(complaints.status, [...openStatuses]) : notInArray(complaints.status, [...openStatuses])) : undefined,
+    q.warned !== undefined ? (q.warned ? gt(complaints.warningLevel, 0) : eq(complaints.warningLevel, 0)) : undefined,
+    q.spotCheck ? eq(complaints.spotCheck, q.spotCheck) : undefined,
     q.waitingFor ? waiting(q.waitingFor) : undefined,
   ];
   if (q.after) {

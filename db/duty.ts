@@ -92,13 +92,18 @@ export async function deleteSlot(db: Db, id: string): Promise<DutySlot | undefin
  * The slots that overlap [from, to), earliest first; with a district, its own and the bureau-wide
  * ones (who stand in for it), else all.
  */
-export async function listSlots(db: Db, { from, to, district }: { from: Date; to: Date; district?: string }): Promise<DutySlot[]> {
+export async function listSlots(
+  db: Db,
+  { from, to, district }: { from: Date; to: Date; district?: string },
+): Promise<(DutySlot & { accountName: string | null })[]> {
+  // People read the roster by name; a slot whose account is gone still shows, by its id.
   const rows = await db
-    .select()
+    .select({ slot: dutySlots, accountName: accounts.name })
     .from(dutySlots)
+    .leftJoin(accounts, eq(accounts.id, dutySlots.accountId))
     .where(and(lt(dutySlots.startsAt, to), gt(dutySlots.endsAt, from), district === undefined ? undefined : forDistrict(district)))
     .orderBy(asc(dutySlots.startsAt), asc(dutySlots.duty), asc(dutySlots.id));
-  return rows.map(fromRow);
+  return rows.map((r) => ({ ...fromRow(r.slot), accountName: r.accountName }));
 }
 
 /**

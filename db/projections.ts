@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, notInArray, sql } from 'drizzle-orm';
 import type { TimelineEntry } from '../workflows/model';
 import type { CaseProjection } from '../workflows/projection';
+import { notifyCaseChange } from './case-changes';
 import type { Db, Tx } from './client';
 import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks } from './schema';
 
@@ -50,6 +51,9 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
   // The unit stays in the projection (the archived view reads it from the events); its row is
   // `complaints.handling_unit`, and `units` belongs to the organisation registry (db/organisation.ts).
   const { unit: _unit, owners, callbacks: attempts, spotCheckSelectedAt, ...row } = projection;
+  // The unit before this write, for the change feed: a reassignment takes the case out of a unit's queue.
+  const [before] = seq > 0 ? await tx.select({ unit: complaints.handlingUnit }).from(complaints).where(eq(complaints.id, row.id)) : [];
+  const updatedAt = new Date();
   const moved = await tx
     .insert(complaints)
     .values({
@@ -61,12 +65,26 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
       resultSubmittedAt: date(row.resultSubmittedAt),
       closedAt: date(row.closedAt),
       lastSeq: seq,
-      updatedAt: new Date(),
+      updatedAt,
     })
     .onConflictDoUpdate({ target: complaints.id, set: excludedColumns, setWhere: sql`${complaints.lastSeq} < excluded.last_seq` })
     .returning({ id: complaints.id });
   if (moved.length === 0) return;
   const caseId = row.id;
+  // In this transaction, so listeners hear of the change only once it is committed. Sequence 0 is an
+  // intake's row whose workflow has not started: no case yet (its first projection follows).
+  if (seq > 0) {
+    const previousUnit = before && before.unit !== row.handlingUnit ? before.unit : null;
+    await notifyCaseChange(tx, {
+      id: caseId,
+      status: row.status,
+      version: seq,
+      at: updatedAt.toISOString(),
+      district: row.district,
+      unit: row.handlingUnit,
+      previousUnit,
+    });
+  }
   await tx.delete(leaderOwnerships).where(
     owners.length > 0
       ? and(

@@ -71,40 +71,70 @@ export interface Count {
   dimension: 'district' | 'category' | 'channel' | 'industry';
   key: string;
   count: number;
+  /** The month before (环比's base). */
   previous: number;
   /** count − previous */
   change: number;
+  /** (count − previous) / previous, or null when the month before had none. */
+  changeRate: number | null;
+  /** The same month a year before (同比's base). */
+  lastYear: number;
+  /** count − lastYear */
+  yearChange: number;
+  /** (count − lastYear) / lastYear, or null when that month had none. */
+  yearChangeRate: number | null;
 }
 
-/** Shanghai month `YYYY-MM` → its start and end instants, and the previous month's start. */
-export function monthBounds(month: string): { start: Date; end: Date; previousStart: Date } {
+/** The key under which the monthly report counts cases with no industry (exports show it as 未知). */
+export const unknownIndustry = '(unknown)';
+
+/** Shanghai month `YYYY-MM` → its start and end instants, the previous month's start, and the same month a year before. */
+export function monthBounds(month: string): { start: Date; end: Date; previousStart: Date; lastYearStart: Date; lastYearEnd: Date } {
   const [year, m] = month.split('-').map(Number) as [number, number];
+  // Date.UTC rolls month 0 and 13 over into the year before and after.
   const at = (y: number, mo: number) => new Date(Date.UTC(y, mo - 1, 1) - 8 * 3_600_000);
-  return { start: at(year, m), end: at(year, m + 1), previousStart: at(year, m - 1) };
+  return { start: at(year, m), end: at(year, m + 1), previousStart: at(year, m - 1), lastYearStart: at(year - 1, m), lastYearEnd: at(year - 1, m + 1) };
 }
+
+const growth = (count: number, base: number): number | null => (base === 0 ? null : Math.round(((count - base) / base) * 10_000) / 10_000);
 
 export async function monthly(db: Db, month: string, districts?: Districts): Promise<Count[]> {
-  const { start, end, previousStart } = monthBounds(month);
-  const { rows } = await db.execute<{ dimension: Count['dimension']; key: string; count: string; previous: string }>(sql`
+  const { start, end, previousStart, lastYearStart, lastYearEnd } = monthBounds(month);
+  // Each case falls in one of three months: this one, the one before, or this one a year before
+  // (disjoint even in January, whose month before is last December).
+  const counts = (key: string) =>
+    sql.raw(`${key} as key, count(*) filter (where month = 'current') as count, count(*) filter (where month = 'previous') as previous,
+      count(*) filter (where month = 'last_year') as last_year from period group by ${key}`);
+  const { rows } = await db.execute<{ dimension: Count['dimension']; key: string; count: string; previous: string; last_year: string }>(sql`
     with period as (
-      select district, category, channel, coalesce(industry, '(unknown)') as industry, registered_at >= ${start} as current
-      from complaints where registered_at >= ${previousStart} and registered_at < ${end} and ${inDistricts(districts)}
+      select district, category, channel, coalesce(industry, ${unknownIndustry}::text) as industry,
+             case when registered_at >= ${start} then 'current' when registered_at >= ${previousStart} then 'previous' else 'last_year' end as month
+      from complaints
+      where ((registered_at >= ${previousStart} and registered_at < ${end}) or (registered_at >= ${lastYearStart} and registered_at < ${lastYearEnd}))
+        and ${inDistricts(districts)}
     )
-    select 'district' as dimension, district as key, count(*) filter (where current) as count, count(*) filter (where not current) as previous from period group by district
+    select 'district' as dimension, ${counts('district')}
     union all
-    select 'category', category, count(*) filter (where current), count(*) filter (where not current) from period group by category
+    select 'category', ${counts('category')}
     union all
-    select 'channel', channel, count(*) filter (where current), count(*) filter (where not current) from period group by channel
+    select 'channel', ${counts('channel')}
     union all
-    select 'industry', industry, count(*) filter (where current), count(*) filter (where not current) from period group by industry
+    select 'industry', ${counts('industry')}
     order by dimension, count desc, key`);
-  return rows.map((r) => ({
-    dimension: r.dimension,
-    key: r.key,
-    count: Number(r.count),
-    previous: Number(r.previous),
-    change: Number(r.count) - Number(r.previous),
-  }));
+  return rows.map((r) => {
+    const [count, previous, lastYear] = [Number(r.count), Number(r.previous), Number(r.last_year)];
+    return {
+      dimension: r.dimension,
+      key: r.key,
+      count,
+      previous,
+      change: count - previous,
+      changeRate: growth(count, previous),
+      lastYear,
+      yearChange: count - lastYear,
+      yearChangeRate: growth(count, lastYear),
+    };
+  });
 }
 
 export interface Hotspot {

@@ -34,6 +34,8 @@ export const complaints = pgTable(
     reworkCount: integer('rework_count').notNull().default(0),
     dueAt: timestamp('due_at', { withTimezone: true }),
     overdue: boolean('overdue').notNull().default(false),
+    /** Warnings (预警) raised in the open handling window: 0, 1 or 2. */
+    warningLevel: integer('warning_level').notNull().default(0),
     satisfaction: text('satisfaction'),
     dispatchedOnTime: boolean('dispatched_on_time'),
     resultOnTime: boolean('result_on_time'),

@@ -16,6 +16,7 @@ export interface Config {
   apiHost: string;
   apiPort: number;
   temporalUiPort: number;
+  temporalUiUpstream: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
   policyFile: string | undefined;
@@ -178,6 +179,14 @@ export const variables = [
     default: '8233',
     description: 'Web UI port of the dev server started by `npm start`',
     parse: port,
+  }),
+  variable({
+    name: 'TEMPORAL_UI_UPSTREAM',
+    key: 'temporalUiUpstream',
+    default: undefined,
+    description:
+      "a Temporal Web UI serving at the public path `/temporal`, which the API passes on at `/temporal/`: on the console's origin, the UI's calls to the codec carry the ops person's session; `npm start` sets it to its dev server's UI",
+    parse: httpUrl,
   }),
   variable({
     name: 'DATA_DIR',

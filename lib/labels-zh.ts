@@ -4,7 +4,8 @@
  * bundle takes only these maps). Each map is checked against its code list with `satisfies`, so a
  * code added to the list without a label fails to compile instead of showing up untranslated.
  */
-import type { Count, Hotspot, Kpi } from '../db/reports';
+import type { Count, Hotspot, Kpi, unassignedUnit, unknownIndustry } from '../db/reports';
+import type { Duty } from '../db/duty';
 import type { ActionName } from '../workflows/actions';
 import type {
   CallbackOutcome,
@@ -247,7 +248,8 @@ export const actionZh = {
 
 /**
  * Categories are free codes (a bureau adds its own), so there is no list to check against: these
- * are the ones the default policy names (rapid response and rewards). Others read as their code.
+ * are the ones the default policy names (rapid response and rewards) and the everyday ones. Others
+ * read as their code.
  */
 export const categoryZh: Readonly<Record<string, string>> = {
   noise: '噪声',
@@ -257,6 +259,13 @@ export const categoryZh: Readonly<Record<string, string>> = {
   idle_treatment_facility: '治污设施闲置',
   high_pollution_fuel: '使用高污染燃料',
   unlicensed_surface_treatment: '无证表面处理',
+  water: '水污染',
+  air: '大气污染',
+  cooking_fumes: '餐饮油烟',
+  solid_waste: '固体废物',
+  soil: '土壤污染',
+  radiation: '辐射',
+  ecology: '生态破坏',
 };
 
 /**
@@ -267,4 +276,31 @@ export const categoryZh: Readonly<Record<string, string>> = {
 export function labelZh<Code extends string>(labels: Readonly<Record<Code, string>>, code: string): string {
   const known = (c: string): c is Code => Object.hasOwn(labels, c);
   return known(code) ? labels[code] : code;
+}
+
+/** The reports' placeholder keys (db/reports.ts): overdue cases with no unit yet, cases with no industry. */
+export const reportPlaceholderZh = {
+  '(unassigned)': '未交办',
+  '(unknown)': '未知',
+} as const satisfies Record<typeof unassignedUnit | typeof unknownIndustry, string>;
+
+/** The duties of the 7×24 roster (db/duty.ts). */
+export const dutyZh = {
+  duty_leader: '值班领导',
+  duty_officer: '值班员',
+  rapid_team: '快速响应组',
+} as const satisfies Record<Duty, string>;
+
+/** A monthly count's key (a district, a category, a channel, an industry) as people read it. */
+export function countKeyZh(dimension: Count['dimension'], key: string): string {
+  switch (dimension) {
+    case 'channel':
+      return labelZh(channelZh, key);
+    case 'category':
+      return labelZh(categoryZh, key);
+    case 'industry':
+      return labelZh(reportPlaceholderZh, key);
+    case 'district':
+      return key;
+  }
 }

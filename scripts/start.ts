@@ -15,6 +15,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded';
 import { runMigrations } from '../db/migrate';
 import { loadConfig } from '../lib/config';
 import { startDevServer } from '../lib/dev-server';
+import { temporalUiCodecEndpoint, temporalUiPath } from '../api/routes/temporal-ui';
 import { createLogger, forwardTemporalLogs } from '../lib/logger';
 import { onStopSignal } from '../lib/shutdown';
 import { startApi, startWorker, type RunningPart } from './services';
@@ -128,6 +129,9 @@ async function main(): Promise<void> {
       address: config.temporalAddress,
       namespace: config.temporalNamespace,
       uiPort: config.temporalUiPort,
+      // The API passes the UI on at this same path, on the console's origin (api/routes/temporal-ui.ts).
+      uiPublicPath: temporalUiPath,
+      uiCodecEndpoint: temporalUiCodecEndpoint,
       dbFile: path.join(config.dataDir, 'temporal.db'),
       log: (line) => logger.info(line),
     });
@@ -167,19 +171,19 @@ async function main(): Promise<void> {
     logger.info('starting the worker ...');
     const worker: RunningPart = await startWorker(config, logger, databaseUrl);
     stops.push(() => worker.stop());
-    const api = await startApi(config, logger, databaseUrl);
+    const api = await startApi({ ...config, temporalUiUpstream: `http://${temporalHost ?? '127.0.0.1'}:${config.temporalUiPort}` }, logger, databaseUrl);
     stops.push(() => api.stop());
     void worker.done.then(() => shutdown('worker stopped', stopping ? 0 : 1));
 
-    const [host] = config.temporalAddress.split(':');
+    const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
     logger.info(
       {
-        api: `http://${config.apiHost}:${config.apiPort}`,
-        temporalUi: `http://${host}:${config.temporalUiPort}`,
+        api: apiUrl,
+        temporalUi: `${apiUrl}${temporalUiPath}/`,
         temporal: config.temporalAddress,
         postgres: databaseUrl.replace(/\/\/[^@]*@/, '//***@'),
       },
-      `ready: API http://${config.apiHost}:${config.apiPort}  console http://${config.apiHost}:${config.apiPort}/console/  Temporal UI http://${host}:${config.temporalUiPort}`,
+      `ready: API ${apiUrl}  console ${apiUrl}/console/  Temporal UI ${apiUrl}${temporalUiPath}/ (ops: sign in to the console as ops first, and the UI shows histories decoded)`,
     );
     if (!config.apiKeysFile) {
       logger.info(

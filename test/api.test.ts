@@ -8,6 +8,7 @@ import { newCase } from '../workflows/case';
 import { projectionOf } from '../workflows/projection';
 import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
 import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
+import { eventually } from './helpers/people';
 
 let h: ApiHarness;
 
@@ -28,16 +29,6 @@ async function register(body: object = submission(), key: string = keys.integrat
 
 async function act(id: string, path: string, key: string, payload: object = {}) {
   return h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: credentials(key), payload });
-}
-
-/** Bounded wait for the Postgres read side, filled by the workflow just after each action. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 100 && !ok(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
 }
 
 describe('authentication and roles', () => {

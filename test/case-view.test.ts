@@ -147,7 +147,7 @@ describe('the CaseView of a live case', () => {
   it("leaves out the workflow's bookkeeping: policy, windows, deadline bases, fired timers, outbox", () => {
     const live = liveCaseView(view(richState(), 'complaint-x'));
     for (const key of internal) expect(keysOf(live)).not.toContain(key);
-    expect(live.deadlines.reviewWindow).toEqual({ dueAt: at(10_000), provisional: false });
+    expect(live.deadlines.reviewWindow).toEqual({ dueAt: at(10_000), provisional: false, workingDays: false });
     expect(live.warnings).toEqual([{ level: 1, at: at(40) }]);
   });
 
@@ -241,7 +241,7 @@ describe('over HTTP', () => {
       extension: { days: 3, reason: '需要检测', requestedBy: 'officer-a' },
     });
     expect(Object.keys(body.deadlines).sort()).toEqual(['escalation', 'handling', 'warning1', 'warning2']);
-    expect(Object.keys(body.deadlines.handling).sort()).toEqual(['dueAt', 'provisional']);
+    expect(Object.keys(body.deadlines.handling).sort()).toEqual(['dueAt', 'provisional', 'workingDays']);
     // Masking applies on top of the view, the same for every role.
     const forUnit = (await get(id, keys.unitA)).json();
     expectValid(forUnit);

@@ -125,8 +125,9 @@ async function choose(page: Page, field: string, option: string): Promise<void> 
   }
   await input.press('Enter');
   await expect.poll(() => select.filter({ hasText: option }).count()).toBeGreaterThan(0);
-  // A multiple select keeps its list open after a pick.
-  await input.press('Escape');
+  // A multiple select keeps its list open after a pick: Escape closes it. Not for a single select,
+  // whose list is closed by then: the Escape would reach the dialog and close it.
+  if (await select.evaluate((el) => el.classList.contains('ant-select-multiple'))) await input.press('Escape');
 }
 
 const statusShown = (page: Page, label: string) => expect.poll(() => page.locator('h4, h3, .ant-tag', { hasText: label }).count(), { timeout: 15_000 });

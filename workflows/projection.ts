@@ -1,6 +1,10 @@
-import { dispatchMissed, dispatchOverdue, firstReceiverOf, onDuty } from './case';
+import { dispatchMissed, dispatchOverdue, firstReceiverOf, handlingStatuses, onDuty } from './case';
 import { hasProvisionalDeadline } from './deadlines';
 import type { CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
+
+/** Where a case drawn for the spot check (随机抽查) stands: `pending` awaits the supervisor's review. */
+export const spotCheckOutcomes = ['pending', 'passed', 'failed'] as const;
+export type SpotCheckOutcome = (typeof spotCheckOutcomes)[number];
 
 /** The row the read side keeps per case (db/schema.ts `complaints`), as the workflow sees it. */
 export interface CaseProjection {
@@ -27,12 +31,14 @@ export interface CaseProjection {
   reworkCount: number;
   dueAt: string | null;
   overdue: boolean;
+  /** The warnings (预警) raised in the handling window open now: 0 none, 1 at 50 %, 2 at 80 % (policy). */
+  warningLevel: 0 | 1 | 2;
   satisfaction: string | null;
   /** null until dispatched, or until the dispatch deadline passed without it. */
   dispatchedOnTime: boolean | null;
   /** null until a result is in; the latest result's timeliness after rework. */
   resultOnTime: boolean | null;
-  spotCheck: 'pending' | 'passed' | 'failed' | null;
+  spotCheck: SpotCheckOutcome | null;
   /** The first receiver now; null while the case waits in its district's registrar queue. */
   firstReceiver: string | null;
   onDuty: string | null;
@@ -82,6 +88,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     dueAt: currentDueAt(state) ?? null,
     // Lists and the backlog ask for every late case: late on handling, or never dispatched in time.
     overdue: state.overdue || dispatchOverdue(state),
+    warningLevel: warningLevel(state),
     satisfaction: reached?.outcome ?? null,
     dispatchedOnTime: state.dispatchedOnTime ?? (dispatchMissed(state) ? false : null),
     resultOnTime: state.result?.onTime ?? null,
@@ -99,6 +106,12 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     callbacks: state.callbacks,
     spotCheckSelectedAt: state.spotCheck?.selectedAt ?? null,
   };
+}
+
+/** Warnings belong to a handling window; a reassignment or rework opens a new one without them. */
+function warningLevel(state: CaseState): 0 | 1 | 2 {
+  if (!handlingStatuses.includes(state.status)) return 0;
+  return state.warnings.reduce<0 | 1 | 2>((level, w) => (w.window === state.window && w.level > level ? w.level : level), 0);
 }
 
 /**

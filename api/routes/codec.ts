@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { Problem, problemResponses } from '../problem';
 
 /** protojson writes bytes as base64 (standard or URL-safe alphabet). */
@@ -56,9 +56,29 @@ async function decodeEach(codec: PayloadCodec, payloads: Payload[]): Promise<Pay
 }
 
 /**
+ * Every answer to an allowed origin carries its CORS headers, the refusals too: without them the
+ * browser hides the answer from the UI, which then cannot say why decoding failed. @fastify/cors
+ * sets them in an onRequest hook of this plugin, which runs after the app's own (authentication,
+ * rate limit): a 401, 403 or 429 thrown there never reaches it. onSend runs for every answer.
+ */
+function corsOnEveryAnswer(app: FastifyInstance, origins: readonly string[]): void {
+  const allowed = new Set(origins);
+  app.addHook('onSend', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!origin || !allowed.has(origin) || reply.hasHeader('access-control-allow-origin')) return;
+    reply.header('access-control-allow-origin', origin);
+    reply.header('access-control-allow-credentials', 'true');
+    const vary = reply.getHeader('vary');
+    if (!String(vary ?? '').includes('Origin')) reply.header('vary', vary ? `${String(vary)}, Origin` : 'Origin');
+  });
+}
+
+/**
  * The Temporal Web UI's and CLI's "remote codec" protocol: POST /codec/decode and /codec/encode
- * with `{ payloads: [...] }`. Only ops keys may decode, so complainants stay confidential to
- * everyone else who can see the cluster.
+ * with `{ payloads: [...] }`. Only ops decode: a person signed in with the ops role (the session
+ * cookie, which the Web UI sends from the API's own origin, api/routes/temporal-ui.ts, or with
+ * "include credentials" from an origin in `origins`), or an ops key (the CLI). Everyone else who
+ * can see the cluster gets 401 or 403, and complainants stay confidential to them.
  */
 export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; origins: string[] }> = async (app, { codec, origins }) => {
   await app.register(cors, {
@@ -67,6 +87,7 @@ export const codecRoutes: FastifyPluginAsync<{ codec: PayloadCodec; origins: str
     allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
     credentials: true,
   });
+  corsOnEveryAnswer(app, origins);
   const schema = {
     tags: ['ops'],
     body: PayloadsBody,

@@ -5,6 +5,7 @@ import { holds, type Principal } from '../../lib/principal';
 import { noticesOf } from '../../db/notices';
 import { channels, statuses, type Complaint } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
+import { spotCheckOutcomes } from '../../workflows/projection';
 import { cleared, loadVisibleCase, presentCase, readVisibleCase, unmaskComplainant } from '../case-access';
 import { requestScope, type Scope } from '../scope';
 import { caseView, CaseViewSchema, TimelineEntrySchema } from '../case-view';
@@ -42,6 +43,9 @@ const ListQuery = Type.Object(
     onDuty: Type.Optional(Type.Literal('me', { description: 'the cases waiting for the caller now, in any role it holds (as `GET /work`)' })),
     repeat: Type.Optional(Type.Boolean({ description: 'cases that repeat an earlier one' })),
     extensionPending: Type.Optional(Type.Boolean({ description: 'an extension request awaits a decision' })),
+    open: Type.Optional(Type.Boolean({ description: 'open cases (someone still has to act), or finished ones' })),
+    warned: Type.Optional(Type.Boolean({ description: 'a warning (预警) was raised in the open handling window' })),
+    spotCheck: Type.Optional(Type.Enum(spotCheckOutcomes, { description: 'drawn for the spot check (随机抽查): `pending` awaits review' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 500, description: 'nextCursor of the previous page' })),
   },
@@ -67,6 +71,8 @@ const CaseRowSchema = Type.Object(
       description: 'who must act next: `registrar:<account>`, `registrars-of:<district>`, `unit:<unit>`, `supervisor`',
     }),
     extensionPending: Type.Boolean(),
+    warningLevel: Type.Integer({ minimum: 0, maximum: 2, description: 'warnings (预警) raised in the open handling window' }),
+    spotCheck: Type.Union([Type.Enum(spotCheckOutcomes), Type.Null()]),
   },
   { additionalProperties: true },
 );
@@ -287,6 +293,9 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
           owner: me(q.owner),
           repeat: q.repeat,
           extensionPending: q.extensionPending,
+          open: q.open,
+          warned: q.warned,
+          spotCheck: q.spotCheck,
           ...(q.onDuty === 'me' ? { waitingFor: waitingFor(principal, scope) } : {}),
           status: q.status,
           district: q.district,

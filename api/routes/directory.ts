@@ -1,6 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { listLeaders, storeLeader } from '../../db/leaders';
+import { directoryAccess } from '../../lib/directory-access';
 import { shanghaiDate } from '../../workflows/calendar';
 import { Day } from '../period';
 import { problemResponses } from '../problem';
@@ -39,7 +40,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/leaders',
     {
-      config: { roles: ['supervisor', 'ops', 'leader'] },
+      config: { roles: directoryAccess.leaders.read },
       schema: {
         tags: ['directory'],
         summary: 'The escalation directory, by tier',
@@ -52,7 +53,7 @@ export const directoryRoutes: FastifyPluginAsync = async (app) => {
   app.put<{ Params: { id: string }; Body: Omit<Static<typeof LeaderSchema>, 'id'> }>(
     '/leaders/:id',
     {
-      config: { roles: ['supervisor', 'ops'] },
+      config: { roles: directoryAccess.leaders.edit },
       schema: {
         tags: ['directory'],
         summary: 'Add or change a leader of the escalation directory',

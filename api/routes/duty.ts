@@ -18,7 +18,7 @@ import {
   type DutySlotChange,
 } from '../../db/duty';
 import { patterns } from '../../workflows/fields';
-import type { CallerRole } from '../../lib/principal';
+import { directoryAccess } from '../../lib/directory-access';
 import { Problem, problemResponses } from '../problem';
 import { Text } from '../schemas';
 
@@ -28,8 +28,7 @@ import { Text } from '../schemas';
  * Staff read it; supervisors and admins keep it, a slot at a time or a CSV at once.
  */
 
-const readers: readonly CallerRole[] = ['registrar', 'unit', 'leader', 'supervisor', 'ops', 'admin'];
-const editors: readonly CallerRole[] = ['supervisor', 'admin'];
+const { read: readers, edit: editors } = directoryAccess.duty;
 
 const hourMs = 3_600_000;
 /** A slot longer than a month is a typo (a year for a day), not a shift. */
@@ -225,7 +224,12 @@ export const dutyRoutes: FastifyPluginAsync = async (app) => {
             from: Type.String({ format: 'date-time' }),
             to: Type.String({ format: 'date-time' }),
             district: Type.Union([Type.String(), Type.Null()]),
-            slots: Type.Array(SlotSchema),
+            slots: Type.Array(
+              Type.Object({
+                ...SlotSchema.properties,
+                accountName: Type.Union([Type.String(), Type.Null()], { description: "the person's name; null if the account is gone" }),
+              }),
+            ),
             gaps: Type.Optional(byDuty(GapSchema, 'With a district: when nobody holds each duty for it')),
           }),
           ...problemResponses,

@@ -1,14 +1,12 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { getUnit, jurisdictionOf, listUnits, storeUnit, superiorOf, UnitRefused, unitVersionsOf, type RegisteredUnit } from '../../db/organisation';
-import { unitLevels, type Role } from '../../workflows/model';
+import { directoryAccess } from '../../lib/directory-access';
+import { unitLevels } from '../../workflows/model';
 import { Problem, problemResponses } from '../problem';
 import { Text } from '../schemas';
 
-type StaffRole = Exclude<Role, 'system' | 'integrator'>;
-/** Every member of staff reads the organisation; integrators are machines outside it. */
-const readers: readonly StaffRole[] = ['registrar', 'unit', 'leader', 'supervisor', 'ops', 'admin'];
-const editors: readonly StaffRole[] = ['supervisor', 'ops', 'admin'];
+const { read: readers, edit: editors } = directoryAccess.units;
 
 const UnitId = Text(100, { example: 'unit-a' });
 const Level = Type.Enum(unitLevels, { description: 'province > city > district > street; a unit is strictly below its parent' });

@@ -1,30 +1,31 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { identityReadsBetween, type IdentityRead } from '../../db/identity-reads';
 import { backlog, hotspots, kpi, monthly, unassignedUnit, type Backlog, type Count, type Hotspot, type Kpi, type Rate as RateValue } from '../../db/reports';
-import { categoryZh, channelZh, dimensionZh, hotspotTypeZh, labelZh, rateZh, statusZh } from '../../lib/labels-zh';
+import { reportReaders } from '../../lib/report-access';
+import { countKeyZh, dimensionZh, hotspotTypeZh, labelZh, rateZh, reportPlaceholderZh, statusZh } from '../../lib/labels-zh';
 import { shanghaiDate, shanghaiDateTime } from '../../workflows/calendar';
 import { defaultPolicy } from '../../workflows/policy';
-import { CsvParams, sendCsv, toCsv, wantsCsv, type Column, type CsvLang } from '../csv';
+import { answer, ExportParams, exportResponse, type Column, type ExportLang } from '../export';
 import { DayOrInstant, Month, period } from '../period';
 import { problemResponses } from '../problem';
 import { districtsOf, requestScope } from '../scope';
 import { caseIdPattern, Text } from '../schemas';
 
-const roles = ['supervisor', 'leader', 'ops'] as const;
+const roles = reportReaders;
 const Period = {
   from: DayOrInstant('2026-11-01'),
   to: DayOrInstant('2026-11-30'),
 };
-const KpiQuery = Type.Object({ ...Period, district: Type.Optional(Text(100)), unit: Type.Optional(Text(100)), ...CsvParams });
-const MonthQuery = Type.Object({ month: Month(), ...CsvParams });
-const PeriodQuery = Type.Object({ ...Period, ...CsvParams });
+const KpiQuery = Type.Object({ ...Period, district: Type.Optional(Text(100)), unit: Type.Optional(Text(100)), ...ExportParams });
+const MonthQuery = Type.Object({ month: Month(), ...ExportParams });
+const PeriodQuery = Type.Object({ ...Period, ...ExportParams });
 const IdentityReadsQuery = Type.Object({
   ...Period,
   caseId: Type.Optional(Type.String({ pattern: caseIdPattern, description: 'Only the reads of this case' })),
-  ...CsvParams,
+  ...ExportParams,
 });
-const BacklogQuery = Type.Object({ olderThanDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30 })), ...CsvParams });
+const BacklogQuery = Type.Object({ olderThanDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, default: 30 })), ...ExportParams });
 
 const Rate = Type.Object({
   numerator: Type.Integer(),
@@ -40,7 +41,11 @@ const MonthlySchema = Type.Object({
       key: Type.String(),
       count: Type.Integer(),
       previous: Type.Integer({ description: 'the previous month' }),
-      change: Type.Integer(),
+      change: Type.Integer({ description: 'count − previous' }),
+      changeRate: Type.Union([Type.Number(), Type.Null()], { description: '环比: change / previous; null when the previous month had none' }),
+      lastYear: Type.Integer({ description: 'the same month a year before' }),
+      yearChange: Type.Integer({ description: 'count − lastYear' }),
+      yearChangeRate: Type.Union([Type.Number(), Type.Null()], { description: '同比: yearChange / lastYear; null when that month had none' }),
     }),
   ),
 });
@@ -84,31 +89,29 @@ const IdentityReadsSchema = Type.Object({
 });
 
 /** A code as the reader asked for it: the Chinese label, or the code itself. */
-const say = <Code extends string>(labels: Readonly<Record<Code, string>>, code: string, lang: CsvLang) => (lang === 'en' ? code : labelZh(labels, code));
-const unassigned = (lang: CsvLang) => (lang === 'en' ? unassignedUnit : '未交办');
+const say = <Code extends string>(labels: Readonly<Record<Code, string>>, code: string, lang: ExportLang) => (lang === 'en' ? code : labelZh(labels, code));
+const unassigned = (lang: ExportLang) => say(reportPlaceholderZh, unassignedUnit, lang);
 
 const kpiColumns: Column<RateValue & { rate: string }>[] = [
   { header: { 'zh-CN': '指标', en: 'rate' }, cell: (r, lang) => say(rateZh, r.rate, lang) },
   { header: { 'zh-CN': '分子', en: 'numerator' }, cell: (r) => r.numerator },
   { header: { 'zh-CN': '分母', en: 'denominator' }, cell: (r) => r.denominator },
-  { header: { 'zh-CN': '比率', en: 'value' }, cell: (r) => r.value },
+  { header: { 'zh-CN': '比率', en: 'value' }, cell: (r) => r.value, percent: true },
 ];
 
 const monthlyColumns: Column<Count>[] = [
   { header: { 'zh-CN': '维度', en: 'dimension' }, cell: (c, lang) => say(dimensionZh, c.dimension, lang) },
   {
     header: { 'zh-CN': '项目', en: 'key' },
-    cell: (c, lang) => {
-      if (lang === 'en') return c.key;
-      if (c.dimension === 'channel') return labelZh(channelZh, c.key);
-      if (c.dimension === 'category') return labelZh(categoryZh, c.key);
-      // db/reports counts cases without an industry under this placeholder.
-      return c.dimension === 'industry' && c.key === '(unknown)' ? '未知' : c.key;
-    },
+    cell: (c, lang) => (lang === 'en' ? c.key : countKeyZh(c.dimension, c.key)),
   },
-  { header: { 'zh-CN': '数量', en: 'count' }, cell: (c) => c.count },
+  { header: { 'zh-CN': '本月', en: 'count' }, cell: (c) => c.count },
   { header: { 'zh-CN': '上月', en: 'previous' }, cell: (c) => c.previous },
-  { header: { 'zh-CN': '变化', en: 'change' }, cell: (c) => c.change },
+  { header: { 'zh-CN': '环比变化', en: 'change' }, cell: (c) => c.change },
+  { header: { 'zh-CN': '环比', en: 'changeRate' }, cell: (c) => c.changeRate, percent: true },
+  { header: { 'zh-CN': '去年同期', en: 'lastYear' }, cell: (c) => c.lastYear },
+  { header: { 'zh-CN': '同比变化', en: 'yearChange' }, cell: (c) => c.yearChange },
+  { header: { 'zh-CN': '同比', en: 'yearChangeRate' }, cell: (c) => c.yearChangeRate, percent: true },
 ];
 
 const hotspotColumns: Column<Hotspot>[] = [
@@ -165,22 +168,6 @@ const backlogColumns: Column<BacklogRow>[] = [
   { header: { 'zh-CN': '承办单位', en: 'unit' }, cell: (r, lang) => oldest(r, (c) => c.unit ?? unassigned(lang)) },
 ];
 
-/**
- * JSON by default; CSV (a header row, then data) when the caller asks for it, as a download named
- * after the report and its period so saved exports do not overwrite each other.
- */
-function send<Row>(
-  request: { query: { format?: 'json' | 'csv'; lang?: CsvLang }; headers: { accept?: string } },
-  reply: FastifyReply,
-  json: unknown,
-  csv: { name: string; columns: readonly Column<Row>[]; rows: () => readonly Row[] },
-) {
-  // One URL, two representations: caches must key on Accept.
-  reply.header('vary', 'Accept');
-  if (!wantsCsv(request.query.format, request.headers.accept)) return json;
-  return sendCsv(reply, csv.name, toCsv(csv.columns, csv.rows(), request.query.lang ?? 'zh-CN'));
-}
-
 /** A period's days for a file name: `to` is exclusive, so its name is the day before it ends. */
 const periodName = (p: { from: Date; to: Date }) => `${shanghaiDate(p.from.getTime())}_${shanghaiDate(p.to.getTime() - 1)}`;
 
@@ -188,15 +175,12 @@ const describe = (summary: string, querystring: object, body: object) => ({
   tags: ['reports'],
   summary,
   description:
-    'JSON, or CSV with `format=csv` or `Accept: text/csv` (`format=json` wins). The CSV is UTF-8 with a BOM, headers and codes in Chinese unless `lang=en`, a download with a dated file name.',
+    'JSON; CSV with `format=csv` or `Accept: text/csv`; an Excel workbook (xlsx) with `format=xlsx` or `Accept: ' +
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (`format` wins over `Accept`). Both downloads have the same ' +
+    'columns, headers and codes in Chinese unless `lang=en`, and a dated file name. The CSV is UTF-8 with a BOM; the workbook has ' +
+    'one sheet, its header row bold and frozen, numbers as numbers and rates as percentages.',
   querystring,
-  response: {
-    200: {
-      description: 'The report',
-      content: { 'application/json': { schema: body }, 'text/csv': { schema: Type.String() } },
-    },
-    ...problemResponses,
-  },
+  response: { 200: exportResponse(body), ...problemResponses },
 });
 
 /** The read side's reports, from Postgres. */
@@ -216,8 +200,9 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
         ...(unit ? { unit } : {}),
         districts: districtsOf(scope),
       });
-      return send(request, reply, result, {
+      return answer(request, reply, result, {
         name: `kpi-${periodName(bounds)}`,
+        sheet: { 'zh-CN': '四率', en: 'kpi' },
         columns: kpiColumns,
         rows: () => (Object.entries(result) as [keyof Kpi, RateValue][]).map(([rate, r]) => ({ rate, ...r })),
       });
@@ -226,15 +211,23 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Querystring: Static<typeof MonthQuery> }>(
     '/reports/monthly',
-    { config: { roles }, schema: describe('Counts by district, category, channel and industry, against the previous month', MonthQuery, MonthlySchema) },
+    {
+      config: { roles },
+      schema: describe(
+        'Counts by district, category, channel and industry, against the previous month (环比) and the same month a year before (同比)',
+        MonthQuery,
+        MonthlySchema,
+      ),
+    },
     async (request, reply) => {
       const counts = await monthly(app.deps.database.db, request.query.month, districtsOf(await requestScope(request, app.deps.database.db)));
-      return send(
+      return answer(
         request,
         reply,
         { month: request.query.month, counts },
         {
           name: `monthly-${request.query.month}`,
+          sheet: { 'zh-CN': '月度分析', en: 'monthly' },
           columns: monthlyColumns,
           rows: () => counts,
         },
@@ -250,12 +243,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       const bounds = period(request.query);
       const districts = districtsOf(await requestScope(request, app.deps.database.db));
       const spots = await hotspots(app.deps.database.db, { ...bounds, clusterMinReports, clusterWindowDays, districts });
-      return send(
+      return answer(
         request,
         reply,
         { hotspots: spots },
         {
           name: `hotspots-${periodName(bounds)}`,
+          sheet: { 'zh-CN': '热点与聚集', en: 'hotspots' },
           columns: hotspotColumns,
           rows: () => spots,
         },
@@ -270,8 +264,9 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       const now = new Date();
       const districts = districtsOf(await requestScope(request, app.deps.database.db));
       const result = await backlog(app.deps.database.db, request.query.olderThanDays ?? 30, districts, now);
-      return send(request, reply, result, {
+      return answer(request, reply, result, {
         name: `backlog-${shanghaiDate(now.getTime())}`,
+        sheet: { 'zh-CN': '积案', en: 'backlog' },
         columns: backlogColumns,
         rows: (): BacklogRow[] => [
           { section: 'open', days: result.olderThanDays, count: result.open.count },
@@ -296,12 +291,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       const reads = await identityReadsBetween(app.deps.database.db, { ...bounds, ...(caseId ? { caseId } : {}) });
       // Who read which complainant is itself confidential: no cache may keep it.
       reply.header('cache-control', 'no-store');
-      return send(
+      return answer(
         request,
         reply,
         { reads: reads.map((r) => ({ ...r, at: r.at.toISOString() })) },
         {
           name: `identity-reads-${periodName(bounds)}`,
+          sheet: { 'zh-CN': '身份查看记录', en: 'identity reads' },
           columns: identityReadColumns,
           rows: () => reads,
         },

@@ -1,6 +1,8 @@
 import { Button, Layout, Result, Space, Spin, Typography } from 'antd';
 import { Suspense, type ReactNode } from 'react';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { mayAccess } from '../../lib/directory-access';
+import { mayReadReports } from '../../lib/report-access';
 import { labelZh, problemZh, roleZh } from './labels';
 import { useSession } from './session';
 
@@ -36,18 +38,23 @@ export function RequireSession({ children }: { children: ReactNode }) {
 }
 
 /**
- * The header's navigation: two links, styled like Ant Design's dark menu. Plain links rather than
- * its Menu component, which would add about 20 KB gzipped to every first load.
+ * The header's navigation: links to the pages each role may use, styled like Ant Design's dark
+ * menu. Plain links rather than its Menu component, which would add about 20 KB gzipped to every
+ * first load.
  */
-const nav = [
+const nav: { to: string; label: string; end: boolean; shown?: (roles: readonly string[]) => boolean }[] = [
   { to: '/', label: '待办', end: true },
   { to: '/cases', label: '案件查询', end: false },
+  { to: '/reports', label: '报表', end: false, shown: mayReadReports },
+  // 通讯录 opens at the duty roster, which every member of staff reads.
+  { to: '/directory', label: '通讯录', end: false, shown: (roles) => mayAccess('duty', 'read', roles) },
 ];
 
 function navStyle({ isActive }: { isActive: boolean }) {
   return {
     color: isActive ? '#fff' : 'rgba(255, 255, 255, 0.65)',
-    background: isActive ? '#1677ff' : 'transparent',
+    // The theme's primary blue (main.tsx): white on it is legible (4.5:1 at least).
+    background: isActive ? '#0958d9' : 'transparent',
     padding: '0 16px',
     display: 'inline-block',
     lineHeight: '64px',
@@ -69,11 +76,13 @@ export function Shell() {
           环境信访投诉工作台
         </Typography.Text>
         <nav aria-label="主导航" style={{ flex: 1, minWidth: 0 }}>
-          {nav.map((item) => (
-            <NavLink key={item.to} to={item.to} end={item.end} style={navStyle}>
-              {item.label}
-            </NavLink>
-          ))}
+          {nav
+            .filter((item) => item.shown?.(caller?.roles ?? []) ?? true)
+            .map((item) => (
+              <NavLink key={item.to} to={item.to} end={item.end} style={navStyle}>
+                {item.label}
+              </NavLink>
+            ))}
         </nav>
         <Space>
           <Typography.Text style={{ color: '#fff' }}>

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { Route, Routes } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import { PageSpin, RequireSession, Shell } from './Shell';
 
 // Pages load when first visited: the first load carries the shell and the page it lands on.
@@ -7,7 +7,11 @@ const SignInPage = lazy(() => import('./pages/SignInPage'));
 const WorkPage = lazy(() => import('./pages/WorkPage'));
 const SearchPage = lazy(() => import('./pages/SearchPage'));
 const CasePage = lazy(() => import('./pages/CasePage'));
+const ReportsPage = lazy(() => import('./pages/ReportsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const LeadersPage = lazy(() => import('./pages/directory/LeadersPage'));
+const UnitsPage = lazy(() => import('./pages/directory/UnitsPage'));
+const DutyPage = lazy(() => import('./pages/directory/DutyPage'));
 
 /** Served under /console/ (vite.config.mts `base`); the API answers index.html for every client route. */
 export const basename = import.meta.env.BASE_URL.replace(/\/$/, '');
@@ -37,6 +41,11 @@ export function AppRoutes() {
         <Route index element={<WorkPage />} />
         <Route path="cases" element={<SearchPage />} />
         <Route path="cases/:id" element={<CasePage />} />
+        <Route path="reports" element={<ReportsPage />} />
+        <Route path="directory" element={<Navigate to="duty" replace />} />
+        <Route path="directory/leaders" element={<LeadersPage />} />
+        <Route path="directory/units" element={<UnitsPage />} />
+        <Route path="directory/duty" element={<DutyPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -5,9 +5,12 @@
  * written out here as the routes answer them.
  */
 import type { CaseView, TimelineEntryView } from '../../api/case-view';
+import type { CaseMoved } from '../../db/case-changes';
 import type { Channel, Status } from '../../workflows/model';
 
 export type { CaseView, TimelineEntryView };
+/** `event: case` of `GET /events`: a case the person may see moved. */
+export type { CaseMoved };
 
 /** `GET /session`: who is signed in (api/routes/session.ts CallerSchema). */
 export interface Caller {
@@ -107,4 +110,61 @@ export interface CaseAction {
   summary: string;
   override: boolean;
   args: JsonSchema;
+}
+
+type Duty = import('../../db/duty').Duty;
+
+/** A slot of the duty roster (api/routes/duty.ts SlotSchema); `district` null: the whole bureau. */
+export interface DutySlot {
+  id: string;
+  duty: Duty;
+  district: string | null;
+  accountId: string;
+  /** In `GET /duty`: the person's name, null if the account is gone. */
+  accountName?: string | null;
+  startsAt: string;
+  endsAt: string;
+  createdAt: string;
+}
+
+/** `GET /duty`: the slots overlapping [from, to); with a district, when nobody holds each duty there. */
+export interface DutyRoster {
+  from: string;
+  to: string;
+  district: string | null;
+  slots: DutySlot[];
+  gaps?: Record<Duty, { from: string; to: string }[]>;
+}
+
+/** `GET /duty/now`: who holds each duty now (an empty list is a gap in the roster). */
+export interface DutyNow {
+  at: string;
+  district: string | null;
+  duties: Record<Duty, { accountId: string; name: string; slotId: string; district: string | null; endsAt: string }[]>;
+}
+
+/** `GET /units/{id}/versions`: every version of a unit, oldest first. */
+export interface UnitVersion {
+  version: number;
+  name: string;
+  level: UnitRow['level'];
+  parentId: string | null;
+  districts: string[];
+  active: boolean;
+  changedAt: string;
+  changedBy: string;
+}
+
+/** The reports (api/routes/reports.ts), as db/reports.ts returns them. */
+export type { Backlog, Count, Hotspot, Kpi, Rate } from '../../db/reports';
+
+/** `GET /reports/monthly`. */
+export interface MonthlyReport {
+  month: string;
+  counts: import('../../db/reports').Count[];
+}
+
+/** `GET /reports/hotspots`. */
+export interface HotspotsReport {
+  hotspots: import('../../db/reports').Hotspot[];
 }

@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
@@ -72,10 +72,14 @@ export async function startApiHarness(
     env?: Record<string, string>;
     /** The deployment's policy (default: defaultPolicy). */
     policy?: Policy;
+    /** A Temporal of the test's own (host:port) instead of the run's shared dev server, e.g. one with its Web UI. */
+    temporalAddress?: string;
   } = {},
 ): Promise<ApiHarness> {
   const taskQueue = `${name}-${process.pid}`;
-  const env = await attachDevServer();
+  const env = overrides.temporalAddress
+    ? await TestWorkflowEnvironment.createFromExistingServer({ address: overrides.temporalAddress, namespace: 'default' })
+    : await attachDevServer();
   // As in production, every payload the API and the worker send is encrypted.
   const codec = new AesGcmCodec(overrides.payloadKeys ?? testPayloadKeys);
   const dataConverter = dataConverterFor(codec);

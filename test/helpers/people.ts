@@ -34,11 +34,13 @@ export async function signIn(app: FastifyInstance, person: Pick<Person, 'id' | '
 }
 
 /** Bounded wait for the Postgres read side, which the workflow fills just after each action. */
-export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what?: string): Promise<T> {
   let value = await read();
   for (let i = 0; i < 100 && !ok(value); i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     value = await read();
   }
+  // Named waits fail here with their name; the others leave the last value to the caller's assertion.
+  if (what !== undefined && !ok(value)) throw new Error(`timed out waiting for ${what}`);
   return value;
 }

@@ -1,5 +1,5 @@
 import { Alert, App, Form, Input, InputNumber, Modal, Select, Switch, Typography, type FormRule } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, get, newIdempotencyKey, request } from '../api';
 import { actionLabel, fieldLabel, labelZh, ownerKindZh, problemZh, unitLevelZh } from '../labels';
 import type { CaseAction, CaseView, LeaderRow, UnitRow } from '../types';
@@ -206,7 +206,9 @@ function controlOf(field: Field) {
 interface Props {
   caseId: string;
   action: CaseAction;
+  /** The dialog has closed unsent (取消, Escape, the close button). */
   onClose: () => void;
+  /** The dialog has closed after the action was taken: the case as it is now. */
   onDone: (view: CaseView) => void;
 }
 
@@ -221,6 +223,10 @@ export function ActionDialog({ caseId, action, onClose, onDone }: Props) {
   const [key] = useState(newIdempotencyKey);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // The dialog closes itself, and tells the page once it is gone (afterClose): only a dialog that
+  // closes, not one unmounted while open, gives the focus back to the button that opened it.
+  const [shown, setShown] = useState(true);
+  const done = useRef<CaseView>(undefined);
   const label = actionLabel(action.name, action.summary);
   // An override always says why (the table gives each a required reason; this keeps it so).
   const fields = useMemo(
@@ -237,7 +243,8 @@ export function ActionDialog({ caseId, action, onClose, onDone }: Props) {
         headers: { 'idempotency-key': key },
       });
       void message.success(`${label}：已完成`);
-      onDone(view);
+      done.current = view;
+      setShown(false);
     } catch (e) {
       setError(problemZh(e));
       if (e instanceof ApiError && e.type === 'validation') {
@@ -249,7 +256,7 @@ export function ActionDialog({ caseId, action, onClose, onDone }: Props) {
         );
       }
       // Signed out meanwhile: the session provider takes the person to sign-in.
-      if (e instanceof ApiError && e.status === 401) onClose();
+      if (e instanceof ApiError && e.status === 401) setShown(false);
     } finally {
       setBusy(false);
     }
@@ -281,13 +288,14 @@ export function ActionDialog({ caseId, action, onClose, onDone }: Props) {
 
   return (
     <Modal
-      open
+      open={shown}
       title={label}
       okText="提交"
       cancelText="取消"
       confirmLoading={busy}
       onOk={() => form.submit()}
-      onCancel={onClose}
+      onCancel={() => setShown(false)}
+      afterClose={() => (done.current ? onDone(done.current) : onClose())}
       mask={{ closable: false }}
       destroyOnHidden
     >

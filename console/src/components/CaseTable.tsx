@@ -1,13 +1,27 @@
 import { Table, Tag, Tooltip, Typography, type TableColumnsType, type TablePaginationConfig } from 'antd';
 import { Link } from 'react-router';
+import { useWorkingCalendar } from '../hooks';
 import { categoryZh, labelZh, statusZh } from '../labels';
-import { formatDue, formatTime, timeLeft } from '../time';
+import { formatDue, formatTime, timeLeft, workingCountdown } from '../time';
 import type { CaseRow } from '../types';
 
+interface DueProps {
+  dueAt: string | null;
+  now: number;
+  /**
+   * Counted in working days (剩余N个工作日 by the bureau's calendar), or on the wall clock (剩余 N 天).
+   * A row's `dueAt` is always a working-day deadline: handling, callback or dispatch (workflows/projection.ts currentDueAt).
+   */
+  workingDays?: boolean;
+}
+
 /** 期限: time left, red once past; the deadline itself on hover. */
-export function DueCell({ dueAt, now }: { dueAt: string | null; now: number }) {
+export function DueCell({ dueAt, now, workingDays = true }: DueProps) {
+  const due = dueAt ? Date.parse(dueAt) : now;
+  const years = useWorkingCalendar(now, due);
   if (!dueAt) return <Typography.Text type="secondary">—</Typography.Text>;
-  const left = timeLeft(dueAt, now);
+  // Until the calendar is loaded, calendar time: close, and never blank.
+  const left = workingDays && years ? workingCountdown(dueAt, now, years) : timeLeft(dueAt, now);
   return (
     <Tooltip title={`期限 ${formatDue(dueAt)}`}>
       <Typography.Text type={left.overdue ? 'danger' : undefined} strong={left.overdue}>

@@ -5,6 +5,7 @@ import { ApiError, get } from '../api';
 import { ActionDialog } from '../components/ActionDialog';
 import { DueCell, StatusTag } from '../components/CaseTable';
 import { useNow } from '../hooks';
+import { useLiveTrigger } from '../live';
 import {
   actionLabel,
   actorLabel,
@@ -124,11 +125,12 @@ interface DeadlineRow {
   name: string;
   dueAt: string;
   provisional: boolean;
+  workingDays: boolean;
 }
 
 function Deadlines({ view, now }: { view: CaseView; now: number }) {
   const rows: DeadlineRow[] = Object.entries(view.deadlines)
-    .flatMap(([name, d]) => (d ? [{ name, dueAt: d.dueAt, provisional: d.provisional }] : []))
+    .flatMap(([name, d]) => (d ? [{ name, dueAt: d.dueAt, provisional: d.provisional, workingDays: d.workingDays }] : []))
     .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
@@ -160,7 +162,12 @@ function Deadlines({ view, now }: { view: CaseView; now: number }) {
                 </span>
               ),
             },
-            { title: '剩余', dataIndex: 'dueAt', key: 'left', render: (dueAt: string) => <DueCell dueAt={dueAt} now={now} /> },
+            {
+              title: '剩余',
+              dataIndex: 'dueAt',
+              key: 'left',
+              render: (dueAt: string, row) => <DueCell dueAt={dueAt} now={now} workingDays={row.workingDays} />,
+            },
           ]}
         />
       )}
@@ -445,6 +452,8 @@ function CaseScreen() {
   const [version, setVersion] = useState(0);
   const { view, setView, actions, notices } = useCaseData(id, version);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  // Someone else moved the case (or the live stream is down: every 15 s): read it again, in place.
+  useLiveTrigger(refresh, (change) => change.id === id);
 
   if (view.error) {
     return (
@@ -465,7 +474,7 @@ function CaseScreen() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap align="center">
-        <Typography.Title level={3} style={{ margin: 0 }}>
+        <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
           案件 {v.complaint.id}
         </Typography.Title>
         <StatusTag status={v.status} />

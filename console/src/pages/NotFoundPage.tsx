@@ -6,7 +6,8 @@ export default function NotFoundPage() {
   return (
     <Result
       status="404"
-      title="页面不存在"
+      // The page's one heading, at the size the result gives its title.
+      title={<h1 style={{ font: 'inherit', color: 'inherit', margin: 0 }}>页面不存在</h1>}
       extra={
         <Button type="primary" onClick={() => void navigate('/')}>
           返回待办

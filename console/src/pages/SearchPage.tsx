@@ -1,10 +1,11 @@
 import { Alert, Button, Form, Input, Select, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { get, query } from '../api';
 import { CaseTable } from '../components/CaseTable';
 import { useNow } from '../hooks';
 import { labelZh, problemZh, statusZh } from '../labels';
+import { useLiveRefresh } from '../live';
 import type { CasePage } from '../types';
 
 interface Filters {
@@ -32,7 +33,10 @@ function filtersOf(params: URLSearchParams): Filters {
   return filters;
 }
 
-/** 案件查询: GET /complaints with its filters, newest first, a page at a time by the API's cursor. */
+/**
+ * 案件查询: GET /complaints with its filters, newest first, a page at a time by the API's cursor.
+ * Re-read when a case on the page moves, or any case on the first page (a new case comes first).
+ */
 export default function SearchPage() {
   const [params, setParams] = useSearchParams();
   const [form] = Form.useForm<Filters>();
@@ -43,33 +47,33 @@ export default function SearchPage() {
   const [paging, setPaging] = useState<{ filters: string; cursors: (string | undefined)[] }>({ filters: filtersKey, cursors: [undefined] });
   const cursors = paging.filters === filtersKey ? paging.cursors : [undefined];
   const [page, setPage] = useState<CasePage>();
-  const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>();
   const cursor = cursors.at(-1);
+  // The spinner is for new filters or another page, not for the live re-reads of the same one.
+  const shownKey = `${filtersKey}#${cursor ?? ''}`;
+  const [loadedKey, setLoadedKey] = useState<string>();
+  const loading = loadedKey !== shownKey;
 
   // The form shows the URL's filters (after back, forward or a reload too).
   useEffect(() => {
     form.setFieldsValue({ status: undefined, district: undefined, overdue: undefined, text: undefined, ...filtersOf(new URLSearchParams(filtersKey)) });
   }, [filtersKey, form]);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    get<CasePage>(`/complaints${query({ ...filtersOf(new URLSearchParams(filtersKey)), limit: pageSize, cursor })}`, controller.signal)
-      .then(
-        (answer) => {
-          setPage(answer);
-          setError(undefined);
-        },
-        (e: unknown) => {
-          if (!controller.signal.aborted) setError(e);
-        },
-      )
-      .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
-      });
-    return () => controller.abort();
-  }, [filtersKey, cursor]);
+  const load = useCallback(
+    async (signal: AbortSignal) => {
+      try {
+        setPage(await get<CasePage>(`/complaints${query({ ...filtersOf(new URLSearchParams(filtersKey)), limit: pageSize, cursor })}`, signal));
+        setError(undefined);
+      } catch (e) {
+        if (!signal.aborted) setError(e);
+      } finally {
+        if (!signal.aborted) setLoadedKey(shownKey);
+      }
+    },
+    [filtersKey, cursor, shownKey],
+  );
+  const shownIds = useMemo(() => new Set(page?.items.map((row) => row.id)), [page]);
+  useLiveRefresh(load, (change) => cursor === undefined || shownIds.has(change.id));
 
   const search = (values: Filters) => {
     const next = new URLSearchParams();
@@ -82,7 +86,7 @@ export default function SearchPage() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
+      <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
         案件查询
       </Typography.Title>
       <Form<Filters> form={form} layout="inline" onFinish={search} style={{ rowGap: 12 }}>

@@ -49,9 +49,10 @@ export default function SignInPage() {
   };
 
   return (
-    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f0f2f5' }}>
+    <main style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f0f2f5' }}>
       <Card style={{ width: 380 }}>
-        <Typography.Title level={3} style={{ textAlign: 'center' }}>
+        {/* The page's one heading (level 1), at the size of a card's title. */}
+        <Typography.Title level={1} style={{ textAlign: 'center', fontSize: 24 }}>
           环境信访投诉工作台
         </Typography.Title>
         {expired && !error && <Alert type="warning" showIcon title="登录已失效，请重新登录" style={{ marginBottom: 16 }} />}
@@ -68,6 +69,6 @@ export default function SignInPage() {
           </Button>
         </Form>
       </Card>
-    </div>
+    </main>
   );
 }

@@ -2,14 +2,23 @@ import { Alert, Badge, Space, Tabs, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { get } from '../api';
 import { byDueAt, CaseTable } from '../components/CaseTable';
-import { usePolling, useNow } from '../hooks';
+import { useNow } from '../hooks';
 import { problemZh } from '../labels';
+import { useLiveRefresh } from '../live';
 import { holds, useCaller } from '../session';
 import { formatClock } from '../time';
 import type { Caller, CasePage, CaseRow } from '../types';
 
-const refreshMs = 15_000;
 const soonMs = 2 * 24 * 3_600_000;
+
+/** A supervisor's tabs beside its decisions: open cases the list API finds by the read side's flags. */
+const watchLists = [
+  { key: 'overdue', label: '超期', query: 'open=true&overdue=true' },
+  { key: 'warned', label: '预警', query: 'open=true&overdue=false&warned=true' },
+  { key: 'extension', label: '延期申请', query: 'extensionPending=true' },
+  { key: 'spotCheck', label: '抽查待复核', query: 'spotCheck=pending' },
+] as const;
+type WatchKey = (typeof watchLists)[number]['key'];
 
 interface Tab {
   key: string;
@@ -20,8 +29,8 @@ interface Tab {
 interface Loaded {
   /** GET /work: what waits for the caller, in every role it holds. */
   work: CaseRow[];
-  /** GET /complaints?overdue=true, for a supervisor's 超期 tab (not in /work, which holds decisions only). */
-  overdue: CaseRow[] | undefined;
+  /** A supervisor's watch lists (not in /work, which holds its decisions only), by tab. */
+  watched: Partial<Record<WatchKey, CaseRow[]>>;
   at: number;
 }
 
@@ -57,13 +66,17 @@ function tabsFor(caller: Caller, loaded: Loaded, now: number): Tab[] {
   }
   if (holds(caller, 'supervisor')) {
     tabs.push({ key: 'decide', label: '待决定', rows: work.filter((r) => r.onDuty === 'supervisor') });
-    tabs.push({ key: 'overdue', label: '超期', rows: loaded.overdue ?? [] });
+    for (const list of watchLists) tabs.push({ key: list.key, label: list.label, rows: loaded.watched[list.key] ?? [] });
   }
   tabs.push({ key: 'all', label: '全部待办', rows: work });
   return tabs;
 }
 
-/** 待办: the landing page, what waits for the signed-in person, refreshed every 15 s. */
+/**
+ * 待办: the landing page, what waits for the signed-in person. Re-read whenever a case the person
+ * may see moves (a case entering or leaving one of its queues is such a move), and every 15 s only
+ * while the live stream is down.
+ */
 export default function WorkPage() {
   const caller = useCaller();
   const now = useNow();
@@ -75,11 +88,15 @@ export default function WorkPage() {
   const load = useCallback(
     async (signal: AbortSignal) => {
       try {
-        const [work, overdue] = await Promise.all([
+        const [work, ...watched] = await Promise.all([
           get<{ items: CaseRow[] }>('/work', signal),
-          supervisor ? get<CasePage>('/complaints?overdue=true&limit=100', signal) : Promise.resolve(undefined),
+          ...(supervisor ? watchLists.map((list) => get<CasePage>(`/complaints?${list.query}&limit=100`, signal)) : []),
         ]);
-        setLoaded({ work: work.items, overdue: overdue?.items, at: Date.now() });
+        setLoaded({
+          work: work.items,
+          watched: Object.fromEntries(watched.map((page, i) => [watchLists[i]!.key, page.items])),
+          at: Date.now(),
+        });
         setError(undefined);
       } catch (e) {
         if (!signal.aborted) setError(e);
@@ -87,7 +104,7 @@ export default function WorkPage() {
     },
     [supervisor],
   );
-  usePolling(load, refreshMs);
+  const live = useLiveRefresh(load);
 
   const tabs = useMemo(() => (loaded ? tabsFor(caller, loaded, now) : []), [caller, loaded, now]);
   const current = active ?? tabs.find((t) => t.rows.length > 0)?.key ?? tabs[0]?.key;
@@ -95,10 +112,14 @@ export default function WorkPage() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space align="baseline">
-        <Typography.Title level={3} style={{ margin: 0 }}>
+        <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
           我的待办
         </Typography.Title>
-        {loaded && <Typography.Text type="secondary">每 15 秒自动刷新 · 更新于 {formatClock(loaded.at)}</Typography.Text>}
+        {loaded && (
+          <Typography.Text type="secondary">
+            {live ? '实时更新' : '每 15 秒自动刷新'} · 更新于 {formatClock(loaded.at)}
+          </Typography.Text>
+        )}
       </Space>
       {error !== undefined && <Alert type="error" showIcon title={`待办读取失败：${problemZh(error)}`} />}
       <Tabs

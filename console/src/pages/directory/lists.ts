@@ -1,0 +1,35 @@
+import { useCallback, useEffect, useState } from 'react';
+import { get } from '../../api';
+import type { UnitRow } from '../../types';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** A GET the page shows, loaded again on `reload` (after an edit) or when the path changes. */
+export function useLoad<T>(path: string | undefined): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (path === undefined) return;
+    const controller = new AbortController();
+    setState((s) => ({ ...s, loading: true }));
+    get<T>(path, controller.signal).then(
+      (data) => setState({ data, error: undefined, loading: false }),
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState((s) => ({ ...s, error, loading: false }));
+      },
+    );
+    return () => controller.abort();
+  }, [path, attempt]);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+/** The districts the organisation names (every unit's own), for the district fields' suggestions. */
+export function districtsOf(units: readonly UnitRow[] | undefined): string[] {
+  return [...new Set((units ?? []).flatMap((u) => u.districts))].sort();
+}

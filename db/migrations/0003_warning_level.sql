@@ -1,0 +1,1 @@
+ALTER TABLE "complaints" ADD COLUMN "warning_level" integer DEFAULT 0 NOT NULL;
