@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../lib/temporal-binaries';
-import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
-import { chromiumPath, ensureConsoleBuilt } from './helpers/console';
+import { credentials, keys, submission, type ApiHarness } from './helpers/api';
+import { artifacts, newPage, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, eventually, signIn, type Person } from './helpers/people';
 
 /**
@@ -40,8 +37,6 @@ let registrarCase: string;
 /** In the district queue: the supervisor's overrides are worked on it. */
 let supervisorCase: string;
 const pageErrors: string[] = [];
-/** A look at the focus in a dialog (not in docs: the other browser test's screenshots are the README's). */
-const shots = path.join(projectRoot, '.data', 'browser');
 
 async function register(description: string): Promise<string> {
   const answer = await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission({ description }) });
@@ -50,11 +45,7 @@ async function register(description: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await ensureConsoleBuilt();
-  h = await startApiHarness('console-a11y');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/console`;
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  ({ h, base, browser } = await startBrowserHarness('console-a11y'));
   registrar = await addPerson(h.database.db, { name: '周登记', roles: ['registrar'], unitId: 'city' });
   supervisor = await addPerson(h.database.db, { name: '吴督办', roles: ['supervisor'], unitId: 'city' });
   registrarCase = await register('工地夜间施工噪声扰民');
@@ -70,34 +61,7 @@ beforeAll(async () => {
   expect(work.items.map((row) => row.id)).toContain(registrarCase);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
-
-/** A page of its own; what it writes to the browser console as errors is kept, unless a 401 is expected (Chromium logs it). */
-async function newPage({ expectErrors = false } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  if (expectErrors) return { context, page };
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return { context, page };
-}
-
-async function signedIn(person: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const opened = await newPage();
-  const { page } = opened;
-  await page.goto(`${base}/login`);
-  await page.locator('#account').fill(person.id);
-  await page.locator('#password').fill(person.password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-  await expect.poll(() => page.getByText(person.name).count()).toBeGreaterThan(0);
-  return opened;
-}
+afterAll(() => stopBrowserHarness({ browser, h }));
 
 async function openCase(page: Page, id: string): Promise<void> {
   await page.goto(`${base}/cases/${id}`);
@@ -177,7 +141,8 @@ const statusOf = async (id: string): Promise<{ status: string; complaint: { urge
 
 describe('the console’s accessibility (axe-core)', () => {
   it('the sign-in page', async () => {
-    const { context, page } = await newPage({ expectErrors: true });
+    // A page whose errors are not kept: Chromium logs the 401 of the refused sign-in below.
+    const { context, page } = await newPage(browser);
     await page.goto(`${base}/login`);
     await page.locator('#account').waitFor();
     await expectAccessible(page, 'sign-in');
@@ -191,7 +156,7 @@ describe('the console’s accessibility (axe-core)', () => {
   });
 
   it('待办, 案件查询, a case page, the registrar’s 受理 dialog and a page that does not exist', async () => {
-    const { context, page } = await signedIn(registrar);
+    const { context, page } = await signedIn(browser, base, registrar, pageErrors);
     await page.getByRole('tab', { name: /待受理/ }).click();
     await page.getByRole('link', { name: registrarCase }).waitFor();
     await expectAccessible(page, '待办');
@@ -213,7 +178,7 @@ describe('the console’s accessibility (axe-core)', () => {
   });
 
   it('a supervisor’s override: its dialog, with a reason, and its confirmation', async () => {
-    const { context, page } = await signedIn(supervisor);
+    const { context, page } = await signedIn(browser, base, supervisor, pageErrors);
     await openCase(page, supervisorCase);
     await page.getByRole('button', { name: '变更紧急程度', exact: true }).click();
     const dialog = page.getByRole('dialog');
@@ -235,7 +200,7 @@ describe('the console’s accessibility (axe-core)', () => {
 
 describe('the action dialogs by keyboard alone', () => {
   it('a registrar accepts and assigns a case with the keyboard; Escape closes a dialog and focus returns to its button', async () => {
-    const { context, page } = await signedIn(registrar);
+    const { context, page } = await signedIn(browser, base, registrar, pageErrors);
     await openCase(page, registrarCase);
     await page.getByRole('button', { name: '受理', exact: true }).waitFor();
 
@@ -274,7 +239,7 @@ describe('the action dialogs by keyboard alone', () => {
   });
 
   it('a supervisor changes the urgency with the keyboard: the reason dialog, then its confirmation', async () => {
-    const { context, page } = await signedIn(supervisor);
+    const { context, page } = await signedIn(browser, base, supervisor, pageErrors);
     await openCase(page, supervisorCase);
     await page.getByRole('button', { name: '变更紧急程度', exact: true }).waitFor();
     await tabTo(page, '变更紧急程度');
@@ -293,8 +258,8 @@ describe('the action dialogs by keyboard alone', () => {
     const confirmation = page.getByRole('dialog').filter({ hasText: '确认变更紧急程度？' });
     await confirmation.waitFor();
     await expect.poll(() => focused(page)).toBe('确认');
-    mkdirSync(shots, { recursive: true });
-    await page.screenshot({ path: path.join(shots, 'keyboard-confirmation.png') });
+    // A look at the focus in a dialog (not for the docs: the other browser test's screenshots are the README's).
+    await page.screenshot({ path: path.join(artifacts, 'keyboard-confirmation.png') });
     await page.keyboard.press('Escape');
     await confirmation.waitFor({ state: 'hidden' });
     expect((await statusOf(supervisorCase)).complaint.urgent).toBe(false);

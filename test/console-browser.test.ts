@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../lib/temporal-binaries';
-import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
-import { chromiumPath, ensureConsoleBuilt } from './helpers/console';
+import { credentials, keys, submission, type ApiHarness } from './helpers/api';
+import { artifacts, choose, screenshots, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, type Person } from './helpers/people';
 
 /**
@@ -14,9 +11,7 @@ import { addPerson, type Person } from './helpers/people';
  * a worker and Postgres: the people of a case each sign in and take their step through the
  * console's pages and dialogs. Screenshots of the main pages go to docs/screenshots/.
  */
-const screenshots = path.join(projectRoot, 'docs', 'screenshots');
 const budgetKb = 400;
-const failures = path.join(projectRoot, '.data', 'browser');
 
 let h: ApiHarness;
 let base: string;
@@ -29,11 +24,7 @@ let firstLoadJs = 0;
 let caseId: string;
 
 beforeAll(async () => {
-  await ensureConsoleBuilt();
-  h = await startApiHarness('console-browser');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/console`;
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  ({ h, base, browser } = await startBrowserHarness('console-browser'));
   const db = h.database.db;
   people.registrar = await addPerson(db, { name: '张登记', roles: ['registrar'], unitId: 'city' });
   people.unit = await addPerson(db, { name: '李办理', roles: ['unit'], unitId: 'unit-a' });
@@ -46,8 +37,6 @@ beforeAll(async () => {
     payload: { name: '王科长', tier: 1, district: null },
   });
   expect(leader.statusCode).toBeLessThan(300);
-  mkdirSync(screenshots, { recursive: true });
-  mkdirSync(failures, { recursive: true });
   const registered = await h.app.inject({
     method: 'POST',
     url: '/complaints',
@@ -57,31 +46,14 @@ beforeAll(async () => {
   caseId = registered.json().id as string;
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
+afterAll(() => stopBrowserHarness({ browser, h }));
 
-/** A browser of the person's own (its own cookies), signed in through the console's form; `scripts` collects the JavaScript it loads. */
-async function signedIn(person: Person, scripts: Set<string> = new Set()): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
+/** For `watch`: collects the paths of the JavaScript the page loads into `scripts`. */
+const collectScripts = (scripts: Set<string>) => (page: Page) =>
   page.on('response', (response) => {
     const url = new URL(response.url());
     if (url.pathname.endsWith('.js')) scripts.add(url.pathname);
   });
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`${person.id}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => pageErrors.push(`${person.id}: ${error.message}`));
-  await page.goto(`${base}/login`);
-  await page.locator('#account').fill(person.id);
-  await page.locator('#password').fill(person.password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-  await expect.poll(() => page.getByText(person.name).count()).toBeGreaterThan(0);
-  return { context, page };
-}
 
 async function openCase(page: Page): Promise<void> {
   await page.goto(`${base}/cases/${caseId}`);
@@ -94,7 +66,7 @@ async function act(page: Page, action: string, fill: (dialog: ReturnType<Page['g
     .getByRole('button', { name: action, exact: true })
     .click()
     .catch(async (err: unknown) => {
-      await page.screenshot({ path: path.join(failures, `${action}-button.png`), fullPage: true });
+      await page.screenshot({ path: path.join(artifacts, `${action}-button.png`), fullPage: true });
       throw err;
     });
   const dialog = page.getByRole('dialog');
@@ -103,40 +75,27 @@ async function act(page: Page, action: string, fill: (dialog: ReturnType<Page['g
   await dialog.getByRole('button', { name: '提交', exact: true }).click();
   await dialog.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async (err: unknown) => {
     // What the dialog said (a validation message, the service's answer) is the diagnosis.
-    await page.screenshot({ path: path.join(failures, `${action}.png`) });
+    await page.screenshot({ path: path.join(artifacts, `${action}.png`) });
     throw err;
   });
 }
 
-/**
- * Picks an option of an Ant Design select with the keyboard, as a person may: ArrowDown opens the
- * list and walks it (the input names the active option in aria-activedescendant), Enter picks.
- * No mouse: a click while the list is still opening (its animation) can miss.
- */
-async function choose(page: Page, field: string, option: string): Promise<void> {
-  const input = page.locator(`#${field}`);
-  const select = page.locator('.ant-select', { has: input });
-  await input.focus();
-  for (let step = 0; step < 50; step++) {
-    await input.press('ArrowDown');
-    const active = await input.getAttribute('aria-activedescendant');
-    const label = active ? await page.locator(`[id="${active}"]`).getAttribute('aria-label') : null;
-    if (label?.includes(option)) break;
-  }
-  await input.press('Enter');
-  await expect.poll(() => select.filter({ hasText: option }).count()).toBeGreaterThan(0);
-  // A multiple select keeps its list open after a pick: Escape closes it. Not for a single select,
-  // whose list is closed by then: the Escape would reach the dialog and close it.
-  if (await select.evaluate((el) => el.classList.contains('ant-select-multiple'))) await input.press('Escape');
+/** Waits for the case page to show the status; if it does not, what it shows instead is kept for the diagnosis. */
+async function statusShown(page: Page, label: string): Promise<void> {
+  await expect
+    .poll(() => page.locator('h4, h3, .ant-tag', { hasText: label }).count(), { timeout: 15_000 })
+    .toBeGreaterThan(0)
+    .catch(async (err: unknown) => {
+      await page.screenshot({ path: path.join(artifacts, `status-${label}.png`), fullPage: true });
+      throw err;
+    });
 }
-
-const statusShown = (page: Page, label: string) => expect.poll(() => page.locator('h4, h3, .ant-tag', { hasText: label }).count(), { timeout: 15_000 });
 
 describe('the console in Chromium', () => {
   it('a registrar signs in, finds the case in the queue, claims, accepts and assigns it', async () => {
     // The first load: the sign-in page, then the landing page (待办) after signing in.
     const scripts = new Set<string>();
-    const { context, page } = await signedIn(people.registrar!, scripts);
+    const { context, page } = await signedIn(browser, base, people.registrar!, pageErrors, { watch: collectScripts(scripts) });
     await page.getByRole('tab', { name: /待认领/ }).click();
     await page.getByRole('link', { name: caseId }).waitFor();
     for (const script of scripts) firstLoadJs += gzipSync((await h.app.inject({ method: 'GET', url: script })).rawPayload).length;
@@ -146,15 +105,15 @@ describe('the console in Chromium', () => {
     await page.getByText('办理过程').waitFor();
     await act(page, '认领');
     await act(page, '受理');
-    await statusShown(page, '已受理').toBeGreaterThan(0);
+    await statusShown(page, '已受理');
     await act(page, '交办', (dialog) => choose(dialog.page(), 'unit', '南城分局'));
-    await statusShown(page, '已交办').toBeGreaterThan(0);
+    await statusShown(page, '已交办');
     await page.screenshot({ path: path.join(screenshots, 'case.png'), fullPage: true });
     await context.close();
   });
 
   it('shows a bad form in Chinese and sends nothing', async () => {
-    const { context, page } = await signedIn(people.unit!);
+    const { context, page } = await signedIn(browser, base, people.unit!, pageErrors);
     await openCase(page);
     await page.getByRole('button', { name: '退回（非本单位管辖）', exact: true }).click();
     const dialog = page.getByRole('dialog');
@@ -166,26 +125,26 @@ describe('the console in Chromium', () => {
   });
 
   it('the unit signs for the case and submits its result', async () => {
-    const { context, page } = await signedIn(people.unit!);
+    const { context, page } = await signedIn(browser, base, people.unit!, pageErrors);
     await openCase(page);
     await act(page, '签收');
-    await statusShown(page, '办理中').toBeGreaterThan(0);
+    await statusShown(page, '办理中');
     await act(page, '办结反馈', async (dialog) => {
       await choose(dialog.page(), 'finding', '部分属实');
       await choose(dialog.page(), 'actions', '责令整改');
       await dialog.locator('#reply').fill('经现场核查，该厂夜间违规排放，已责令停产整改。');
     });
-    await statusShown(page, '回访中').toBeGreaterThan(0);
+    await statusShown(page, '回访中');
     await context.close();
   });
 
   it('after an unsatisfied callback, a supervisor returns the case for rework with a reason and a confirmation', async () => {
-    const registrar = await signedIn(people.registrar!);
+    const registrar = await signedIn(browser, base, people.registrar!, pageErrors);
     await openCase(registrar.page);
     await act(registrar.page, '回访', (dialog) => choose(dialog.page(), 'outcome', '不满意'));
     await registrar.context.close();
 
-    const { context, page } = await signedIn(people.supervisor!);
+    const { context, page } = await signedIn(browser, base, people.supervisor!, pageErrors);
     await openCase(page);
     await page.getByRole('button', { name: '退回整改', exact: true }).click();
     const dialog = page.getByRole('dialog').first();
@@ -193,7 +152,7 @@ describe('the console in Chromium', () => {
     await dialog.getByRole('button', { name: '提交', exact: true }).click();
     // An override asks once more before it is sent.
     await page.getByRole('button', { name: '确认', exact: true }).click();
-    await statusShown(page, '整改中').toBeGreaterThan(0);
+    await statusShown(page, '整改中');
     await page.screenshot({ path: path.join(screenshots, 'rework.png'), fullPage: true });
     await context.close();
   });
@@ -206,7 +165,7 @@ describe('the console in Chromium', () => {
       payload: { tier: 1, reason: '反复投诉，领导包案', owners: [{ leaderId: people.leader!.id, kind: 'system' }] },
     });
     expect(escalated.statusCode, escalated.body).toBe(200);
-    const { context, page } = await signedIn(people.leader!);
+    const { context, page } = await signedIn(browser, base, people.leader!, pageErrors);
     await openCase(page);
     await act(page, '包案方案', (dialog) => dialog.locator('#plan').fill('一案一策：三日内约谈企业负责人，一周内完成治理设施改造。'));
     await expect.poll(() => page.getByText('一案一策：三日内约谈企业负责人').count(), { timeout: 15_000 }).toBeGreaterThan(0);

@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../lib/temporal-binaries';
-import { credentials, keys, startApiHarness, type ApiHarness } from './helpers/api';
-import { chromiumPath, ensureConsoleBuilt } from './helpers/console';
+import { credentials, keys, type ApiHarness } from './helpers/api';
+import { artifacts, choose, screenshots, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, type Person } from './helpers/people';
 
 /**
@@ -14,9 +11,6 @@ import { addPerson, type Person } from './helpers/people';
  * pages, and each change is there after a reload and through the API; a leader reads them all
  * and is offered no edit; bad values are refused in Chinese and nothing is saved.
  */
-const screenshots = path.join(projectRoot, 'docs', 'screenshots');
-const failures = path.join(projectRoot, '.data', 'browser');
-
 let h: ApiHarness;
 let base: string;
 let browser: Browser;
@@ -32,25 +26,16 @@ const unitName = `西城分局${run}`;
 const district = `xicheng${run}`;
 
 beforeAll(async () => {
-  await ensureConsoleBuilt();
-  h = await startApiHarness('console-directory');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/console`;
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  ({ h, base, browser } = await startBrowserHarness('console-directory'));
   const db = h.database.db;
   people.supervisor = await addPerson(db, { name: '赵督办', roles: ['supervisor'], unitId: 'city' });
   people.leader = await addPerson(db, { name: '钱局长', roles: ['leader'], unitId: 'city' });
   people.registrar = await addPerson(db, { name: '孙登记', roles: ['registrar'], unitId: 'city' });
   people.officer = await addPerson(db, { name: '李值班', roles: ['registrar'], unitId: 'city' });
   people.team = await addPerson(db, { name: '吴队长', roles: ['unit'], unitId: 'unit-a' });
-  mkdirSync(screenshots, { recursive: true });
-  mkdirSync(failures, { recursive: true });
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
+afterAll(() => stopBrowserHarness({ browser, h }));
 
 const api = async <T>(url: string): Promise<T> => {
   const response = await h.app.inject({ method: 'GET', url, headers: credentials(keys.supervisor) });
@@ -90,42 +75,6 @@ function shanghai(ms: number, separator: ' ' | 'T' = ' '): string {
   return `${parts.year}-${parts.month}-${parts.day}${separator}${parts.hour}:${parts.minute}`;
 }
 
-/** A browser of the person's own (its own cookies), signed in through the console's form. */
-async function signedIn(person: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`${person.id}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => pageErrors.push(`${person.id}: ${error.message}`));
-  await page.goto(`${base}/login`);
-  await page.locator('#account').fill(person.id);
-  await page.locator('#password').fill(person.password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-  await poll(() => page.getByText(person.name).count()).toBeGreaterThan(0);
-  return { context, page };
-}
-
-/**
- * Picks an option of an Ant Design select with the keyboard, as test/console-browser.test.ts
- * does: ArrowDown walks the list (the input names the active option), Enter picks. No mouse: a
- * click while the list is still opening (its animation) can miss.
- */
-async function choose(page: Page, field: string, option: string): Promise<void> {
-  const input = page.locator(`#${field}`);
-  const select = page.locator('.ant-select', { has: input });
-  await input.focus();
-  for (let step = 0; step < 50; step++) {
-    await input.press('ArrowDown');
-    const active = await input.getAttribute('aria-activedescendant');
-    const label = active ? await page.locator(`[id="${active}"]`).getAttribute('aria-label') : null;
-    if (label?.includes(option)) break;
-  }
-  await input.press('Enter');
-  await poll(() => select.filter({ hasText: option }).count()).toBeGreaterThan(0);
-}
-
 /**
  * Types a value into a field that suggests (AutoComplete), takes tags or picks a date, Enter
  * taking a tag or a date; then leaves it by clicking the dialog's title, which closes its list or
@@ -144,7 +93,7 @@ async function save(page: Page, name: string): Promise<void> {
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('button', { name: '保存', exact: true }).click();
   await dialog.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async (err: unknown) => {
-    await page.screenshot({ path: path.join(failures, `directory-${name}.png`) });
+    await page.screenshot({ path: path.join(artifacts, `directory-${name}.png`) });
     throw err;
   });
 }
@@ -154,7 +103,7 @@ const fieldOf = (dialog: Locator, label: string) => dialog.locator('.ant-form-it
 
 describe('通讯录 in Chromium', () => {
   it('a supervisor adds a leader; it is there after a reload and through the API', async () => {
-    const { context, page } = await signedIn(people.supervisor);
+    const { context, page } = await signedIn(browser, base, people.supervisor, pageErrors);
     await page.getByRole('link', { name: '通讯录' }).click();
     await page.getByRole('tab', { name: '包案领导' }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/directory/leaders'));
@@ -175,7 +124,7 @@ describe('通讯录 in Chromium', () => {
   });
 
   it('a supervisor adds a unit under the city and edits it; both versions are on file', async () => {
-    const { context, page } = await signedIn(people.supervisor);
+    const { context, page } = await signedIn(browser, base, people.supervisor, pageErrors);
     await page.goto(`${base}/directory/units`);
     await page.getByRole('button', { name: '在 市生态环境局 下新增单位' }).click();
     await page.locator('#id').fill(unitId);
@@ -200,7 +149,7 @@ describe('通讯录 in Chromium', () => {
   });
 
   it('a supervisor adds a duty slot and imports a roster; who is on duty now shows them, after a reload too', async () => {
-    const { context, page } = await signedIn(people.supervisor);
+    const { context, page } = await signedIn(browser, base, people.supervisor, pageErrors);
     await page.goto(`${base}/directory/duty?district=nancheng`);
     await page.getByRole('button', { name: '新增班次', exact: true }).click();
     await choose(page, 'duty', '值班领导');
@@ -256,7 +205,7 @@ describe('通讯录 in Chromium', () => {
 
   it('refuses bad values in Chinese, next to their fields, and saves nothing', async () => {
     const registrarSlots = (await slotsOf()).filter((s) => s.accountId === people.registrar.id);
-    const { context, page } = await signedIn(people.supervisor);
+    const { context, page } = await signedIn(browser, base, people.supervisor, pageErrors);
     // Every change the page sends: only the two the API must refuse get past the forms.
     const sent: string[] = [];
     page.on('request', (request) => {
@@ -319,7 +268,7 @@ describe('通讯录 in Chromium', () => {
   });
 
   it('a leader reads every directory and is offered no edit; a registrar does not see the leaders', async () => {
-    const { context, page } = await signedIn(people.leader);
+    const { context, page } = await signedIn(browser, base, people.leader, pageErrors);
     await page.getByRole('link', { name: '通讯录' }).click();
     await page.waitForURL((url) => url.pathname.endsWith('/directory/duty'));
     await poll(() => page.getByText('现在值班（全局）').count()).toBe(1);
@@ -338,7 +287,7 @@ describe('通讯录 in Chromium', () => {
     }
     await context.close();
 
-    const registrar = await signedIn(people.registrar);
+    const registrar = await signedIn(browser, base, people.registrar, pageErrors);
     await registrar.page.goto(`${base}/directory/duty`);
     await registrar.page.getByText('仅供查看').waitFor();
     expect(await registrar.page.getByRole('tab', { name: '包案领导' }).count()).toBe(0);

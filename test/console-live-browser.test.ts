@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenerApplicationName } from '../db/case-changes';
-import { projectRoot } from '../lib/temporal-binaries';
-import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
-import { chromiumPath, ensureConsoleBuilt } from './helpers/console';
+import { credentials, keys, submission, type ApiHarness } from './helpers/api';
+import { screenshots, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, type Person } from './helpers/people';
 
 /**
@@ -14,7 +11,6 @@ import { addPerson, type Person } from './helpers/people';
  * through the API; the page shows it without a reload (a marker set on `window` survives), and the
  * deadlines count working days.
  */
-const screenshots = path.join(projectRoot, 'docs', 'screenshots');
 /** A district of this file's own, so the queue holds only this file's cases whatever runs beside it. */
 const district = `live-${process.pid}`;
 const unitId = `live-city-${process.pid}`;
@@ -27,11 +23,7 @@ let registrar: Person;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  await ensureConsoleBuilt();
-  h = await startApiHarness('console-live');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/console`;
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  ({ h, base, browser } = await startBrowserHarness('console-live'));
   const unit = await h.app.inject({
     method: 'PUT',
     url: `/units/${unitId}`,
@@ -40,13 +32,9 @@ beforeAll(async () => {
   });
   expect(unit.statusCode, unit.body).toBe(200);
   registrar = await addPerson(h.database.db, { name: '孙实时', roles: ['registrar'], unitId });
-  mkdirSync(screenshots, { recursive: true });
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
+afterAll(() => stopBrowserHarness({ browser, h }));
 
 async function register(): Promise<string> {
   const response = await h.app.inject({
@@ -59,21 +47,6 @@ async function register(): Promise<string> {
   return response.json().id as string;
 }
 
-async function signedIn(person: Person): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${base}/login`);
-  await page.locator('#account').fill(person.id);
-  await page.locator('#password').fill(person.password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-  return page;
-}
-
 /** Set once on the loaded page's window: a reload (or any full navigation) would lose it. */
 const markPage = (page: Page) => page.evaluate(() => Object.assign(globalThis, { liveMarker: 'not reloaded' }));
 const marker = (page: Page) => page.evaluate(() => (globalThis as unknown as { liveMarker?: string }).liveMarker);
@@ -83,7 +56,7 @@ const countdown = /^(剩余|已超期)(\d+个工作日|\d+小时|\d+分钟)$/;
 
 describe('live refresh in Chromium', () => {
   it('the queue and the case page follow the moves others make, without a reload, and count working days', async () => {
-    const page = await signedIn(registrar);
+    const { page } = await signedIn(browser, base, registrar, pageErrors);
     await page.getByText('实时更新').waitFor({ timeout: 15_000 });
     await markPage(page);
 
@@ -123,7 +96,7 @@ describe('live refresh in Chromium', () => {
   });
 
   it('falls back to polling while the stream is down, and reconnects without a word', async () => {
-    const page = await signedIn(registrar);
+    const { page } = await signedIn(browser, base, registrar, pageErrors);
     await page.getByText('实时更新').waitFor({ timeout: 15_000 });
     await markPage(page);
     // The API loses its LISTEN connection: it ends the streams, the page polls until the browser reconnects.

@@ -1,17 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeUnit } from '../db/organisation';
 import { monthBounds } from '../db/reports';
-import { projectRoot } from '../lib/temporal-binaries';
 import { shanghaiDate } from '../workflows/calendar';
 import type { Complaint } from '../workflows/model';
-import { startApiHarness, type ApiHarness } from './helpers/api';
+import type { ApiHarness } from './helpers/api';
+import { artifacts, screenshots, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { uniqueId } from './helpers/cases';
-import { chromiumPath, ensureConsoleBuilt } from './helpers/console';
 import { addPerson, type Person } from './helpers/people';
 import { reportRows } from './helpers/report-rows';
 
@@ -23,8 +20,6 @@ import { reportRows } from './helpers/report-rows';
  */
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-const screenshots = path.join(projectRoot, 'docs', 'screenshots');
-const downloads = path.join(projectRoot, '.data', 'browser');
 
 let h: ApiHarness;
 let base: string;
@@ -52,11 +47,7 @@ const here = (facts: Partial<Complaint> = {}): Partial<Complaint> => ({
 });
 
 beforeAll(async () => {
-  await ensureConsoleBuilt();
-  h = await startApiHarness('console-reports-browser');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}/console`;
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  ({ h, base, browser } = await startBrowserHarness('console-reports-browser'));
   const db = h.database.db;
   // The supervisor's unit covers only this district: the reports show exactly the cases below.
   const bureau = uniqueId('rpt-city');
@@ -85,32 +76,15 @@ beforeAll(async () => {
     handlingUnit: handlingUnit.id,
     escalationTier: 2,
   });
-  mkdirSync(screenshots, { recursive: true });
-  mkdirSync(downloads, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
   await readSide?.remove();
-  await h?.close();
+  await stopBrowserHarness({ browser, h });
 });
 
-/** A browser of the person's own, signed in through the console's form; less motion, so charts draw at once. */
-async function signedIn(person: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`${person.id}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => pageErrors.push(`${person.id}: ${error.message}`));
-  await page.goto(`${base}/login`);
-  await page.locator('#account').fill(person.id);
-  await page.locator('#password').fill(person.password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-  await expect.poll(() => page.getByText(person.name).count()).toBeGreaterThan(0);
-  return { context, page };
-}
+/** For signedIn: less motion, so charts draw at once. */
+const lessMotion = { context: { reducedMotion: 'reduce' } } as const;
 
 /** The chart named `label` is drawn: ECharts' SVG is in the page, with a size and shapes in it. */
 async function expectChart(page: Page, label: string): Promise<void> {
@@ -130,7 +104,7 @@ async function expectRow(page: Page, first: string, expected: unknown[]): Promis
 
 describe('报表 in Chromium', () => {
   it('a supervisor reads the four rates with numerators and denominators, as a chart and a table', async () => {
-    const { context, page } = await signedIn(supervisor);
+    const { context, page } = await signedIn(browser, base, supervisor, pageErrors, lessMotion);
     await page.getByRole('link', { name: '报表', exact: true }).click();
     await page.waitForURL(/\/console\/reports/);
     await expectRow(page, '及时受理率', ['及时受理率', '3', '4', '75.0%']);
@@ -158,7 +132,7 @@ describe('报表 in Chromium', () => {
   });
 
   it('compares the month with the month before and a year before, and downloads it as Excel', async () => {
-    const { context, page } = await signedIn(supervisor);
+    const { context, page } = await signedIn(browser, base, supervisor, pageErrors, lessMotion);
     await page.goto(`${base}/reports`);
     await page.getByRole('tab', { name: '月度分析' }).click();
     // Four now, one the month before (环比 +300%), two a year before (同比 +100%).
@@ -166,11 +140,11 @@ describe('报表 in Chromium', () => {
     await expectChart(page, `${month} 按区县统计柱状图：本月、上月、去年同期`);
     await page.getByText('按类别', { exact: true }).click();
     await expectRow(page, '异味', ['异味', '4', '1', '+300.0%', '2', '+100.0%']);
-    await page.screenshot({ path: path.join(downloads, 'reports-monthly.png'), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, 'reports-monthly.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 Excel' }).click()]);
     expect(download.suggestedFilename()).toBe(`monthly-${month}.xlsx`);
-    const saved = path.join(downloads, download.suggestedFilename());
+    const saved = path.join(artifacts, download.suggestedFilename());
     await download.saveAs(saved);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(saved);
@@ -184,11 +158,11 @@ describe('报表 in Chromium', () => {
   });
 
   it('shows the hotspots and the backlog, the oldest cases linked to their pages', async () => {
-    const { context, page } = await signedIn(supervisor);
+    const { context, page } = await signedIn(browser, base, supervisor, pageErrors, lessMotion);
     await page.goto(`${base}/reports?report=hotspots`);
     await expectRow(page, '污染源', ['污染源', polluter, '3', '0']);
     await expectChart(page, '热点与聚集条形图');
-    await page.screenshot({ path: path.join(downloads, 'reports-hotspots.png'), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, 'reports-hotspots.png'), fullPage: true });
 
     await page.getByRole('tab', { name: '积案' }).click();
     const link = page.getByRole('link', { name: oldCase });
@@ -199,7 +173,7 @@ describe('报表 in Chromium', () => {
     await expect.poll(() => page.getByRole('img', { name: '超期案件按承办单位柱状图' }).getByText(handlingUnit.name).count()).toBeGreaterThan(0);
     await expectChart(page, '领导包案按层级环形图');
     await expect.poll(() => page.getByRole('img', { name: '领导包案按层级环形图' }).getByText('二级（分局负责人）').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(downloads, 'reports-backlog.png'), fullPage: true });
+    await page.screenshot({ path: path.join(artifacts, 'reports-backlog.png'), fullPage: true });
     // A threshold above the case's age leaves it out.
     await page.getByRole('spinbutton', { name: '积案天数' }).fill('200');
     await page.waitForURL((url) => url.searchParams.get('days') === '200');
@@ -208,7 +182,7 @@ describe('报表 in Chromium', () => {
   });
 
   it('offers 报表 to supervisors, not to registrars, and leaves no error in the browser console', async () => {
-    const { context, page } = await signedIn(registrar);
+    const { context, page } = await signedIn(browser, base, registrar, pageErrors, lessMotion);
     await expect.poll(() => page.getByRole('link', { name: '案件查询', exact: true }).count()).toBe(1);
     expect(await page.getByRole('link', { name: '报表', exact: true }).count()).toBe(0);
     await context.close();

@@ -1,14 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalUiCodecEndpoint, temporalUiPath } from '../api/routes/temporal-ui';
 import { startDevServer } from '../lib/dev-server';
-import { projectRoot } from '../lib/temporal-binaries';
-import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
-import { chromiumPath, ensureConsoleBuilt } from './helpers/console';
+import { credentials, keys, submission, type ApiHarness } from './helpers/api';
+import { artifacts, newPage, screenshots, signIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, type Person } from './helpers/people';
 import { freePort } from './helpers/ports';
 import { quietRuntime } from './helpers/temporal';
@@ -20,8 +17,6 @@ import { quietRuntime } from './helpers/temporal';
  * signed in to the console sees the case's input and an update's arguments decoded; a registrar
  * signed in, and a browser with no session, see the UI's decode failure and no plain text.
  */
-const screenshots = path.join(projectRoot, 'docs', 'screenshots');
-const failures = path.join(projectRoot, '.data', 'browser');
 const stamp = `${process.pid}-${Date.now() % 100_000}`;
 /** Free text of the case and of the update that accepted it: ciphertext in the history. */
 const description = `夜间偷排黑水，下游鱼塘死鱼 ${stamp}`;
@@ -35,7 +30,6 @@ let workflowId: string;
 const people: Record<'ops' | 'registrar', Person> = {} as Record<'ops' | 'registrar', Person>;
 
 beforeAll(async () => {
-  await ensureConsoleBuilt();
   quietRuntime();
   const [temporalPort, uiPort] = [await freePort(), await freePort()];
   devServer = await startDevServer({
@@ -45,12 +39,14 @@ beforeAll(async () => {
     uiPublicPath: temporalUiPath,
     uiCodecEndpoint: temporalUiCodecEndpoint,
   });
-  h = await startApiHarness('temporal-ui-browser', {
+  ({
+    h,
+    origin: api,
+    browser,
+  } = await startBrowserHarness('temporal-ui-browser', {
     temporalAddress: `127.0.0.1:${temporalPort}`,
     env: { TEMPORAL_UI_UPSTREAM: `http://127.0.0.1:${uiPort}` },
-  });
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  api = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  }));
   people.ops = await addPerson(h.database.db, { name: '钱运维', roles: ['ops'] });
   people.registrar = await addPerson(h.database.db, { name: '孙登记', roles: ['registrar'], unitId: 'city' });
 
@@ -65,33 +61,21 @@ beforeAll(async () => {
   workflowId = `complaint-${caseId}`;
   const accepted = await h.app.inject({ method: 'POST', url: `/complaints/${caseId}/accept`, headers: credentials(keys.registrar), payload: { note } });
   expect(accepted.statusCode, accepted.body).toBe(200);
-
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-  mkdirSync(screenshots, { recursive: true });
-  mkdirSync(failures, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await stopBrowserHarness({ browser, h });
   await devServer?.teardown();
 });
 
 /** A browser of its own; signed in to the console as `person` unless none is given. Records the codec's answers. */
 async function browse(person?: Person): Promise<{ page: Page; codecStatuses: number[]; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
+  const { context, page } = await newPage(browser, { viewport: { width: 1600, height: 900 } });
   const codecStatuses: number[] = [];
   page.on('response', (response) => {
     if (new URL(response.url()).pathname === `${temporalUiCodecEndpoint}/decode`) codecStatuses.push(response.status());
   });
-  if (person) {
-    await page.goto(`${api}/console/login`);
-    await page.locator('#account').fill(person.id);
-    await page.locator('#password').fill(person.password);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.waitForURL((url) => !url.pathname.endsWith('/login'));
-  }
+  if (person) await signIn(page, `${api}/console`, person);
   return { page, codecStatuses, close: () => context.close() };
 }
 
@@ -103,7 +87,7 @@ async function openHistory(page: Page, name: string): Promise<void> {
     .first()
     .waitFor({ timeout: 30_000 })
     .catch(async (err: unknown) => {
-      await page.screenshot({ path: path.join(failures, `temporal-ui-${name}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(artifacts, `temporal-ui-${name}.png`), fullPage: true });
       throw err;
     });
 }

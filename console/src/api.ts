@@ -1,7 +1,7 @@
 /**
  * The console's one way to the API: same origin, the session cookie (HttpOnly, set by the server)
- * sent by the browser, JSON both ways, and every error turned into an ApiError carrying the
- * problem (RFC 9457) the API answered.
+ * sent by the browser, JSON both ways (a CSV import sends its text as it is), and every error
+ * turned into an ApiError carrying the problem (RFC 9457) the API answered.
  */
 
 export interface ProblemBody {
@@ -52,6 +52,8 @@ export function onUnauthenticated(handler: () => void): () => void {
 
 export interface RequestOptions {
   body?: unknown;
+  /** Sent as it is in place of a JSON body: a file's text, with its content type (`text/csv`). */
+  raw?: { text: string; type: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** A 401 is the answer itself (a wrong password), not a session that ended. */
@@ -69,12 +71,14 @@ function retryAfterOf(response: Response): number | undefined {
 
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
   let response: Response;
+  const type = options.raw?.type ?? (options.body !== undefined ? 'application/json' : undefined);
+  const body = options.raw?.text ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      headers: { accept: 'application/json', ...(type ? { 'content-type': type } : {}), ...options.headers },
+      ...(body !== undefined ? { body } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {

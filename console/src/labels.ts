@@ -68,6 +68,14 @@ export function onDutyLabel(onDuty: string | null | undefined): string {
   return actorLabel(onDuty);
 }
 
+/** Whom a notice is for: the complainant, a duty, a unit's superior, or an actor (as onDutyLabel). */
+export function recipientLabel(recipient: string): string {
+  const words: Readonly<Record<string, string>> = { complainant: '投诉人', 'duty-leader': '值班领导', 'duty-officer': '值班员' };
+  if (words[recipient]) return words[recipient];
+  if (recipient.startsWith('superior-of:')) return `${recipient.slice('superior-of:'.length)} 的上级单位`;
+  return onDutyLabel(recipient);
+}
+
 const retryText = (seconds: number | undefined) => (seconds ? `请 ${seconds} 秒后再试` : '请稍后再试');
 
 /** What went wrong, in plain Chinese, from an ApiError's problem type (api/problem.ts). */

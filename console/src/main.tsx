@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
+import { askWorkEarly } from './early';
 import { AppRoutes, basename } from './router';
 import { SessionProvider } from './session';
 
@@ -30,7 +31,11 @@ const theme: ThemeConfig = {
 
 // The landing page's code loads beside GET /session, not after it: RequireSession renders the page,
 // and so asks for its lazy chunk, only once the answer is in (bench:console measures the queue).
-if (window.location.pathname === `${basename}/`) void import('./pages/WorkPage');
+// So does GET /work, asked for as soon as GET /session names a person (console/src/early.ts).
+if (window.location.pathname === `${basename}/`) {
+  void import('./pages/WorkPage');
+  askWorkEarly();
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');

@@ -4,6 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, get, onUnauthenticated, request } from './api';
+import { takeEarlySession } from './early';
 import type { Caller } from './types';
 
 interface SignedIn {
@@ -34,7 +35,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const controller = new AbortController();
     // 204 (undefined): nobody is signed in.
-    get<Caller | undefined>('/session', controller.signal).then(
+    (takeEarlySession() ?? get<Caller | undefined>('/session', controller.signal)).then(
       (who) => setCaller(who ?? null),
       (error: unknown) => {
         if (controller.signal.aborted) return;

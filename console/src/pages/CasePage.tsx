@@ -1,5 +1,5 @@
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography, type DescriptionsProps } from 'antd';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type Dispatch, type ReactNode, type SetStateAction } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, get } from '../api';
 import { ActionDialog } from '../components/ActionDialog';
@@ -19,6 +19,7 @@ import {
   labelZh,
   noticeKindZh,
   onDutyLabel,
+  recipientLabel,
   ownerKindZh,
   problemZh,
   timelineKindZh,
@@ -40,17 +41,19 @@ function useCaseData(id: string, version: number) {
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
-    const load = <T,>(path: string, set: (loaded: Loaded<T>) => void) =>
-      get<T>(path, signal).then(
-        (value) => set({ value }),
+    // A re-read that fails (the service busy for a moment) keeps what was shown, with the error
+    // beside it: a dialog open on the page stays open, and the next re-read may succeed.
+    const load = <Answer, T>(path: string, unwrap: (answer: Answer) => T, set: Dispatch<SetStateAction<Loaded<T>>>) =>
+      get<Answer>(path, signal).then(
+        (answer) => set({ value: unwrap(answer) }),
         (error: unknown) => {
-          if (!signal.aborted) set({ error });
+          if (!signal.aborted) set((loaded) => ({ ...loaded, error }));
         },
       );
     const base = `/complaints/${encodeURIComponent(id)}`;
-    void load<CaseView>(base, setView);
-    void load<{ actions: CaseAction[] }>(`${base}/actions`, (l) => setActions(l.value ? { value: l.value.actions } : { error: l.error }));
-    void load<{ notices: Notice[] }>(`${base}/notices`, (l) => setNotices(l.value ? { value: l.value.notices } : { error: l.error }));
+    void load(base, (view: CaseView) => view, setView);
+    void load(`${base}/actions`, (a: { actions: CaseAction[] }) => a.actions, setActions);
+    void load(`${base}/notices`, (n: { notices: Notice[] }) => n.notices, setNotices);
     return () => controller.abort();
   }, [id, version]);
   return { view, setView, actions, notices };
@@ -358,7 +361,7 @@ function CaseTimeline({ view }: { view: CaseView }) {
 }
 
 function Notices({ notices }: { notices: Loaded<Notice[]> }) {
-  if (notices.error) {
+  if (notices.error && !notices.value) {
     const forbidden = notices.error instanceof ApiError && notices.error.status === 403;
     return <Typography.Text type="secondary">{forbidden ? '无权限查看通知' : `通知读取失败：${problemZh(notices.error)}`}</Typography.Text>;
   }
@@ -372,7 +375,11 @@ function Notices({ notices }: { notices: Loaded<Notice[]> }) {
       columns={[
         { title: '时间', dataIndex: 'createdAt', render: (at: string) => formatTime(at), width: 150 },
         { title: '类型', dataIndex: 'kind', render: (kind: string) => labelZh(noticeKindZh, kind), width: 120 },
-        { title: '接收方', dataIndex: 'recipient', render: (r: string, n) => (n.addressees.length > 0 ? `${r}（${n.addressees.join('、')}）` : r) },
+        {
+          title: '接收方',
+          dataIndex: 'recipient',
+          render: (r: string, n) => (n.addressees.length > 0 ? `${recipientLabel(r)}（${n.addressees.join('、')}）` : recipientLabel(r)),
+        },
         { title: '内容', dataIndex: 'text' },
         { title: '送达', dataIndex: 'deliveredAt', render: (at: string | null) => (at ? formatTime(at) : '未送达'), width: 150 },
       ]}
@@ -384,7 +391,7 @@ function Actions({ caseId, actions, onDone }: { caseId: string; actions: Loaded<
   // One dialog at a time; `opening` counts openings so each is a new form with a new Idempotency-Key.
   const [open, setOpen] = useState<{ action: CaseAction; opening: number }>();
   const [openings, setOpenings] = useState(0);
-  if (actions.error) {
+  if (actions.error && !actions.value) {
     const missing = actions.error instanceof ApiError && actions.error.type === 'not-found';
     return <Alert type="warning" showIcon title={missing ? '操作列表暂不可用' : `操作列表读取失败：${problemZh(actions.error)}`} />;
   }
@@ -439,15 +446,16 @@ function Actions({ caseId, actions, onDone }: { caseId: string; actions: Loaded<
  * need neither, so the first load does without its code.
  */
 export default function CasePage() {
+  const { id = '' } = useParams();
   return (
     <App component={false}>
-      <CaseScreen />
+      {/* A case of its own per id: what another case showed never stands in for this one. */}
+      <CaseScreen key={id} id={id} />
     </App>
   );
 }
 
-function CaseScreen() {
-  const { id = '' } = useParams();
+function CaseScreen({ id }: { id: string }) {
   const now = useNow();
   const [version, setVersion] = useState(0);
   const { view, setView, actions, notices } = useCaseData(id, version);
@@ -455,7 +463,7 @@ function CaseScreen() {
   // Someone else moved the case (or the live stream is down: every 15 s): read it again, in place.
   useLiveTrigger(refresh, (change) => change.id === id);
 
-  if (view.error) {
+  if (view.error && !view.value) {
     return (
       <Result
         status={view.error instanceof ApiError && view.error.status === 404 ? '404' : 'error'}
@@ -484,6 +492,7 @@ function CaseScreen() {
         {v.archived && <Tag>已归档</Tag>}
         <Button onClick={refresh}>刷新</Button>
       </Space>
+      {view.error !== undefined && <Alert type="warning" showIcon title={`刷新失败：${problemZh(view.error)}。以下为上次读取的内容。`} />}
       <Card title="可办理操作" size="small">
         <Actions
           caseId={v.complaint.id}

@@ -1,6 +1,7 @@
 import { Alert, Badge, Space, Tabs, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { get } from '../api';
+import { takeEarlyWork } from '../early';
 import { byDueAt, CaseTable } from '../components/CaseTable';
 import { useNow } from '../hooks';
 import { problemZh } from '../labels';
@@ -88,8 +89,10 @@ export default function WorkPage() {
   const load = useCallback(
     async (signal: AbortSignal) => {
       try {
+        const readWork = () => get<{ items: CaseRow[] }>('/work', signal);
         const [work, ...watched] = await Promise.all([
-          get<{ items: CaseRow[] }>('/work', signal),
+          // The first load takes the read main.tsx asked for early, or asks again if it failed.
+          takeEarlyWork()?.then((early) => early ?? readWork(), readWork) ?? readWork(),
           ...(supervisor ? watchLists.map((list) => get<CasePage>(`/complaints?${list.query}&limit=100`, signal)) : []),
         ]);
         setLoaded({

@@ -1,8 +1,8 @@
-import { Alert, Card, Col, Row, Space, Tag, Typography } from 'antd';
-import { dutyZh, labelZh, problemZh } from '../../labels';
+import { Card, Col, Row, Space, Tag, Typography } from 'antd';
+import { dutyZh, labelZh } from '../../labels';
 import { formatTime } from '../../time';
 import type { DutyNow } from '../../types';
-import type { Loaded } from './lists';
+import { loadFailure, type Loaded } from './lists';
 import { dutyCodes } from './roster';
 
 /** Who is on duty now (GET /duty/now): each duty's people, or 空缺 in red, a gap the bureau must fill. */
@@ -13,7 +13,7 @@ export function DutyNowCard({ now, district }: { now: Loaded<DutyNow>; district:
       title={`现在值班（${district ?? '全局'}）`}
       extra={now.data && <Typography.Text type="secondary">截至 {formatTime(now.data.at)}</Typography.Text>}
     >
-      {now.error !== undefined && <Alert type="error" showIcon title={`当前值班读取失败：${problemZh(now.error)}`} />}
+      {loadFailure('当前值班', now)}
       <Row gutter={16}>
         {dutyCodes.map((duty) => {
           const holders = now.data?.duties[duty] ?? [];

@@ -6,13 +6,14 @@ import { query, request } from '../../api';
 import { dutyZh, labelZh, problemZh } from '../../labels';
 import { formatTime, zone } from '../../time';
 import type { DutyNow, DutyRoster, DutySlot, UnitRow } from '../../types';
-import { rolesText, useAccess } from './access';
+import { useAccess } from './access';
 import { DirectoryNav } from './DirectoryNav';
 import { DutyNowCard } from './DutyNowCard';
 import { ImportDialog } from './ImportDialog';
-import { districtsOf, useLoad } from './lists';
+import { districtsOf, loadFailure, useLoad } from './lists';
 import { dutyCodes, rosterRows, slotHours, type RosterRow } from './roster';
 import { SlotDialog } from './SlotDialog';
+import { withApp } from './with-app';
 
 const lengths = [7, 14, 31];
 const weekdays = ['日', '一', '二', '三', '四', '五', '六'];
@@ -100,18 +101,8 @@ function Duty() {
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <DirectoryNav
         current="duty"
-        extra={
-          access.edit ? (
-            <Space>
-              <Button onClick={() => setImporting(true)}>导入 CSV</Button>
-              <Button type="primary" onClick={() => setEditing({ district: view.district })}>
-                新增班次
-              </Button>
-            </Space>
-          ) : (
-            <Typography.Text type="secondary">仅供查看，由{rolesText('duty', 'edit')}维护</Typography.Text>
-          )
-        }
+        add={{ label: '新增班次', onClick: () => setEditing({ district: view.district }) }}
+        more={<Button onClick={() => setImporting(true)}>导入 CSV</Button>}
       />
       <Form layout="inline" style={{ rowGap: 12 }}>
         <Form.Item label="起始日期">
@@ -143,7 +134,7 @@ function Duty() {
         </Form.Item>
       </Form>
       <DutyNowCard now={now} district={view.district} />
-      {roster.error !== undefined && <Alert type="error" showIcon title={`值班表读取失败：${problemZh(roster.error)}`} />}
+      {loadFailure('值班表', roster)}
       {gapLines.length > 0 && (
         <Alert
           type="warning"
@@ -210,10 +201,4 @@ function Duty() {
   );
 }
 
-export default function DutyPage() {
-  return (
-    <App component={false}>
-      <Duty />
-    </App>
-  );
-}
+export default withApp(Duty);

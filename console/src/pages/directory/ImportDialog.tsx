@@ -1,8 +1,8 @@
 import { Alert, Button, Modal, Space, Table, Typography } from 'antd';
 import { useRef, useState } from 'react';
-import { ApiError, NetworkError, type ProblemBody } from '../../api';
+import { request } from '../../api';
 import { problemZh } from '../../labels';
-import { messageZh } from './problems';
+import { fieldProblems, messageZh } from './problems';
 
 /** The roster CSV's columns, as POST /duty/import reads them, and their names in the errors list. */
 const columns = { duty: '值班类型', district: '区县', account: '账号', starts_at: '开始时间', ends_at: '结束时间' } as const;
@@ -24,30 +24,6 @@ function rowErrorOf({ field, message }: { field: string; message: string }, key:
   const column = match[2];
   const label = column && Object.hasOwn(columns, column) ? columns[column as keyof typeof columns] : '整行';
   return { key, line: Number(match[1]), column: label, message: messageZh(message) };
-}
-
-/**
- * The CSV goes as it is (text/csv): the console's `request` sends JSON only, so this is its
- * one fetch of its own, with the same problem handling.
- */
-async function postRoster(text: string): Promise<{ imported: number }> {
-  let response: Response;
-  try {
-    response = await fetch('/duty/import', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', 'content-type': 'text/csv' },
-      body: text,
-    });
-  } catch (error) {
-    throw new NetworkError(error);
-  }
-  const json = (await response.json().catch(() => undefined)) as unknown;
-  if (!response.ok) {
-    const problem = typeof json === 'object' && json !== null ? (json as ProblemBody) : { status: response.status, title: response.statusText };
-    throw new ApiError(response.status, problem, undefined);
-  }
-  return json as { imported: number };
 }
 
 interface Props {
@@ -72,9 +48,11 @@ export function ImportDialog({ onClose, onImported }: Props) {
     setError(undefined);
     setRows([]);
     try {
-      onImported((await postRoster(await file.text())).imported);
+      // The file goes as it is (text/csv), not as JSON.
+      const { imported } = await request<{ imported: number }>('POST', '/duty/import', { raw: { text: await file.text(), type: 'text/csv' } });
+      onImported(imported);
     } catch (e) {
-      const errors = e instanceof ApiError && e.status < 500 ? (e.problem.errors ?? []) : [];
+      const errors = fieldProblems(e);
       setRows(errors.map(rowErrorOf));
       setError(errors.length > 0 ? `未导入任何班次：文件有 ${errors.length} 处错误，请改正后重新导入` : `导入失败：${problemZh(e)}`);
     } finally {

@@ -1,11 +1,13 @@
-import { Alert, App, Button, Result, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Result, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { escalationTierZh, labelZh, ownerKindZh, problemZh } from '../../labels';
+import { escalationTierZh, labelZh, ownerKindZh } from '../../labels';
 import type { LeaderRow, UnitRow } from '../../types';
 import { rolesText, useAccess } from './access';
 import { DirectoryNav } from './DirectoryNav';
 import { LeaderDialog } from './LeaderDialog';
 import { districtsOf, useLoad } from './lists';
+import { LoadedTable } from './LoadedTable';
+import { withApp } from './with-app';
 
 /** Highest tier first, then the system leaders (every district) before the districts' own. */
 const byTier = (a: LeaderRow, b: LeaderRow) => b.tier - a.tier || (a.district ?? '').localeCompare(b.district ?? '') || a.name.localeCompare(b.name, 'zh-CN');
@@ -22,23 +24,10 @@ function Leaders() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <DirectoryNav
-        current="leaders"
-        extra={
-          access.edit ? (
-            <Button type="primary" onClick={() => setEditing(null)}>
-              新增领导
-            </Button>
-          ) : (
-            <Typography.Text type="secondary">仅供查看，由{rolesText('leaders', 'edit')}维护</Typography.Text>
-          )
-        }
-      />
-      {leaders.error !== undefined && <Alert type="error" showIcon title={`包案名录读取失败：${problemZh(leaders.error)}`} />}
-      <Table<LeaderRow>
-        rowKey="id"
-        size="middle"
-        loading={leaders.loading}
+      <DirectoryNav current="leaders" add={{ label: '新增领导', onClick: () => setEditing(null) }} />
+      <LoadedTable<LeaderRow>
+        what="包案名录"
+        loaded={leaders}
         dataSource={rows}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (total) => `共 ${total} 人` }}
         locale={{ emptyText: '包案名录还没有领导' }}
@@ -89,12 +78,10 @@ function Leaders() {
   );
 }
 
+const LeadersWithApp = withApp(Leaders);
+
 export default function LeadersPage() {
   const access = useAccess('leaders');
   if (!access.read) return <Result status="403" title="无权查看包案领导名录" subTitle={`包案名录仅${rolesText('leaders', 'read')}可见。`} />;
-  return (
-    <App component={false}>
-      <Leaders />
-    </App>
-  );
+  return <LeadersWithApp />;
 }

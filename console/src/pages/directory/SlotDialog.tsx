@@ -1,11 +1,13 @@
-import { Alert, AutoComplete, DatePicker, Form, Input, Modal, Select } from 'antd';
+import { DatePicker, Form, Input, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { newIdempotencyKey, request } from '../../api';
+import { newIdempotencyKey } from '../../api';
 import { dutyZh, labelZh } from '../../labels';
 import type { DutySlot } from '../../types';
-import { showProblem } from './problems';
+import { DistrictItem } from './fields';
+import { FormDialog } from './FormDialog';
 import { dutyCodes, shanghaiInstant, shanghaiWall, type Duty } from './roster';
+import { atMost, checkWith, chosen, filled } from './rules';
 
 interface Values {
   duty: Duty;
@@ -23,6 +25,14 @@ const dutyOptions = dutyCodes.map((duty) => ({ value: duty, label: labelZh(dutyZ
 const maxSlotDays = 31;
 const timeFormat = 'YYYY-MM-DD HH:mm';
 
+/** The end against the start; either not yet chosen is `chosen`'s to say. */
+function wrongEnd(end: Dayjs | undefined, start: Dayjs | undefined): string | undefined {
+  if (!end || !start) return undefined;
+  if (!end.isAfter(start)) return '结束时间须晚于开始时间';
+  if (end.diff(start, 'day', true) > maxSlotDays) return `一个班次不能超过 ${maxSlotDays} 天，请拆分`;
+  return undefined;
+}
+
 interface Props {
   /** The slot to change; undefined adds one, with `district` filled in. */
   slot: DutySlot | undefined;
@@ -34,30 +44,8 @@ interface Props {
 
 /** Adds a slot of the roster or changes one (PUT /duty/{id}); times are Shanghai's. */
 export function SlotDialog({ slot, district, districts, onClose, onSaved }: Props) {
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   // A new slot's id is made once per opening: sending again after a failure replaces, not adds.
   const [id] = useState(() => slot?.id ?? `slot-${newIdempotencyKey().replace(/-/g, '').slice(0, 20)}`);
-
-  const save = async (values: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body = {
-        duty: values.duty,
-        district: values.district?.trim() ? values.district.trim() : null,
-        accountId: values.accountId.trim(),
-        startsAt: shanghaiInstant(values.startsAt),
-        endsAt: shanghaiInstant(values.endsAt),
-      };
-      onSaved(await request<DutySlot>('PUT', `/duty/${encodeURIComponent(id)}`, { body }));
-    } catch (e) {
-      setError(showProblem(form, e, labels));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const initialValues = slot
     ? {
@@ -70,63 +58,41 @@ export function SlotDialog({ slot, district, districts, onClose, onSaved }: Prop
     : { district };
 
   return (
-    <Modal
-      open
+    <FormDialog<Values, DutySlot>
       title={slot ? '编辑值班班次' : '新增值班班次'}
-      okText="保存"
-      cancelText="取消"
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      mask={{ closable: false }}
-      destroyOnHidden
+      labels={labels}
+      initialValues={initialValues}
+      put={(values) => ({
+        path: `/duty/${encodeURIComponent(id)}`,
+        body: {
+          duty: values.duty,
+          district: values.district?.trim() ? values.district.trim() : null,
+          accountId: values.accountId.trim(),
+          startsAt: shanghaiInstant(values.startsAt),
+          endsAt: shanghaiInstant(values.endsAt),
+        },
+      })}
+      onClose={onClose}
+      onSaved={onSaved}
     >
-      <Form<Values> form={form} layout="vertical" disabled={busy} onFinish={(values) => void save(values)} initialValues={initialValues}>
-        <Form.Item name="duty" label={labels.duty} rules={[{ required: true, message: '请选择值班类型' }]}>
-          <Select options={dutyOptions} placeholder="选择值班类型" />
-        </Form.Item>
-        <Form.Item
-          name="district"
-          label={labels.district}
-          extra="留空：全局值班，替补没有本区县排班的时段"
-          rules={[{ max: 100, message: '区县不能超过 100 个字' }]}
-        >
-          <AutoComplete options={districts.map((d) => ({ value: d }))} placeholder="留空：全局" allowClear maxLength={100} />
-        </Form.Item>
-        <Form.Item
-          name="accountId"
-          label={labels.accountId}
-          extra="须为在职人员的登录账号"
-          rules={[
-            { required: true, whitespace: true, message: '请填写值班人账号' },
-            { max: 100, message: '账号不能超过 100 个字' },
-          ]}
-        >
-          <Input maxLength={100} />
-        </Form.Item>
-        <Form.Item name="startsAt" label={labels.startsAt} rules={[{ required: true, message: '请选择开始时间' }]}>
-          <DatePicker showTime={{ format: 'HH:mm' }} format={timeFormat} style={{ width: 220 }} placeholder="开始时间（北京时间）" />
-        </Form.Item>
-        <Form.Item
-          name="endsAt"
-          label={labels.endsAt}
-          dependencies={['startsAt']}
-          rules={[
-            { required: true, message: '请选择结束时间' },
-            ({ getFieldValue }) => ({
-              validator: async (_rule, value: Dayjs | undefined) => {
-                const start = getFieldValue('startsAt') as Dayjs | undefined;
-                if (!value || !start) return;
-                if (!value.isAfter(start)) throw new Error('结束时间须晚于开始时间');
-                if (value.diff(start, 'day', true) > maxSlotDays) throw new Error(`一个班次不能超过 ${maxSlotDays} 天，请拆分`);
-              },
-            }),
-          ]}
-        >
-          <DatePicker showTime={{ format: 'HH:mm' }} format={timeFormat} style={{ width: 220 }} placeholder="结束时间（北京时间）" />
-        </Form.Item>
-      </Form>
-      {error && <Alert type="error" showIcon title={error} role="alert" />}
-    </Modal>
+      <Form.Item name="duty" label={labels.duty} rules={[chosen(labels.duty)]}>
+        <Select options={dutyOptions} placeholder="选择值班类型" />
+      </Form.Item>
+      <DistrictItem label={labels.district} extra="留空：全局值班，替补没有本区县排班的时段" placeholder="留空：全局" districts={districts} />
+      <Form.Item name="accountId" label={labels.accountId} extra="须为在职人员的登录账号" rules={[filled(labels.accountId), atMost('账号', 100)]}>
+        <Input maxLength={100} />
+      </Form.Item>
+      <Form.Item name="startsAt" label={labels.startsAt} rules={[chosen(labels.startsAt)]}>
+        <DatePicker showTime={{ format: 'HH:mm' }} format={timeFormat} style={{ width: 220 }} placeholder="开始时间（北京时间）" />
+      </Form.Item>
+      <Form.Item
+        name="endsAt"
+        label={labels.endsAt}
+        dependencies={['startsAt']}
+        rules={[chosen(labels.endsAt), checkWith<Dayjs | undefined>('startsAt', wrongEnd)]}
+      >
+        <DatePicker showTime={{ format: 'HH:mm' }} format={timeFormat} style={{ width: 220 }} placeholder="结束时间（北京时间）" />
+      </Form.Item>
+    </FormDialog>
   );
 }

@@ -1,10 +1,11 @@
-import { Alert, Form, Input, Modal, Select, Switch } from 'antd';
-import { useMemo, useState } from 'react';
-import { request } from '../../api';
+import { Form, Input, Select, Switch } from 'antd';
+import { useMemo } from 'react';
 import { labelZh, unitLevelZh } from '../../labels';
 import type { UnitRow } from '../../types';
 import { unitLevels } from '../../../../workflows/model';
-import { showProblem } from './problems';
+import { IdItem } from './fields';
+import { FormDialog } from './FormDialog';
+import { atMost, checkWith, chosen, filled } from './rules';
 import { selfAndBelow } from './unit-tree';
 
 interface Values {
@@ -35,9 +36,6 @@ interface Props {
 
 /** Adds or changes a unit of the organisation (PUT /units/{id}); a change makes a new version. */
 export function UnitDialog({ unit, parentId, units, districts, onClose, onSaved }: Props) {
-  const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const byId = useMemo(() => new Map(units.map((u) => [u.id, u])), [units]);
   const parentOptions = useMemo(() => {
     const excluded = unit ? selfAndBelow(units, unit.id) : new Set<string>();
@@ -46,98 +44,52 @@ export function UnitDialog({ unit, parentId, units, districts, onClose, onSaved 
       .map((u) => ({ value: u.id, label: `${u.name}（${labelZh(unitLevelZh, u.level)}）${u.active ? '' : '（停用）'}` }));
   }, [units, unit]);
 
-  const save = async ({ id, parentId: parent, ...values }: Values) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body = { ...values, parentId: parent ?? null, districts: values.districts.map((d) => d.trim()).filter(Boolean) };
-      onSaved(await request<UnitRow>('PUT', `/units/${encodeURIComponent(id.trim())}`, { body }));
-    } catch (e) {
-      setError(showProblem(form, e, labels));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Modal
-      open
+    <FormDialog<Values, UnitRow>
       title={unit ? `编辑单位：${unit.name}` : '新增单位'}
-      okText="保存"
-      cancelText="取消"
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      mask={{ closable: false }}
-      destroyOnHidden
+      labels={labels}
+      initialValues={unit ? { ...unit, parentId: unit.parentId ?? undefined } : { active: true, districts: [], ...(parentId ? { parentId } : {}) }}
+      put={({ id, parentId: parent, ...values }) => ({
+        path: `/units/${encodeURIComponent(id.trim())}`,
+        body: { ...values, parentId: parent ?? null, districts: values.districts.map((d) => d.trim()).filter(Boolean) },
+      })}
+      onClose={onClose}
+      onSaved={onSaved}
     >
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        disabled={busy}
-        onFinish={(values) => void save(values)}
-        initialValues={unit ? { ...unit, parentId: unit.parentId ?? undefined } : { active: true, districts: [], ...(parentId ? { parentId } : {}) }}
+      <IdItem label={labels.id} extra="案件交办时引用的编号，保存后不能修改" fixed={Boolean(unit)} taken={byId} takenMessage="该编号已有单位，请编辑原单位" />
+      <Form.Item name="name" label={labels.name} rules={[filled(labels.name), atMost(labels.name, 200)]}>
+        <Input maxLength={200} />
+      </Form.Item>
+      <Form.Item name="parentId" label={labels.parentId} extra="留空：顶级单位（省级）">
+        <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={parentOptions} placeholder="选择上级单位" />
+      </Form.Item>
+      <Form.Item
+        name="level"
+        label={labels.level}
+        dependencies={['parentId']}
+        rules={[
+          chosen(labels.level),
+          checkWith('parentId', (level, parentId) => {
+            const parent = typeof parentId === 'string' ? byId.get(parentId) : undefined;
+            return typeof level === 'string' && parent && rank(level) <= rank(parent.level)
+              ? `级别须低于上级单位（${labelZh(unitLevelZh, parent.level)}）`
+              : undefined;
+          }),
+        ]}
       >
-        <Form.Item
-          name="id"
-          label={labels.id}
-          extra="案件交办时引用的编号，保存后不能修改"
-          rules={[
-            { required: true, whitespace: true, message: '请填写单位编号' },
-            { max: 100, message: '单位编号不能超过 100 个字' },
-            {
-              validator: async (_rule, value: unknown) => {
-                if (!unit && typeof value === 'string' && byId.has(value.trim())) throw new Error('该编号已有单位，请编辑原单位');
-              },
-            },
-          ]}
-        >
-          <Input disabled={Boolean(unit)} maxLength={100} />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={labels.name}
-          rules={[
-            { required: true, whitespace: true, message: '请填写单位名称' },
-            { max: 200, message: '单位名称不能超过 200 个字' },
-          ]}
-        >
-          <Input maxLength={200} />
-        </Form.Item>
-        <Form.Item name="parentId" label={labels.parentId} extra="留空：顶级单位（省级）">
-          <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={parentOptions} placeholder="选择上级单位" />
-        </Form.Item>
-        <Form.Item
-          name="level"
-          label={labels.level}
-          dependencies={['parentId']}
-          rules={[
-            { required: true, message: '请选择级别' },
-            ({ getFieldValue }) => ({
-              validator: async (_rule, value: unknown) => {
-                const parent = byId.get(String(getFieldValue('parentId') ?? ''));
-                if (typeof value === 'string' && parent && rank(value) <= rank(parent.level)) {
-                  throw new Error(`级别须低于上级单位（${labelZh(unitLevelZh, parent.level)}）`);
-                }
-              },
-            }),
-          ]}
-        >
-          <Select options={levelOptions} placeholder="选择级别" />
-        </Form.Item>
-        <Form.Item
-          name="districts"
-          label={labels.districts}
-          extra="输入区县编码后按回车，可填多个；留空则沿用上级单位的辖区"
-          rules={[{ type: 'array', max: 200, message: '管辖区县最多 200 个' }]}
-        >
-          <Select mode="tags" options={districts.map((d) => ({ value: d, label: d }))} placeholder="如 nancheng" tokenSeparators={[',', '，', ' ']} />
-        </Form.Item>
-        <Form.Item name="active" label={labels.active} valuePropName="checked" extra="停用的单位不再接收新案件，已交办的案件不受影响">
-          <Switch checkedChildren="启用" unCheckedChildren="停用" />
-        </Form.Item>
-      </Form>
-      {error && <Alert type="error" showIcon title={error} role="alert" />}
-    </Modal>
+        <Select options={levelOptions} placeholder="选择级别" />
+      </Form.Item>
+      <Form.Item
+        name="districts"
+        label={labels.districts}
+        extra="输入区县编码后按回车，可填多个；留空则沿用上级单位的辖区"
+        rules={[{ type: 'array', max: 200, message: '管辖区县最多 200 个' }]}
+      >
+        <Select mode="tags" options={districts.map((d) => ({ value: d, label: d }))} placeholder="如 nancheng" tokenSeparators={[',', '，', ' ']} />
+      </Form.Item>
+      <Form.Item name="active" label={labels.active} valuePropName="checked" extra="停用的单位不再接收新案件，已交办的案件不受影响">
+        <Switch checkedChildren="启用" unCheckedChildren="停用" />
+      </Form.Item>
+    </FormDialog>
   );
 }

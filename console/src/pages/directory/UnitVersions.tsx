@@ -1,15 +1,15 @@
-import { Alert, Modal, Table, Tag } from 'antd';
-import { labelZh, problemZh, unitLevelZh } from '../../labels';
+import { Modal, Table, Tag } from 'antd';
+import { labelZh, unitLevelZh } from '../../labels';
 import { formatTime } from '../../time';
 import type { UnitRow, UnitVersion } from '../../types';
-import { useLoad } from './lists';
+import { loadFailure, useLoad } from './lists';
 
 /** Every version of a unit, newest first (GET /units/{id}/versions): a case keeps the version it was assigned. */
 export function UnitVersions({ unit, names, onClose }: { unit: UnitRow; names: ReadonlyMap<string, string>; onClose: () => void }) {
   const versions = useLoad<{ versions: UnitVersion[] }>(`/units/${encodeURIComponent(unit.id)}/versions`);
   return (
     <Modal open title={`${unit.name} 的历史版本`} footer={null} onCancel={onClose} width={960} destroyOnHidden>
-      {versions.error !== undefined && <Alert type="error" showIcon title={`历史版本读取失败：${problemZh(versions.error)}`} />}
+      {loadFailure('历史版本', versions)}
       <Table<UnitVersion>
         rowKey="version"
         size="small"

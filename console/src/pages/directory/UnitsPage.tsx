@@ -1,13 +1,15 @@
-import { Alert, App, Button, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { labelZh, problemZh, unitLevelZh } from '../../labels';
+import { labelZh, unitLevelZh } from '../../labels';
 import type { UnitRow } from '../../types';
-import { rolesText, useAccess } from './access';
+import { useAccess } from './access';
 import { DirectoryNav } from './DirectoryNav';
 import { districtsOf, useLoad } from './lists';
+import { LoadedTable } from './LoadedTable';
 import { UnitDialog } from './UnitDialog';
 import { unitTree, type UnitNode } from './unit-tree';
 import { UnitVersions } from './UnitVersions';
+import { withApp } from './with-app';
 
 type Editing = { unit: UnitRow } | { parentId: string | undefined };
 
@@ -26,23 +28,10 @@ function Units() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <DirectoryNav
-        current="units"
-        extra={
-          access.edit ? (
-            <Button type="primary" onClick={() => setEditing({ parentId: undefined })}>
-              新增单位
-            </Button>
-          ) : (
-            <Typography.Text type="secondary">仅供查看，由{rolesText('units', 'edit')}维护</Typography.Text>
-          )
-        }
-      />
-      {units.error !== undefined && <Alert type="error" showIcon title={`单位名录读取失败：${problemZh(units.error)}`} />}
-      <Table<UnitNode>
-        rowKey="id"
-        size="middle"
-        loading={units.loading}
+      <DirectoryNav current="units" add={{ label: '新增单位', onClick: () => setEditing({ parentId: undefined }) }} />
+      <LoadedTable<UnitNode>
+        what="单位名录"
+        loaded={units}
         dataSource={tree}
         pagination={false}
         locale={{ emptyText: '还没有登记单位' }}
@@ -119,10 +108,4 @@ function Units() {
   );
 }
 
-export default function UnitsPage() {
-  return (
-    <App component={false}>
-      <Units />
-    </App>
-  );
-}
+export default withApp(Units);

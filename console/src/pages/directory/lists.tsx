@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Alert } from 'antd';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { get } from '../../api';
+import { problemZh } from '../../labels';
 import type { UnitRow } from '../../types';
 
 export interface Loaded<T> {
@@ -27,6 +29,14 @@ export function useLoad<T>(path: string | undefined): Loaded<T> {
   }, [path, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, reload };
+}
+
+/**
+ * A GET's failure in words (`包案名录读取失败：…`), or false while it has not failed: a plain node,
+ * not a component, so that antd's Space gives it no gap until it shows.
+ */
+export function loadFailure(what: string, loaded: Loaded<unknown>): ReactNode {
+  return loaded.error !== undefined && <Alert type="error" showIcon title={`${what}读取失败：${problemZh(loaded.error)}`} />;
 }
 
 /** The districts the organisation names (every unit's own), for the district fields' suggestions. */
