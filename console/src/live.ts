@@ -25,7 +25,6 @@ const retryMs = [5_000, 15_000, 30_000, 60_000];
 class LiveFeed {
   private source: EventSource | undefined;
   private status: Status = 'down';
-  private everUp = false;
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,11 +54,10 @@ class LiveFeed {
     this.source = source;
     source.addEventListener('open', () => {
       this.attempts = 0;
-      const missed = this.everUp;
-      this.everUp = true;
       this.setStatus('up');
-      // Back after a break: what moved meanwhile was not sent.
-      if (missed) this.emit('resync');
+      // What moved before the stream opened was not sent: after a break, and also between a page's
+      // first read and this first opening (a case projected in that moment would never show).
+      this.emit('resync');
     });
     source.addEventListener('case', (event) => {
       try {
@@ -92,7 +90,6 @@ class LiveFeed {
     this.source = undefined;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.everUp = false;
     this.setStatus('down');
   }
 
