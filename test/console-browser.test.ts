@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, keys, submission, type ApiHarness } from './helpers/api';
 import { artifacts, choose, screenshots, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, type Person } from './helpers/people';
+import { uniqueId } from './helpers/cases';
+import { storeUnit } from '../db/organisation';
 
 /**
  * The console in a real browser (Debian's Chromium, driven by playwright-core) against the API,
@@ -22,14 +24,22 @@ const pageErrors: string[] = [];
 /** The JavaScript of the first load of the landing page, gzipped, in bytes. */
 let firstLoadJs = 0;
 let caseId: string;
+const district = uniqueId('browser-d');
+const bureau = uniqueId('browser-city');
+const handlingUnit = uniqueId('browser-unit');
+const handlingUnitName = '浏览器测试分局';
 
 beforeAll(async () => {
   ({ h, base, browser } = await startBrowserHarness('console-browser'));
   const db = h.database.db;
-  people.registrar = await addPerson(db, { name: '张登记', roles: ['registrar'], unitId: 'city' });
-  people.unit = await addPerson(db, { name: '李办理', roles: ['unit'], unitId: 'unit-a' });
-  people.supervisor = await addPerson(db, { name: '赵督办', roles: ['supervisor'], unitId: 'city' });
-  people.leader = await addPerson(db, { name: '王科长', roles: ['leader'], unitId: 'city' });
+  // A district of this file's own: the registrar's 待认领 holds this case alone, not the cases other
+  // files leave unclaimed in the shared database (GET /work gives the oldest 200).
+  await storeUnit(db, { id: bureau, name: '浏览器测试市局', level: 'city', parentId: 'province', districts: [district], active: true }, 'test');
+  await storeUnit(db, { id: handlingUnit, name: handlingUnitName, level: 'district', parentId: bureau, districts: [], active: true }, 'test');
+  people.registrar = await addPerson(db, { name: '张登记', roles: ['registrar'], unitId: bureau });
+  people.unit = await addPerson(db, { name: '李办理', roles: ['unit'], unitId: handlingUnit });
+  people.supervisor = await addPerson(db, { name: '赵督办', roles: ['supervisor'], unitId: bureau });
+  people.leader = await addPerson(db, { name: '王科长', roles: ['leader'], unitId: bureau });
   const leader = await h.app.inject({
     method: 'PUT',
     url: `/leaders/${people.leader.id}`,
@@ -41,7 +51,11 @@ beforeAll(async () => {
     method: 'POST',
     url: '/complaints',
     headers: credentials(keys.integrator),
-    payload: submission({ category: 'odour', description: '化工厂夜间排放刺鼻气味，影响休息' }),
+    payload: submission({
+      category: 'odour',
+      description: '化工厂夜间排放刺鼻气味，影响休息',
+      location: { address: `城南路 1 号旁河道 ${district}`, district },
+    }),
   });
   caseId = registered.json().id as string;
 }, 240_000);
@@ -106,7 +120,7 @@ describe('the console in Chromium', () => {
     await act(page, '认领');
     await act(page, '受理');
     await statusShown(page, '已受理');
-    await act(page, '交办', (dialog) => choose(dialog.page(), 'unit', '南城分局'));
+    await act(page, '交办', (dialog) => choose(dialog.page(), 'unit', handlingUnitName));
     await statusShown(page, '已交办');
     await page.screenshot({ path: path.join(screenshots, 'case.png'), fullPage: true });
     await context.close();
