@@ -254,10 +254,11 @@ describe('the action dialogs by keyboard alone', () => {
     await tabTo(page, '提交');
     await page.keyboard.press('Enter');
 
-    // The confirmation takes the focus; Escape goes back to the reason dialog, nothing sent.
+    // The confirmation takes the focus, on 取消 (a second Enter carries out nothing); Escape goes
+    // back to the reason dialog, nothing sent.
     const confirmation = page.getByRole('dialog').filter({ hasText: '确认变更紧急程度？' });
     await confirmation.waitFor();
-    await expect.poll(() => focused(page)).toBe('确认');
+    await expect.poll(() => focused(page)).toBe('取消');
     // A look at the focus in a dialog (not for the docs: the other browser test's screenshots are the README's).
     await page.screenshot({ path: path.join(artifacts, 'keyboard-confirmation.png') });
     await page.keyboard.press('Escape');
@@ -267,7 +268,8 @@ describe('the action dialogs by keyboard alone', () => {
 
     await page.keyboard.press('Enter');
     await confirmation.waitFor();
-    await expect.poll(() => focused(page)).toBe('确认');
+    await expect.poll(() => focused(page)).toBe('取消');
+    await tabTo(page, '确认');
     await page.keyboard.press('Enter');
     await reasonDialog.waitFor({ state: 'hidden', timeout: 15_000 });
     await expect.poll(async () => (await statusOf(supervisorCase)).complaint.urgent, { timeout: 15_000 }).toBe(true);

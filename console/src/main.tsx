@@ -15,7 +15,8 @@ dayjs.locale('zh-cn');
 /**
  * Ant Design's default colours with text at a contrast of 4.5:1 at least (WCAG AA, as axe checks):
  * white on its blue (#1677ff) is 4.1, its red on white 3.3, its secondary grey 3.4. These are the
- * next darker steps of its own palettes, and a grey of 60% black.
+ * next darker steps of its own palettes, and a grey of 60% black. Placeholders (a select's 全部)
+ * are text a person reads too: 55% black is 4.7:1 where Ant Design's is 1.8.
  */
 const theme: ThemeConfig = {
   token: {
@@ -26,6 +27,7 @@ const theme: ThemeConfig = {
     colorError: '#cf1322',
     colorTextSecondary: 'rgba(0, 0, 0, 0.6)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
   },
 };
 

@@ -279,6 +279,10 @@ export function ActionDialog({ caseId, action, onClose, onDone }: Props) {
       okText: '确认',
       cancelText: '取消',
       okButtonProps: { danger: true },
+      // 取消 has the focus: an Enter pressed twice does not carry out an override. (It is also where
+      // Ant Design's focus lock lands when it takes over from the reason dialog after the OK
+      // button's own autofocus, which made the focus depend on timing.)
+      focusable: { autoFocusButton: 'cancel' },
       // The confirmation stays open, loading, until the answer: its errors show in the form.
       onOk: () => send(body),
     });
