@@ -22,6 +22,8 @@
  *     now is handled at once.
  *   - `TTFB` and `DOMContentLoaded` of the document (Navigation Timing), for reference.
  *   After the timing, the first row's link is clicked and the case page must open: the link works.
+ *   Then the person comes back: /console/ again in the same context, whose cache holds the files
+ *   and the code Chromium compiled from them, and `rows` and `interactive` are taken again.
  * - The first load's JavaScript: every .js file the browser fetched until `interactive` (and, for
  *   the sign-in page, until the network is idle), each gzipped here at zlib's default level (the
  *   API serves them uncompressed), summed.
@@ -60,6 +62,9 @@ interface Run {
   interactive: number;
   rowsShown: number;
   jsGzipped: number;
+  /** The same page loaded again in the same context: its files and their compiled code cached. */
+  returnRows: number;
+  returnInteractive: number;
 }
 
 /** The tab shown (the page opens on the first with cases): its panel, by the ARIA the tabs carry. */
@@ -177,20 +182,27 @@ async function freshPage(browser: Browser, cookie?: { name: string; value: strin
   return { context, page, errors, scriptBytes };
 }
 
+async function queueTimes(page: Page): Promise<{ rows: number; interactive: number; rowsShown: number }> {
+  const handle = await page.waitForFunction('window.__queue', undefined, { timeout: 30_000 });
+  return (await handle.jsonValue()) as { rows: number; interactive: number; rowsShown: number };
+}
+
 async function measureQueue(browser: Browser, service: ServiceUnderTest, cookie: { name: string; value: string; url: string }): Promise<Run> {
   const { context, page, errors, scriptBytes } = await freshPage(browser, cookie);
   try {
     await page.addInitScript({ content: observeQueue });
     await page.goto(`${service.api}/console/`, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction('window.__queue', undefined, { timeout: 30_000 });
-    const queue = (await handle.jsonValue()) as { rows: number; interactive: number; rowsShown: number };
+    const queue = await queueTimes(page);
     const jsGzipped = await scriptBytes();
     const timing = await page.evaluate<Pick<Run, 'ttfb' | 'domContentLoaded' | 'scriptsEnd' | 'sessionEnd' | 'workEnd'>>(navigationTiming);
     // Interactive means a click works: the first row's link opens its case.
     await page.locator(`${activePanel} tr.ant-table-row a[href*="/cases/"]`).first().click();
     await page.getByText('办理过程').waitFor({ timeout: 30_000 });
+    // The person comes back: Chromium has the files in its cache, and the code cache it wrote.
+    await page.goto(`${service.api}/console/`, { waitUntil: 'commit' });
+    const back = await queueTimes(page);
     if (errors.length > 0) throw new Error(`the browser console shows errors: ${errors.join(' | ')}`);
-    return { ...timing, ...queue, jsGzipped };
+    return { ...timing, ...queue, jsGzipped, returnRows: back.rows, returnInteractive: back.interactive };
   } catch (err) {
     // What the page showed is the diagnosis.
     await page.screenshot({ path: path.join(outDir, 'queue-failure.png') }).catch(() => undefined);
@@ -258,7 +270,7 @@ async function main(): Promise<void> {
     for (let i = 1; i <= runs; i++) {
       const run = await measureQueue(browser, service, cookie);
       results.push(run);
-      log(`run ${i}/${runs}: rows ${ms(run.rows)} ms, interactive ${ms(run.interactive)} ms`);
+      log(`run ${i}/${runs}: interactive ${ms(run.interactive)} ms, on return ${ms(run.returnInteractive)} ms`);
     }
 
     const metrics: [string, (r: Run) => number][] = [
@@ -269,6 +281,8 @@ async function main(): Promise<void> {
       ['GET /work answered', (r) => r.workEnd],
       ['queue rows in the DOM', (r) => r.rows],
       ['queue interactive', (r) => r.interactive],
+      ['return visit: rows in the DOM', (r) => r.returnRows],
+      ['return visit: interactive', (r) => r.returnInteractive],
     ];
     console.log(`\nThe work queue (待办) with ${queueSize} cases, ${runs} runs (ms since navigation start; budget: interactive within ${budgetMs} ms)\n`);
     console.log(
@@ -296,12 +310,19 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    const interactiveP95 = percentile(
+    const firstP95 = percentile(
       results.map((r) => r.interactive),
       95,
     );
-    const within = interactiveP95 <= budgetMs && Math.max(signInJs, queueJs) <= budgetKb * 1024;
-    console.log(`\n${within ? 'within' : 'OVER'} the budgets: p95 interactive ${ms(interactiveP95)} ms, largest first load ${kb(Math.max(signInJs, queueJs))}`);
+    const returnP95 = percentile(
+      results.map((r) => r.returnInteractive),
+      95,
+    );
+    const largest = Math.max(signInJs, queueJs);
+    const verdict = (within: boolean) => (within ? 'within' : 'OVER');
+    console.log(
+      `\np95 interactive: first visit ${ms(firstP95)} ms (${verdict(firstP95 <= budgetMs)} ${budgetMs} ms), return visit ${ms(returnP95)} ms (${verdict(returnP95 <= budgetMs)}); largest first load ${kb(largest)} (${verdict(largest <= budgetKb * 1024)} ${budgetKb} KB)`,
+    );
   } finally {
     clearTimeout(bound);
     await cleanup();

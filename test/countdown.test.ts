@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workingCountdown, workingTimeBetween } from '../console/src/time';
+import { formatClock, formatDue, formatTime, workingCountdown, workingTimeBetween } from '../console/src/time';
 import { officialYear } from '../lib/calendar-data';
 import { addWorkingDays, type CalendarYear } from '../workflows/calendar';
 
@@ -43,5 +43,21 @@ describe('working-day countdowns across 国庆', () => {
     // 9, 10, 11 October (the make-up Saturday) and half of Monday the 13th; Sunday the 12th is off.
     expect(text(dueAt, '2025-10-13T12:00:00')).toBe('已超期3个工作日');
     expect(workingCountdown(new Date(dueAt).toISOString(), shanghai('2025-10-13T12:00:00'), years).overdue).toBe(true);
+  });
+});
+
+describe('times as the bureau reads them', () => {
+  it('are Shanghai wall-clock times, whatever the instant’s own offset', () => {
+    expect(formatTime('2026-11-30T17:05:00Z')).toBe('2026-12-01 01:05');
+    expect(formatTime('2026-12-01T01:05:00+08:00')).toBe('2026-12-01 01:05');
+    expect(formatTime(null)).toBe('—');
+    expect(formatClock(Date.parse('2026-12-01T23:59:58+08:00'))).toBe('23:59:58');
+  });
+
+  it('write a deadline at a day’s end as that day’s 24:00, as the notices do', () => {
+    expect(formatDue('2026-12-01T16:00:00Z')).toBe('2026-12-01 24:00');
+    expect(formatDue('2026-12-31T16:00:00Z')).toBe('2026-12-31 24:00');
+    expect(formatDue('2026-12-01T09:30:00+08:00')).toBe('2026-12-01 09:30');
+    expect(formatDue(undefined)).toBe('—');
   });
 });

@@ -85,6 +85,11 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new NetworkError(error);
   }
+  return answerOf<T>(response, options);
+}
+
+/** The answer's JSON, or the ApiError carrying its problem; a 401 tells the session provider. */
+export async function answerOf<T>(response: Response, options: Pick<RequestOptions, 'expect401'> = {}): Promise<T> {
   const text = await response.text();
   let json: unknown = undefined;
   try {

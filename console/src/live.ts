@@ -168,11 +168,14 @@ export function useLiveTrigger(reload: () => void, concerns: (change: CaseMoved)
 }
 
 /**
- * A list kept fresh: `load` now and whenever useLiveTrigger says. A load still running is not
- * started again; one asked for meanwhile follows it. Answers whether the stream is up.
+ * A list kept fresh: `load` now (unless the page `started` with its data) and whenever
+ * useLiveTrigger says. A load still running is not started again; one asked for meanwhile follows
+ * it. Answers whether the stream is up.
  */
-export function useLiveRefresh(load: (signal: AbortSignal) => Promise<void>, concerns?: (change: CaseMoved) => boolean): boolean {
+export function useLiveRefresh(load: (signal: AbortSignal) => Promise<void>, concerns?: (change: CaseMoved) => boolean, started = false): boolean {
   const reload = useRef<() => void>(() => undefined);
+  // The stream's opening re-reads anyway (resync): what moved since the first read is not missed.
+  const skipFirst = useRef(started);
   useEffect(() => {
     const controller = new AbortController();
     let running = false;
@@ -192,7 +195,8 @@ export function useLiveRefresh(load: (signal: AbortSignal) => Promise<void>, con
       });
     };
     reload.current = run;
-    run();
+    if (skipFirst.current) skipFirst.current = false;
+    else run();
     return () => {
       controller.abort();
       reload.current = () => undefined;

@@ -4,7 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, get, onUnauthenticated, request } from './api';
-import { takeEarlySession } from './early';
+import { earlySessionNow, takeEarlySession } from './early';
 import type { Caller } from './types';
 
 interface SignedIn {
@@ -27,7 +27,8 @@ export interface Session {
 const SessionContext = createContext<Session | undefined>(undefined);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [caller, setCaller] = useState<Caller | null | undefined>(undefined);
+  // Known at once when index.html's early read has answered: the first render is the page itself.
+  const [caller, setCaller] = useState<Caller | null | undefined>(earlySessionNow);
   const [loadError, setLoadError] = useState<unknown>(undefined);
   const [attempt, setAttempt] = useState(0);
   const [expired, setExpired] = useState(false);

@@ -5,15 +5,23 @@
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
-import { isWorkingDay, shanghaiDate, startOfDay, type CalendarYear } from '../../workflows/calendar';
+import { isWorkingDay, shanghaiDate, shanghaiDateTime, startOfDay, type CalendarYear } from '../../workflows/calendar';
 
+// For the date pickers, which work in dayjs. The times shown in lists are formatted by the
+// calendar's own arithmetic below: Shanghai is UTC+8 all year, and dayjs's zone conversion, which
+// asks Intl for every value, took a tenth of the queue's first render (bench:console).
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
 export const zone = 'Asia/Shanghai';
 
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+/** `2026-11-24 09:30`. */
 export function formatTime(iso: string | null | undefined): string {
-  return iso ? dayjs(iso).tz(zone).format('YYYY-MM-DD HH:mm') : '—';
+  return iso ? shanghaiDateTime(Date.parse(iso)).slice(0, 16) : '—';
 }
 
 /**
@@ -22,14 +30,10 @@ export function formatTime(iso: string | null | undefined): string {
  */
 export function formatDue(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const at = dayjs(iso).tz(zone);
-  if (at.hour() === 0 && at.minute() === 0) return `${at.subtract(1, 'day').format('YYYY-MM-DD')} 24:00`;
-  return at.format('YYYY-MM-DD HH:mm');
+  const at = Date.parse(iso);
+  const shown = shanghaiDateTime(at).slice(0, 16);
+  return shown.endsWith(' 00:00') ? `${shanghaiDate(at - day)} 24:00` : shown;
 }
-
-const minute = 60_000;
-const hour = 60 * minute;
-const day = 24 * hour;
 
 function span(ms: number): string {
   if (ms >= day) return `${Math.floor(ms / day)} 天`;
@@ -77,5 +81,5 @@ export function workingCountdown(iso: string, now: number, years: readonly Calen
 
 /** A time of day to the second (when a list was last refreshed). */
 export function formatClock(ms: number): string {
-  return dayjs(ms).tz(zone).format('HH:mm:ss');
+  return shanghaiDateTime(ms).slice(11);
 }

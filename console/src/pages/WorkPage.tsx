@@ -1,7 +1,7 @@
 import { Alert, Badge, Space, Tabs, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { get } from '../api';
-import { takeEarlyWork } from '../early';
+import { takeEarlyWork, takeEarlyWorkNow } from '../early';
 import { byDueAt, CaseTable } from '../components/CaseTable';
 import { useNow } from '../hooks';
 import { problemZh } from '../labels';
@@ -81,17 +81,22 @@ function tabsFor(caller: Caller, loaded: Loaded, now: number): Tab[] {
 export default function WorkPage() {
   const caller = useCaller();
   const now = useNow();
-  const [loaded, setLoaded] = useState<Loaded>();
+  const supervisor = holds(caller, 'supervisor');
+  // The queue index.html asked for, when it has come: the page's first render shows it. A
+  // supervisor's page reads its watch lists besides, so it starts loading like any other.
+  const [loaded, setLoaded] = useState<Loaded | undefined>(() => {
+    const work = supervisor ? undefined : takeEarlyWorkNow();
+    return work && { work, watched: {}, at: Date.now() };
+  });
   const [error, setError] = useState<unknown>();
   const [active, setActive] = useState<string>();
-  const supervisor = holds(caller, 'supervisor');
 
   const load = useCallback(
     async (signal: AbortSignal) => {
       try {
         const readWork = () => get<{ items: CaseRow[] }>('/work', signal);
         const [work, ...watched] = await Promise.all([
-          // The first load takes the read main.tsx asked for early, or asks again if it failed.
+          // The first load takes the read index.html asked for, or asks again if it failed.
           takeEarlyWork()?.then((early) => early ?? readWork(), readWork) ?? readWork(),
           ...(supervisor ? watchLists.map((list) => get<CasePage>(`/complaints?${list.query}&limit=100`, signal)) : []),
         ]);
@@ -107,7 +112,7 @@ export default function WorkPage() {
     },
     [supervisor],
   );
-  const live = useLiveRefresh(load);
+  const live = useLiveRefresh(load, undefined, loaded !== undefined);
 
   const tabs = useMemo(() => (loaded ? tabsFor(caller, loaded, now) : []), [caller, loaded, now]);
   const current = active ?? tabs.find((t) => t.rows.length > 0)?.key ?? tabs[0]?.key;
