@@ -38,6 +38,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../lib/temporal-binaries';
 import { chromiumPath, ensureConsoleBuilt } from '../test/helpers/console';
+import { percentile, table } from './bench/stats';
 import { startService, type ServiceUnderTest } from './service-under-test';
 
 const runs = Number(process.argv[2] ?? 20);
@@ -225,17 +226,6 @@ async function measureSignInPage(browser: Browser, service: ServiceUnderTest): P
   } finally {
     await context.close();
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 const ms = (n: number) => n.toFixed(0);

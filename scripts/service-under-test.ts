@@ -33,6 +33,8 @@ export interface ServiceUnderTest {
   credentials: Record<string, Record<string, string>>;
   /** The machines' development keys themselves, by id. */
   keys: Record<string, string>;
+  /** npm's process: the service, the dev server and Postgres are its descendants. */
+  pid: number;
   /** SIGKILLs the node process of `npm start` (as an OOM kill would); resolves once all it ran is gone. */
   kill(): Promise<void>;
   /**
@@ -183,6 +185,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceUnde
     ports,
     credentials,
     keys,
+    pid: child.pid ?? 0,
     kill,
     stop,
   };

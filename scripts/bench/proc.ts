@@ -1,0 +1,62 @@
+/**
+ * What the kernel counts for a process (Linux /proc): CPU time and resident memory. The benchmark
+ * reads them before and after each lane, for the processes that serve it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Clock ticks per second (`getconf CLK_TCK`): 100 on every Linux the service runs on. */
+const ticksPerSecond = 100;
+
+/** User plus system CPU time of a process so far, in ms; 0 once it is gone. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: the fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), the 12th and 13th after the name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process, in KiB (VmRSS); 0 once it is gone. */
+export function rssKiB(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return Number(line?.match(/\d+/)?.[0] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The command name of a process (`comm`): `postgres`, `temporal`, `node`. */
+export function commandName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** A process's children and theirs, depth first. */
+export function descendants(pid: number): number[] {
+  const children: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  for (const task of tasks) {
+    try {
+      const listed = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (listed) children.push(...listed.split(/\s+/).map(Number));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
