@@ -10,7 +10,7 @@
  * Bounded: it gives up after 30 minutes, and always stops what it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -22,7 +22,7 @@ import type { ActionArgsByName, ActionName } from '../workflows/actions';
 import { workflowIdFor } from '../workflows/case';
 import { actionUpdate } from '../workflows/definitions';
 import { initialSearchAttributes } from '../workflows/visibility';
-import { commandName, cpuMs, descendants, rssKiB } from './bench/proc';
+import { cpuMs, descendants, executableName, rssKiB } from './bench/proc';
 import { markdownTable, median, table } from './bench/stats';
 import { startService, type ServiceUnderTest } from './service-under-test';
 
@@ -167,13 +167,13 @@ async function pool<T>(count: number, concurrency: number, task: () => Promise<T
 function servingProcesses(setup: Setup): Record<string, number[]> {
   const groups: Record<string, number[]> = { 'Temporal server': [], Postgres: [], 'service (worker + API)': [], 'bare worker': [] };
   for (const pid of descendants(setup.service.pid)) {
-    const name = commandName(pid);
+    const name = executableName(pid);
     if (name === 'temporal') groups['Temporal server']!.push(pid);
     else if (name === 'postgres') groups.Postgres!.push(pid);
-    else if (name.startsWith('node')) groups['service (worker + API)']!.push(pid);
+    else if (name === 'node') groups['service (worker + API)']!.push(pid);
   }
   const bare = setup.bareWorker.pid ?? 0;
-  groups['bare worker'] = [bare, ...descendants(bare)].filter((pid) => commandName(pid).startsWith('node'));
+  groups['bare worker'] = [bare, ...descendants(bare)].filter((pid) => executableName(pid) === 'node');
   return groups;
 }
 
@@ -282,8 +282,8 @@ function resultRows(all: Round[]): string[][] {
   const med = (of: (r: Round) => number) => median(all.map(of));
   const row = (label: string, service: (r: Round) => number, bare: (r: Round) => number, unit: string, digits = 0): string[] => [
     label,
-    `${fixed(med(service), digits)} ${unit}`,
-    `${fixed(med(bare), digits)} ${unit}`,
+    `${fixed(med(service), digits)} ${unit}`.trim(),
+    `${fixed(med(bare), digits)} ${unit}`.trim(),
     fixed(
       med((r) => ratio(service(r), bare(r))),
       2,
@@ -385,7 +385,8 @@ async function main(): Promise<void> {
     void cleanup().finally(() => process.exit(1));
   }, boundMs);
   try {
-    service = await startService({ log, logFile: path.join(projectRoot, '.data', 'bench-lifecycle-service.log'), env: { RATE_LIMIT_PER_MINUTE: '100000000' } });
+    mkdirSync(path.join(projectRoot, '.data'), { recursive: true });
+    service = await startService({ log, logFile: path.join(projectRoot, '.data', 'bench-lifecycle-service.log'), env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
     log('starting the bare worker (it bundles its workflow) ...');
     bareWorker = await startBareWorker(service);
     client = await connectClient(

@@ -2,7 +2,8 @@
  * What the kernel counts for a process (Linux /proc): CPU time and resident memory. The benchmark
  * reads them before and after each lane, for the processes that serve it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
 
 /** Clock ticks per second (`getconf CLK_TCK`): 100 on every Linux the service runs on. */
 const ticksPerSecond = 100;
@@ -32,10 +33,10 @@ export function rssKiB(pid: number): number {
   }
 }
 
-/** The command name of a process (`comm`): `postgres`, `temporal`, `node`. */
-export function commandName(pid: number): string {
+/** The file a process runs, by its name: `postgres`, `temporal`, `node` (a thread name such as node's MainThread would not tell). */
+export function executableName(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    return path.basename(readlinkSync(`/proc/${pid}/exe`));
   } catch {
     return '';
   }
