@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordIdentityRead } from '../db/identity-reads';
+import { caseDistrict } from '../db/recipients';
 import type { CallerRole } from '../lib/principal';
 import type { Complainant } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
@@ -39,6 +40,26 @@ export async function loadVisibleCase(app: FastifyInstance, request: FastifyRequ
   const view = await app.gateway.view(caseId);
   if (!inScope(scope, view)) throw new Problem('case-not-found', `no case ${caseId}`);
   return view;
+}
+
+/**
+ * Before an action: the case lies in the caller's scope, else 404 as if it did not exist. Without
+ * a Temporal Query where the scope allows (issue 16): a district is read from the read side (a
+ * case's district never changes, and its row is written at intake, before its workflow starts); a
+ * unit's own cases are the workflow's to tell (its validator answers NotInScope, a 404 too). A
+ * case the read side does not know, and an integrator's, are read from the workflow.
+ */
+export async function checkActionScope(app: FastifyInstance, request: FastifyRequest, caseId: string): Promise<void> {
+  const scope = await requestScope(request, app.deps.database.db);
+  if (scope.kind === 'all' || scope.kind === 'unit') return;
+  if (scope.kind === 'districts') {
+    const district = await caseDistrict(app.deps.database.db, caseId);
+    if (district !== null) {
+      if (!scope.districts.includes(district)) throw new Problem('case-not-found', `no case ${caseId}`);
+      return;
+    }
+  }
+  await loadVisibleCase(app, request, caseId);
 }
 
 /** The case as far as this caller may read it (404 outside its scope). */

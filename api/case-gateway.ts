@@ -28,6 +28,8 @@ export function temporalProblem(err: unknown): Problem {
   if (err instanceof WorkflowNotFoundError) return new Problem('case-not-found');
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
+    // A unit's action on a case that is not its own: outside its scope, so as if the case were not there.
+    if (cause instanceof ApplicationFailure && cause.type === 'NotInScope') return new Problem('case-not-found');
     if (cause instanceof ApplicationFailure && cause.type === 'ActionRejected') {
       return new Problem('action-rejected', cause.message);
     }

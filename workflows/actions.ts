@@ -637,7 +637,7 @@ function specOf<K extends ActionName>(name: K) {
 export function whyNot(state: CaseFacts, name: ActionName, actor: Actor): string | undefined {
   const spec = specOf(name);
   if (!spec.roles.includes(actor.role)) return `${name} is not allowed for role ${actor.role}`;
-  if (actor.role === 'unit' && actor.unitId !== state.unit?.id) return `unit ${actor.unitId ?? '?'} is not the unit handling this case`;
+  if (notTheirs(state, actor)) return `unit ${actor.unitId ?? '?'} is not the unit handling this case`;
   if (!spec.from.includes(state.status)) return `cannot ${name} a case that is ${state.status}`;
   if (spec.firstReceiver && firstReceiverRule(state, actor) === 'not theirs') {
     return `only the first receiver (${firstReceiverOf(state) ?? '?'}) or a supervisor may ${name} this case: ask for a hand-over`;
@@ -645,16 +645,24 @@ export function whyNot(state: CaseFacts, name: ActionName, actor: Actor): string
   return spec.when?.(state, actor);
 }
 
-/** Applies the table's rules; throws an ActionRejected failure the caller sees as the reason. */
+/** A unit acting on a case another unit handles (or none): a case outside its scope. */
+const notTheirs = (state: CaseFacts, actor: Actor) => actor.role === 'unit' && actor.unitId !== state.unit?.id;
+
+/**
+ * Applies the table's rules; throws an ActionRejected failure the caller sees as the reason, or
+ * NotInScope for a unit acting on a case that is not its own, which the API answers as it answers
+ * every case outside a caller's scope (404, api/scope.ts): the API asks the workflow rather than
+ * reading the case first.
+ */
 export function validateAction<K extends ActionName>(state: CaseState, name: K, args: ActionArgsByName[K]): void {
   const spec = specOf(name);
-  const reject = (reason: string) => {
-    throw ApplicationFailure.create({ type: 'ActionRejected', message: reason, nonRetryable: true });
+  const reject = (reason: string, type = 'ActionRejected') => {
+    throw ApplicationFailure.create({ type, message: reason, nonRetryable: true });
   };
   const actor = (args as Partial<ActionArgs> | undefined)?.actor;
   if (!actor?.role || !actor.id) return reject('actor with role and id is required');
   const unavailable = whyNot(state, name, actor);
-  if (unavailable) return reject(unavailable);
+  if (unavailable) return reject(unavailable, notTheirs(state, actor) ? 'NotInScope' : 'ActionRejected');
   for (const field of spec.args.required ?? []) {
     const value = (args as unknown as Record<string, unknown>)[field];
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {

@@ -3,6 +3,7 @@ import { getAccount } from '../../db/accounts';
 import { onDutyAt } from '../../db/duty';
 import { activeLeaderIds } from '../../db/leaders';
 import { getUnit, jurisdictionOf } from '../../db/organisation';
+import { caseDistrict } from '../../db/recipients';
 import type { ActionArgsByName, ActionName } from '../../workflows/actions';
 import type { Actor, LeaderOwner, Unit } from '../../workflows/model';
 import { isArchived } from '../archived-case';
@@ -19,18 +20,29 @@ type ReferenceCheck<K extends ActionName> = (app: FastifyInstance, args: ActionA
 const unknown = (field: string, message: string) => new Problem('unknown-reference', `${field} ${message}`, { errors: [{ field, message }] });
 
 /**
+ * The case's district: from the read side, which has it from intake on (it never changes), without
+ * a Temporal Query; from the workflow for a case the read side does not know. Undefined for an
+ * archived case.
+ */
+async function districtOf(app: FastifyInstance, caseId: string): Promise<string | undefined> {
+  const district = await caseDistrict(app.deps.database.db, caseId);
+  if (district !== null) return district;
+  const record = await app.gateway.view(caseId);
+  return isArchived(record) ? undefined : record.complaint.location.district;
+}
+
+/**
  * The unit as the organisation registry has it now, if it is active and covers the case's
  * district. The case gets the registry's name, level and version, not the body's: what it was
  * given stays with it (a later rename or move changes the registry, not the running case).
  */
 async function registeredUnit(app: FastifyInstance, caseId: string, given: Unit): Promise<Unit> {
   const { db } = app.deps.database;
-  const record = await app.gateway.view(caseId);
+  const district = await districtOf(app, caseId);
   // An archived case takes no action: the workflow call answers so (409 case-archived).
-  if (isArchived(record)) return given;
+  if (district === undefined) return given;
   const unit = await getUnit(db, given.id);
   if (!unit?.active) throw unknown('unit', `names no active unit in the organisation: ${given.id}`);
-  const district = record.complaint.location.district;
   const jurisdiction = await jurisdictionOf(db, unit.id);
   if (jurisdiction !== 'all' && !jurisdiction?.includes(district)) {
     const message = `unit ${unit.id} does not cover district ${district}`;
@@ -48,10 +60,9 @@ async function registeredUnit(app: FastifyInstance, caseId: string, given: Unit)
 async function checkOnDuty(app: FastifyInstance, actor: Actor, caseId: string): Promise<void> {
   const { db } = app.deps.database;
   if (actor.role === 'supervisor') return;
-  const record = await app.gateway.view(caseId);
+  const district = await districtOf(app, caseId);
   // An archived case takes no action: the workflow call answers so (409 case-archived).
-  if (isArchived(record)) return;
-  const district = record.complaint.location.district;
+  if (district === undefined) return;
   if ((await onDutyAt(db, 'duty_officer', district, new Date())).includes(actor.id)) return;
   throw new Problem(
     'forbidden',

@@ -4,7 +4,8 @@ import { staffRoles, type CallerRole } from '../../lib/principal';
 import { actionNames, actions, whyNot, type ActionArgsByName, type ActionName } from '../../workflows/actions';
 import { isArchived } from '../archived-case';
 import { actorOf } from '../auth';
-import { loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
+import { Problem } from '../problem';
+import { checkActionScope, loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
 import { CaseIdParams, CaseViewSchema, Text } from '../schemas';
 import { problemResponses } from '../problem';
 import { checkReferences } from './action-references';
@@ -78,14 +79,18 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
       },
       async (request) => {
         const { gateway } = app;
-        await loadVisibleCase(app, request, request.params.id);
+        await checkActionScope(app, request, request.params.id);
         const given = { ...request.body, actor: actorOf(request.principal, roles) } as ActionArgsByName[typeof name];
         const args = await checkReferences(app, request.params.id, name, given);
         const key = request.headers['idempotency-key'];
         // The body as sent, not the checked args: a retry must find the same id even if the
         // leader directory or the organisation registry changed between the two calls.
         const idempotency = typeof key === 'string' ? { caller: request.principal.id, key, body: request.body } : undefined;
-        const view = await gateway.act(request.params.id, name, args, idempotency);
+        const view = await gateway.act(request.params.id, name, args, idempotency).catch(async (err: unknown) => {
+          // An archived case has no workflow to tell a unit whether it was theirs: its row does (404 if not).
+          if (err instanceof Problem && err.problem === 'case-archived') await loadVisibleCase(app, request, request.params.id);
+          throw err;
+        });
         return presentCase(view);
       },
     );
