@@ -16,15 +16,24 @@ const redacted =
 
 /** The worker's activities: thin adapters from the workflows' contract to db/. */
 export function createActivities({ db }: { db: Db }): CaseActivities {
+  const projectCase: CaseActivities['projectCase'] = (input) =>
+    writeOrDeadLetter(db, {
+      activity: 'projectCase',
+      key: `${input.projection.id}:${Math.max(...input.events.map((e) => e.seq))}`,
+      caseId: input.projection.id,
+      input,
+    });
+  const recordNotice: CaseActivities['recordNotice'] = (input) =>
+    writeOrDeadLetter(db, { activity: 'recordNotice', key: input.notice.key, caseId: input.caseId, input });
   return {
-    projectCase: (input) =>
-      writeOrDeadLetter(db, {
-        activity: 'projectCase',
-        key: `${input.projection.id}:${Math.max(...input.events.map((e) => e.seq))}`,
-        caseId: input.projection.id,
-        input,
-      }),
-    recordNotice: (input) => writeOrDeadLetter(db, { activity: 'recordNotice', key: input.notice.key, caseId: input.caseId, input }),
+    projectCase,
+    recordNotice,
+    // Each write dead-letters on its own, as when they were separate activities: one refused notice
+    // does not hold back the others or the projection. A retry rewrites nothing (their keys).
+    recordChange: async ({ caseId, notices, projection, events }) => {
+      for (const notice of notices) await recordNotice({ caseId, notice });
+      if (projection && events && events.length > 0) await projectCase({ projection, events });
+    },
     findLeaders: redacted((input) => findLeaders(db, input)),
     calendarYears: redacted((years) => loadCalendarYears(db, years)),
     sampleClosedCases: redacted((input) => sampleClosedCases(db, input)),

@@ -7,6 +7,10 @@ import { quietRuntime } from './helpers/temporal';
 
 const fixtures = path.join(__dirname, 'fixtures', 'histories');
 
+/** A recorded history's payloads, decoded (the recordings have no codec: base64 of JSON). */
+const payloadsOf = (file: string) =>
+  [...readFileSync(path.join(fixtures, file), 'utf8').matchAll(/"data": *"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+
 /**
  * Histories recorded from earlier versions of the workflow stand for cases running in production:
  * the current code must replay every one of them without a non-determinism error.
@@ -21,9 +25,11 @@ describe('replay of recorded histories', () => {
         'anonymous',
         'dispatch-overdue',
         'escalated-in-answer',
+        'escalated-in-answer-lean',
         'happy-path',
         'not-accepted',
         'overdue-escalated',
+        'overdue-escalated-lean',
         'rapid-response-daytime',
         'rapid-response-old-worker',
         'refused-and-reassigned',
@@ -43,10 +49,8 @@ describe('replay of recorded histories', () => {
   it('includes a history recorded before the overdue-includes-dispatch patch, which still replays', () => {
     // The dispatch deadline passed unassigned and no search attributes were upserted then: the
     // patch keeps it so while this history replays.
-    const json = readFileSync(path.join(fixtures, 'dispatch-overdue.json'), 'utf8');
-    expect(json).not.toContain('EVENT_TYPE_MARKER_RECORDED');
-    const payloads = [...json.matchAll(/"data": *"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
-    expect(payloads.some((text) => text.includes('"kind":"dispatch_overdue"'))).toBe(true);
+    expect(readFileSync(path.join(fixtures, 'dispatch-overdue.json'), 'utf8')).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+    expect(payloadsOf('dispatch-overdue.json').some((text) => text.includes('"kind":"dispatch_overdue"'))).toBe(true);
   });
 
   it('includes histories from before and after the owners-in-answer patch', () => {
@@ -65,12 +69,8 @@ describe('replay of recorded histories', () => {
   it('includes histories recorded before the rapid-response-by-policy patch, which still replay', () => {
     // A noise complaint received by day got the 30-minute clock then, and missed it: the duty
     // leader was alerted. Without the patch's marker, replaying takes the old rule again.
-    const payloadsOf = (file: string) => {
-      const json = readFileSync(path.join(fixtures, file), 'utf8');
-      expect(json).not.toContain('EVENT_TYPE_MARKER_RECORDED');
-      return [...json.matchAll(/"data": *"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
-    };
     for (const file of ['rapid-response-daytime.json', 'rapid-response-old-worker.json']) {
+      expect(readFileSync(path.join(fixtures, file), 'utf8')).not.toContain('EVENT_TYPE_MARKER_RECORDED');
       const payloads = payloadsOf(file);
       expect(
         payloads.some((text) => text.includes('"category":"noise"') && text.includes('"urgent":false')),
@@ -86,6 +86,27 @@ describe('replay of recorded histories', () => {
     // predates night hours.
     expect(payloadsOf('rapid-response-old-worker.json').some((text) => text.includes('"rapidResponseNightHours"'))).toBe(true);
     expect(payloadsOf('rapid-response-daytime.json').some((text) => text.includes('"rapidResponseNightHours"'))).toBe(false);
+  });
+
+  it('includes histories from before and after the lean-case patch', () => {
+    // Before: a notice is an activity of its own, and so is each projection write.
+    const before = readFileSync(path.join(fixtures, 'overdue-escalated.json'), 'utf8');
+    expect(before).toContain('"recordNotice"');
+    expect(before).not.toContain('"recordChange"');
+    // After: the marker, and a change's notices and projection in one recordChange; the deadline
+    // fired, and the leaders were found, under the new ways.
+    for (const file of ['overdue-escalated-lean.json', 'escalated-in-answer-lean.json']) {
+      const after = readFileSync(path.join(fixtures, file), 'utf8');
+      expect(
+        payloadsOf(file).some((text) => text.includes('lean-case')),
+        file,
+      ).toBe(true);
+      expect(after, file).toContain('"recordChange"');
+      expect(after, file).not.toContain('"recordNotice"');
+      expect(after, file).not.toContain('"projectCase"');
+      expect(after, file).toContain('"findLeaders"');
+    }
+    expect(readFileSync(path.join(fixtures, 'overdue-escalated-lean.json'), 'utf8')).toContain('EVENT_TYPE_TIMER_FIRED');
   });
 
   for (const file of files) {

@@ -11,6 +11,11 @@ export interface CaseActivities {
   projectCase(input: { projection: CaseProjection; events: TimelineEntry[] }): Promise<void>;
   /** Stores a rendered notice for integrators to deliver; the key makes a retry a no-op. */
   recordNotice(input: { caseId: string; notice: NoticeRequest }): Promise<void>;
+  /**
+   * A change in one go (issue 16): its notices in order, then, when given, the projection, as
+   * `recordNotice` and `projectCase` would write them one after another.
+   */
+  recordChange(input: { caseId: string; notices: NoticeRequest[]; projection?: CaseProjection; events?: TimelineEntry[] }): Promise<void>;
   /** The leaders of a tier for the case's district (one, or a system and a territorial leader). */
   findLeaders(input: { caseId: string; tier: number; district: string }): Promise<LeaderOwner[]>;
   /** Calendar years (official where published, else provisional) for a case that outlives its own. */

@@ -19,10 +19,11 @@ import { dueDeadlines, nextDueAt } from './deadlines';
 import { actionNames, actionUpdate, calendarPublished, getCase, repeatReported, selectedForSpotCheck } from './definitions';
 import { finalStatuses, type CaseState, type CaseSnapshot, type ComplaintWorkflowInput, type OutboxItem } from './model';
 import { projectionOf, summaryOf } from './projection';
+import { DeadlineTimer } from './deadline-timer';
 import { reviewWindowOver, fireDeadline } from './timers';
 import { searchAttributesOf } from './visibility';
 
-const { projectCase, recordNotice, findLeaders, calendarYears } = proxyActivities<CaseActivities>({
+const { projectCase, recordNotice, recordChange, findLeaders, calendarYears } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   // A database outage delays the read side; it must never lose a notice or an event.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
@@ -43,18 +44,17 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   const state: CaseState = input.resume
     ? resumed(input.resume)
     : registeredCase(input, nowIso(), { rapidResponseByPolicy: patched('rapid-response-by-policy') });
+  // Issue 16: a change's notices and projection in one activity, the deadline timer restarted only
+  // when the deadline moves, and only the search attributes and memo that changed are written.
+  // Cases started before keep the old ways to their end (no marker in their histories).
+  const lean = patched('lean-case');
   let revision = 0;
-  let published = '';
+  const publish = lean ? publishChanges() : publishAll();
 
   /** After every change: wake the loop and keep the Temporal UI's attributes and memo current. */
   const changed = () => {
     revision += 1;
-    const attributes = searchAttributesOf(state);
-    const signature = JSON.stringify(attributes) + summaryOf(state);
-    if (signature === published) return;
-    published = signature;
-    upsertSearchAttributes(attributes);
-    upsertMemo({ summary: summaryOf(state) });
+    publish(state);
   };
 
   for (const name of actionNames) {
@@ -92,8 +92,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   });
 
   changed();
-  const outbox = runOutbox(state, () => changed());
+  const outbox = runOutbox(state, () => changed(), lean);
   const limit = input.continueAsNewAfterEvents ?? 10_000;
+  const timer = lean ? new DeadlineTimer() : undefined;
 
   while (!finalStatuses.includes(state.status) && !reviewWindowOver(state)) {
     await coverCalendarYears(state);
@@ -111,13 +112,57 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     }
     const seen = revision;
     const next = nextDueAt(state);
-    await condition(() => revision !== seen, next === undefined ? undefined : Math.max(next - Date.now(), 1));
+    if (timer) {
+      timer.arm(next);
+      await condition(() => revision !== seen || timer.fired);
+    } else {
+      await condition(() => revision !== seen, next === undefined ? undefined : Math.max(next - Date.now(), 1));
+    }
   }
 
+  timer?.arm(undefined);
   await condition(allHandlersFinished);
   await outbox.drain();
   log.info('case finished', { status: state.status });
   return view(state, workflowId);
+}
+
+/** The old way: every attribute and the memo again whenever any of them changed. */
+function publishAll(): (state: CaseState) => void {
+  let published = '';
+  return (state) => {
+    const attributes = searchAttributesOf(state);
+    const signature = JSON.stringify(attributes) + summaryOf(state);
+    if (signature === published) return;
+    published = signature;
+    upsertSearchAttributes(attributes);
+    upsertMemo({ summary: summaryOf(state) });
+  };
+}
+
+/**
+ * Only what changed: each search attribute whose value differs from what the workflow carries
+ * (what the start set, at first), and the memo when its summary differs.
+ */
+function publishChanges(): (state: CaseState) => void {
+  const { typedSearchAttributes, memo } = workflowInfo();
+  const shown = (value: unknown) => JSON.stringify(value ?? null);
+  const published = new Map<string, string>();
+  let summary = typeof memo?.summary === 'string' ? memo.summary : undefined;
+  return (state) => {
+    const changes = searchAttributesOf(state).filter((pair) => {
+      const current = published.get(pair.key.name) ?? shown(typedSearchAttributes.get(pair.key));
+      return current !== shown(pair.value);
+    });
+    if (changes.length > 0) {
+      upsertSearchAttributes(changes);
+      for (const pair of changes) published.set(pair.key.name, shown(pair.value));
+    }
+    if (summaryOf(state) !== summary) {
+      summary = summaryOf(state);
+      upsertMemo({ summary });
+    }
+  };
 }
 
 /** Keeps the calendar one year ahead of today, so deadline arithmetic never meets a missing year. */
@@ -152,7 +197,7 @@ async function assignLeaders(state: CaseState, tier: number, changed: () => void
  * Empties the outbox in order through activities, beside the main loop so a slow database delays
  * notices but never a deadline.
  */
-function runOutbox(state: CaseState, changed: () => void) {
+function runOutbox(state: CaseState, changed: () => void, lean: boolean) {
   let busy = false;
   const pending = () => state.outbox.length > 0 || (state.timeline.at(-1)?.seq ?? 0) > state.projectedSeq;
 
@@ -178,10 +223,41 @@ function runOutbox(state: CaseState, changed: () => void) {
     }
   };
 
+  /**
+   * One activity for what a change left: its notices, then the projection. Notices ahead of a
+   * merge or a leaders' lookup go before it, without the projection, which waits for the notices
+   * behind: once the projection shows an entry, the notices it caused are stored too.
+   */
+  const recordLean = async () => {
+    while (pending()) {
+      const leading = state.outbox.findIndex((item) => item.type !== 'notice');
+      const count = leading === -1 ? state.outbox.length : leading;
+      const notices = state.outbox.slice(0, count).flatMap((item) => (item.type === 'notice' ? [item.notice] : []));
+      if (leading === -1) {
+        const events = state.timeline.filter((e) => e.seq > state.projectedSeq);
+        const projection = events.length > 0 ? { projection: projectionOf(state, workflowInfo().workflowId), events } : {};
+        await recordChange({ caseId: state.complaint.id, notices, ...projection });
+        state.outbox.splice(0, count);
+        if (events.length > 0) state.projectedSeq = events.at(-1)!.seq;
+      } else if (count > 0) {
+        await recordChange({ caseId: state.complaint.id, notices });
+        state.outbox.splice(0, count);
+      } else {
+        await deliver(state.outbox[0]!);
+        state.outbox.shift();
+      }
+    }
+  };
+
   const loop = async () => {
     for (;;) {
       await condition(pending);
       busy = true;
+      if (lean) {
+        await recordLean();
+        busy = false;
+        continue;
+      }
       // Notices first: once the projection shows an entry, the notices it caused are stored too.
       while (state.outbox.length > 0) {
         await deliver(state.outbox[0]!);

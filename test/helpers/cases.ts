@@ -78,6 +78,10 @@ export function recordingActivities(leaders: LeaderOwner[] = [{ leaderId: 'leade
       if (!known.some((n) => n.key === notice.key)) known.push(notice);
       notices.set(caseId, known);
     },
+    async recordChange({ caseId, notices: batch, projection, events: written }) {
+      for (const notice of batch) await activities.recordNotice({ caseId, notice });
+      if (projection && written && written.length > 0) await activities.projectCase({ projection, events: written });
+    },
     async findLeaders() {
       return leaders;
     },

@@ -52,6 +52,31 @@ async function toInProgress(c: CaseDriver) {
   await c.act('acknowledge', { actor: actors.unitA });
 }
 
+/** Overdue on handling: escalated by the deadline, the leader found by the outbox, then closed. */
+async function overdueEscalated(env: TestWorkflowEnvironment, taskQueue: string, id: string): Promise<CaseDriver> {
+  const c = await start(env, taskQueue, id);
+  await toInProgress(c);
+  const { escalation } = (await c.view()).deadlines;
+  await c.advanceTo(escalation!.dueAt, 1_000);
+  await c.until((v) => v.escalation.tier === 1 && v.escalation.owners.length > 0, 'tier 1');
+  await c.act('recordLeaderPlan', { actor: actors.leader, plan: '挂牌督办' });
+  await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+  await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+  return c;
+}
+
+/** Escalated by a supervisor while in progress, then closed. */
+async function escalatedInAnswer(env: TestWorkflowEnvironment, taskQueue: string, id: string): Promise<CaseDriver> {
+  const c = await start(env, taskQueue, id);
+  await toInProgress(c);
+  // The answer to the escalation names the owner (patched('owners-in-answer')).
+  await c.act('escalate', { actor: actors.supervisor, reason: '久拖不决' });
+  await c.act('recordLeaderPlan', { actor: actors.leader, plan: '挂牌督办' });
+  await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+  await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+  return c;
+}
+
 export const scenarios: Record<string, Scenario> = {
   async 'happy-path'(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-happy');
@@ -75,17 +100,7 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'basically_satisfied' });
     return c;
   },
-  async 'overdue-escalated'(env, taskQueue) {
-    const c = await start(env, taskQueue, 'replay-overdue');
-    await toInProgress(c);
-    const { escalation } = (await c.view()).deadlines;
-    await c.advanceTo(escalation!.dueAt, 1_000);
-    await c.until((v) => v.escalation.tier === 1 && v.escalation.owners.length > 0, 'tier 1');
-    await c.act('recordLeaderPlan', { actor: actors.leader, plan: '挂牌督办' });
-    await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
-    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
-    return c;
-  },
+  'overdue-escalated': (env, taskQueue) => overdueEscalated(env, taskQueue, 'replay-overdue'),
   async 'rework-twice'(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-rework');
     await toInProgress(c);
@@ -98,16 +113,7 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     return c;
   },
-  async 'escalated-in-answer'(env, taskQueue) {
-    const c = await start(env, taskQueue, 'replay-escalated-in-answer');
-    await toInProgress(c);
-    // The answer to the escalation names the owner (patched('owners-in-answer')).
-    await c.act('escalate', { actor: actors.supervisor, reason: '久拖不决' });
-    await c.act('recordLeaderPlan', { actor: actors.leader, plan: '挂牌督办' });
-    await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
-    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
-    return c;
-  },
+  'escalated-in-answer': (env, taskQueue) => escalatedInAnswer(env, taskQueue, 'replay-escalated-in-answer'),
   // Recorded before patched('rapid-response-by-policy'), by the code of then, with the policy of
   // then (no night hours): every noise complaint got the 30-minute clock, by day too.
   'rapid-response-daytime': (env, taskQueue) => daytimeNoise(env, taskQueue, 'replay-rapid-daytime'),
@@ -116,6 +122,11 @@ export const scenarios: Record<string, Scenario> = {
   // (`npm run record-histories -- --workflows .data/head-workflows/index.ts rapid-response-old-worker`,
   // the folder holding `git show` of its workflows/): only the patch keeps its replay deterministic.
   'rapid-response-old-worker': (env, taskQueue) => daytimeNoise(env, taskQueue, 'replay-rapid-old-worker'),
+  // Recorded with patched('lean-case') (issue 16): a change's notices and projection in one
+  // activity, the deadline timer left running when the deadline stays, only what changed
+  // published. The deadline fires, and the leaders are found, both under the new ways.
+  'overdue-escalated-lean': (env, taskQueue) => overdueEscalated(env, taskQueue, 'replay-overdue-lean'),
+  'escalated-in-answer-lean': (env, taskQueue) => escalatedInAnswer(env, taskQueue, 'replay-escalated-in-answer-lean'),
   async anonymous(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);
