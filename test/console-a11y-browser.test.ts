@@ -92,6 +92,8 @@ const motionless = `(() => {
 
 /** Runs axe-core on the page once nothing moves; fails on a serious or critical violation, printing each. */
 async function expectAccessible(page: Page, where: string): Promise<void> {
+  // Two frames first: a style change made just now has started its transition by then.
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
   await page.waitForFunction(motionless);
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {

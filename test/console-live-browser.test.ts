@@ -41,7 +41,7 @@ async function register(): Promise<string> {
     method: 'POST',
     url: '/complaints',
     headers: credentials(keys.integrator),
-    payload: submission({ category: 'noise', location: { address: `${district} 工地夜间施工 ${Date.now()}`, district } }),
+    payload: submission({ category: 'water', location: { address: `${district} 工地夜间施工 ${Date.now()}`, district } }),
   });
   expect(response.statusCode, response.body).toBe(201);
   return response.json().id as string;
@@ -80,8 +80,9 @@ describe('live refresh in Chromium', () => {
     const second = await register();
     await page.getByRole('link', { name: second }).click();
     await page.getByText('办理过程').waitFor();
-    const deadlines = page.locator('.ant-card', { hasText: '截止时间' });
-    await expect.poll(() => deadlines.locator('tbody tr td').nth(2).innerText(), { timeout: 15_000 }).toMatch(countdown);
+    // Water, not noise: a noise complaint at night (22:00–06:00) has an on-site clock in minutes too.
+    const dispatch = page.locator('.ant-card', { hasText: '截止时间' }).locator('tbody tr', { hasText: '交办期限' });
+    await expect.poll(() => dispatch.locator('td').nth(2).innerText(), { timeout: 15_000 }).toMatch(countdown);
     const status = (label: string) => page.locator('.ant-tag', { hasText: new RegExp(`^${label}$`) });
     expect(await status('已登记').count()).toBeGreaterThan(0);
 

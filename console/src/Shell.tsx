@@ -55,6 +55,8 @@ function navStyle({ isActive }: { isActive: boolean }) {
     color: isActive ? '#fff' : 'rgba(255, 255, 255, 0.65)',
     // The theme's primary blue (main.tsx): white on it is legible (4.5:1 at least).
     background: isActive ? '#0958d9' : 'transparent',
+    // Not Ant Design's fading link colour: a tab being left would read pale on the blue meanwhile.
+    transition: 'none',
     padding: '0 16px',
     display: 'inline-block',
     lineHeight: '64px',
