@@ -279,8 +279,27 @@ const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits)
 
 /** The results as rows: measure, service, bare, ratio (service/bare, median of the rounds' ratios). */
 function resultRows(all: Round[]): string[][] {
-  const med = (of: (r: Round) => number) => median(all.map(of));
-  const row = (label: string, service: (r: Round) => number, bare: (r: Round) => number, unit: string, digits = 0): string[] => [
+  type Of = (r: Round) => number;
+  /** Each measure: label, the service's value and the bare one in a round, unit, decimals. */
+  const measures: [string, Of, Of, string, number][] = [
+    ['wall per case, c=1, client', (r) => r.wall.client, (r) => r.wall.bare, 'ms', 0],
+    ['wall per case, c=1, API', (r) => r.wall.API, (r) => r.wall.bare, 'ms', 0],
+    [`CPU per case, c=${sizes.cpuConcurrency}, client`, (r) => r.cpu.client.total, (r) => r.cpu.bare.total, 'ms', 0],
+    [`CPU per case, c=${sizes.cpuConcurrency}, API`, (r) => r.cpu.API.total, (r) => r.cpu.bare.total, 'ms', 0],
+    ['history events per case', (r) => r.events.client, (r) => r.events.bare, '', 0],
+    ['history bytes per case', (r) => r.bytes.client / 1024, (r) => r.bytes.bare / 1024, 'KiB', 1],
+    ...sizes.intake.map(([c]): [string, Of, Of, string, number] => [
+      `intake latency, c=${c}`,
+      (r) => r.intake[c]!.API.median,
+      (r) => r.intake[c]!.bare.median,
+      'ms',
+      0,
+    ]),
+  ];
+  const [last] = sizes.intake.at(-1)!;
+  measures.push([`intake throughput, c=${last}`, (r) => r.intake[last]!.API.perSecond, (r) => r.intake[last]!.bare.perSecond, '/s', 1]);
+  const med = (of: Of) => median(all.map(of));
+  return measures.map(([label, service, bare, unit, digits]) => [
     label,
     `${fixed(med(service), digits)} ${unit}`.trim(),
     `${fixed(med(bare), digits)} ${unit}`.trim(),
@@ -288,67 +307,7 @@ function resultRows(all: Round[]): string[][] {
       med((r) => ratio(service(r), bare(r))),
       2,
     ),
-  ];
-  const rows = [
-    row(
-      'wall per case, c=1, client',
-      (r) => r.wall.client,
-      (r) => r.wall.bare,
-      'ms',
-    ),
-    row(
-      'wall per case, c=1, API',
-      (r) => r.wall.API,
-      (r) => r.wall.bare,
-      'ms',
-    ),
-    row(
-      `CPU per case, c=${sizes.cpuConcurrency}, client`,
-      (r) => r.cpu.client.total,
-      (r) => r.cpu.bare.total,
-      'ms',
-    ),
-    row(
-      `CPU per case, c=${sizes.cpuConcurrency}, API`,
-      (r) => r.cpu.API.total,
-      (r) => r.cpu.bare.total,
-      'ms',
-    ),
-    row(
-      'history events per case',
-      (r) => r.events.client,
-      (r) => r.events.bare,
-      '',
-    ),
-    row(
-      'history bytes per case',
-      (r) => r.bytes.client / 1024,
-      (r) => r.bytes.bare / 1024,
-      'KiB',
-      1,
-    ),
-  ];
-  for (const [concurrency] of sizes.intake) {
-    rows.push(
-      row(
-        `intake latency, c=${concurrency}`,
-        (r) => r.intake[concurrency]!.API.median,
-        (r) => r.intake[concurrency]!.bare.median,
-        'ms',
-      ),
-    );
-  }
-  const [last] = sizes.intake.at(-1)!;
-  rows.push(
-    row(
-      `intake throughput, c=${last}`,
-      (r) => r.intake[last]!.API.perSecond,
-      (r) => r.intake[last]!.bare.perSecond,
-      '/s',
-      1,
-    ),
-  );
-  return rows;
+  ]);
 }
 
 /** Where each lane's CPU went, per case (median over the rounds). */

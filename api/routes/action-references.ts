@@ -21,8 +21,8 @@ const unknown = (field: string, message: string) => new Problem('unknown-referen
 
 /**
  * The case's district: from the read side, which has it from intake on (it never changes), without
- * a Temporal Query; from the workflow for a case the read side does not know. Undefined for an
- * archived case.
+ * a Temporal Query; else from the workflow, undefined if the case is archived (its row says where
+ * it was, so only a case the read side never knew gets here archived).
  */
 async function districtOf(app: FastifyInstance, caseId: string): Promise<string | undefined> {
   const district = await caseDistrict(app.deps.database.db, caseId);

@@ -4,10 +4,9 @@ import { staffRoles, type CallerRole } from '../../lib/principal';
 import { actionNames, actions, whyNot, type ActionArgsByName, type ActionName } from '../../workflows/actions';
 import { isArchived } from '../archived-case';
 import { actorOf } from '../auth';
-import { Problem } from '../problem';
 import { checkActionScope, loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
 import { CaseIdParams, CaseViewSchema, Text } from '../schemas';
-import { problemResponses } from '../problem';
+import { Problem, problemResponses } from '../problem';
 import { checkReferences } from './action-references';
 
 /** Control characters refused like any other text; the Update id is made of caller, action, key and body (actionUpdateId). */
