@@ -38,6 +38,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../lib/temporal-binaries';
 import { chromiumPath, ensureConsoleBuilt } from '../test/helpers/console';
+import { runBounded } from './bench/bounded';
 import { percentile, table } from './bench/stats';
 import { startService, type ServiceUnderTest } from './service-under-test';
 
@@ -241,11 +242,7 @@ async function main(): Promise<void> {
     await browser?.close().catch(() => undefined);
     await service?.stop();
   };
-  const bound = setTimeout(() => {
-    log(`gave up after ${boundMs / 60_000} minutes`);
-    void cleanup().finally(() => process.exit(1));
-  }, boundMs);
-  try {
+  await runBounded(boundMs, log, cleanup, async () => {
     service = await startService({ log, logFile: path.join(outDir, 'service.log'), env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
     await seedQueue(service);
     const session = service.credentials[registrar]?.cookie ?? '';
@@ -313,10 +310,7 @@ async function main(): Promise<void> {
     console.log(
       `\np95 interactive: first visit ${ms(firstP95)} ms (${verdict(firstP95 <= budgetMs)} ${budgetMs} ms), return visit ${ms(returnP95)} ms (${verdict(returnP95 <= budgetMs)}); largest first load ${kb(largest)} (${verdict(largest <= budgetKb * 1024)} ${budgetKb} KB)`,
     );
-  } finally {
-    clearTimeout(bound);
-    await cleanup();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -23,6 +23,7 @@ import { workflowIdFor } from '../workflows/case';
 import { actionUpdate } from '../workflows/definitions';
 import { initialSearchAttributes } from '../workflows/visibility';
 import { cpuMs, descendants, executableName, rssKiB } from './bench/proc';
+import { runBounded } from './bench/bounded';
 import { markdownTable, median, table } from './bench/stats';
 import { startService, type ServiceUnderTest } from './service-under-test';
 
@@ -339,11 +340,7 @@ async function main(): Promise<void> {
     bareWorker?.kill('SIGTERM');
     await service?.stop();
   };
-  const bound = setTimeout(() => {
-    log(`gave up after ${boundMs / 60_000} minutes`);
-    void cleanup().finally(() => process.exit(1));
-  }, boundMs);
-  try {
+  await runBounded(boundMs, log, cleanup, async () => {
     mkdirSync(path.join(projectRoot, '.data'), { recursive: true });
     service = await startService({ log, logFile: path.join(projectRoot, '.data', 'bench-lifecycle-service.log'), env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
     log('starting the bare worker (it bundles its workflow) ...');
@@ -386,10 +383,7 @@ async function main(): Promise<void> {
         markdownTable(cpuHeader, cpuRows(all)),
       ].join('\n'),
     );
-  } finally {
-    clearTimeout(bound);
-    await cleanup();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

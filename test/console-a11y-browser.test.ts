@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, keys, submission, type ApiHarness } from './helpers/api';
-import { artifacts, newPage, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
+import { artifacts, motionless, newPage, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, eventually, signIn, type Person } from './helpers/people';
 
 /**
@@ -79,22 +79,9 @@ function describeViolations(where: string, violations: AxeViolation[]): string {
     .join('\n');
 }
 
-/**
- * Nothing moving: Ant Design's motions (rc-motion's -appear, -enter and -leave classes) are over and
- * every finite CSS animation has finished. Axe measures colours as drawn, and a dialog still fading
- * in blends its text with what lies behind it (CI, under load, saw 4.42:1 where the dialog has 4.7).
- */
-const motionless = `(() => {
-  const motion = /-(appear|enter|leave)(-(prepare|start|active))?$/;
-  if ([...document.querySelectorAll('[class]')].some((el) => [...el.classList].some((c) => motion.test(c)))) return false;
-  return document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity);
-})()`;
-
 /** Runs axe-core on the page once nothing moves; fails on a serious or critical violation, printing each. */
 async function expectAccessible(page: Page, where: string): Promise<void> {
-  // Two frames first: a style change made just now has started its transition by then.
-  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
-  await page.waitForFunction(motionless);
+  await motionless(page);
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
     const { axe } = globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } };

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, keys, submission, type ApiHarness } from './helpers/api';
-import { artifacts, choose, screenshots, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
+import { artifacts, choose, motionless, screenshots, signedIn, startBrowserHarness, stopBrowserHarness } from './helpers/browser';
 import { addPerson, type Person } from './helpers/people';
 import { uniqueId } from './helpers/cases';
 import { storeUnit } from '../db/organisation';
@@ -164,8 +164,15 @@ describe('the console in Chromium', () => {
     const dialog = page.getByRole('dialog').first();
     await dialog.locator('#reason').fill('群众不满意，整改不到位，限期重新办理');
     await dialog.getByRole('button', { name: '提交', exact: true }).click();
-    // An override asks once more before it is sent.
-    await page.getByRole('button', { name: '确认', exact: true }).click();
+    // An override asks once more before it is sent; the confirmation closes once the answer is in.
+    const confirmation = page.getByRole('dialog').filter({ hasText: '确认退回整改？' });
+    await confirmation.waitFor();
+    await motionless(page);
+    await confirmation.getByRole('button', { name: '确认', exact: true }).click();
+    await confirmation.waitFor({ state: 'hidden', timeout: 15_000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: path.join(artifacts, '退回整改-confirmation.png') });
+      throw err;
+    });
     await statusShown(page, '整改中');
     await page.screenshot({ path: path.join(screenshots, 'rework.png'), fullPage: true });
     await context.close();

@@ -109,3 +109,19 @@ export async function choose(page: Page, field: string, option: string): Promise
   // whose list is closed by then: the Escape would reach the dialog and close it.
   if (await select.evaluate((el) => el.classList.contains('ant-select-multiple'))) await input.press('Escape');
 }
+
+/**
+ * Waits until nothing moves: Ant Design's motions (rc-motion's -appear, -enter and -leave classes)
+ * are over and every finite CSS animation has finished. Axe measures colours as drawn (a dialog
+ * still fading in blends its text with what lies behind it), and a click on a dialog still zooming
+ * in was seen lost on a loaded CI machine.
+ */
+export async function motionless(page: Page): Promise<void> {
+  // Two frames first: a style change made just now has started its transition by then.
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+  await page.waitForFunction(`(() => {
+    const motion = /-(appear|enter|leave)(-(prepare|start|active))?$/;
+    if ([...document.querySelectorAll('[class]')].some((el) => [...el.classList].some((c) => motion.test(c)))) return false;
+    return document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity);
+  })()`);
+}
