@@ -13,6 +13,9 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   intakeConcurrency: number;
+  workerCachedCases: number | undefined;
+  workerWorkflowTasks: number;
+  workerActivities: number | undefined;
   apiHost: string;
   apiPort: number;
   temporalUiPort: number;
@@ -162,7 +165,31 @@ export const variables = [
     name: 'INTAKE_CONCURRENCY',
     key: 'intakeConcurrency',
     default: '100',
-    description: 'intakes one API process registers at once; more queue for up to 7 s, then get 503 `overloaded` with `Retry-After` before anything is done',
+    description:
+      'intakes one API process registers at once; more queue for up to 20 s (the intake deadline less one Temporal call), then get 503 `overloaded` with `Retry-After` before anything is done',
+    parse: wholeNumber(1, 10_000),
+  }),
+  variable({
+    name: 'WORKER_CACHED_CASES',
+    key: 'workerCachedCases',
+    default: undefined,
+    description:
+      "open cases a worker keeps in memory between their steps (the SDK's workflow cache); others are replayed from their history when they next move. Unset, the SDK's default: about 600 per GB of the process's heap limit. Size: the memory given to the worker, less what it holds with no case cached, divided by the memory per cached case in `docs/performance.md`",
+    parse: wholeNumber(2, 1_000_000),
+  }),
+  variable({
+    name: 'WORKER_WORKFLOW_TASKS',
+    key: 'workerWorkflowTasks',
+    default: '40',
+    description: "workflow tasks a worker runs at once (the SDK's default); at most `WORKER_CACHED_CASES`",
+    parse: wholeNumber(2, 10_000),
+  }),
+  variable({
+    name: 'WORKER_ACTIVITIES',
+    key: 'workerActivities',
+    default: undefined,
+    description:
+      'activities a worker runs at once; unset, `DATABASE_POOL_SIZE`: each holds at most one Postgres connection, and one that waited for a connection would only spend its timeout',
     parse: wholeNumber(1, 10_000),
   }),
   variable({

@@ -41,7 +41,12 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
     connection,
     log: (line) => logger.info(line),
     activities: createActivities(database),
-    options: { dataConverter },
+    options: {
+      dataConverter,
+      maxCachedWorkflows: config.workerCachedCases,
+      maxConcurrentWorkflowTaskExecutions: config.workerWorkflowTasks,
+      maxConcurrentActivityTaskExecutions: config.workerActivities ?? config.databasePoolSize,
+    },
   });
   logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace }, 'worker polling');
   const done = worker.run().finally(async () => {
