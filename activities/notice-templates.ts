@@ -1,3 +1,4 @@
+import { dutyZh, labelZh, reasonZh } from '../lib/labels-zh';
 import { shanghaiDate, startOfDay } from '../workflows/calendar';
 import type { NoticeKind } from '../workflows/model';
 
@@ -28,12 +29,8 @@ const findings: Record<string, string> = {
   not_substantiated: '反映问题不属实',
 };
 
-/** The duties of the roster (db/duty.ts), as the notices name them. */
-const dutyNames: Record<string, string> = {
-  duty_leader: '值班领导',
-  duty_officer: '值班员',
-  rapid_team: '快速响应组',
-};
+/** Why, in Chinese: the workflow's own reasons are written in English (lib/labels-zh.ts). */
+const why = (reason: unknown) => reasonZh(String(reason ?? ''));
 
 /**
  * zh-CN texts of the notices (告知书), as in the provincial systems' templates. Only case data
@@ -41,23 +38,23 @@ const dutyNames: Record<string, string> = {
  */
 export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
   acceptance: (p) => `您反映的问题（编号 ${p.caseId}）已受理，我们将于 ${shanghai(p.dispatchDueAt)} 前交办处理。`,
-  not_accepted: (p) => `您反映的问题（编号 ${p.caseId}）不予受理。理由：${p.reason}`,
+  not_accepted: (p) => `您反映的问题（编号 ${p.caseId}）不予受理。理由：${why(p.reason)}`,
   transferred: (p) => `您反映的问题（编号 ${p.caseId}）不属本部门职责，已转送${p.department}办理。`,
   assignment: (p) => `信访件 ${p.caseId} 已交由贵单位办理，请于 ${shanghai(p.dueAt)} 前办结并反馈。`,
   warning: (p) =>
     p.reason
-      ? `【预警】信访件 ${p.caseId}：${p.reason}（办结期限 ${shanghai(p.dueAt)}）。`
+      ? `【预警】信访件 ${p.caseId}：${why(p.reason)}（办结期限 ${shanghai(p.dueAt)}）。`
       : `【预警】信访件 ${p.caseId} 办理时限已过${p.level === 1 ? '半' : '百分之八十'}，办结期限 ${shanghai(p.dueAt)}，请抓紧办理。`,
-  supervision: (p) => `【督办】信访件 ${p.caseId}：${p.reason}${p.dueAt ? `（期限 ${shanghai(p.dueAt)}）` : ''}。`,
-  rework: (p) => `信访件 ${p.caseId} 退回整改：${p.reason}。请于 ${shanghai(p.dueAt)} 前重新办结。`,
+  supervision: (p) => `【督办】信访件 ${p.caseId}：${why(p.reason)}${p.dueAt ? `（期限 ${shanghai(p.dueAt)}）` : ''}。`,
+  rework: (p) => `信访件 ${p.caseId} 退回整改：${why(p.reason)}。请于 ${shanghai(p.dueAt)} 前重新办结。`,
   result_reply: (p) => `您反映的问题（编号 ${p.caseId}）已办结：${findings[String(p.finding)] ?? p.finding}。${p.reply ?? ''}`,
-  escalation: (p) => `信访件 ${p.caseId} 已升级为领导包案（第 ${p.tier} 级）${p.reason ? `，原因：${p.reason}` : ''}。`,
+  escalation: (p) => `信访件 ${p.caseId} 已升级为领导包案（第 ${p.tier} 级）${p.reason ? `，原因：${why(p.reason)}` : ''}。`,
   rapid_response_missed: (p) => `【快速响应超时】信访件 ${p.caseId} 未在 ${shanghai(p.dueAt)} 前到达现场，请值班领导跟进。`,
   callback_overdue: (p) => `信访件 ${p.caseId} 回访已超期（期限 ${shanghai(p.dueAt)}），请尽快回访。`,
-  handover: (p) => `信访件 ${p.caseId} 已由 ${p.from} 移交给您，您是该件的首接负责人。${p.reason ? `移交原因：${p.reason}` : ''}`,
+  handover: (p) => `信访件 ${p.caseId} 已由 ${p.from} 移交给您，您是该件的首接负责人。${p.reason ? `移交原因：${why(p.reason)}` : ''}`,
   reward: (p) => `信访件 ${p.caseId} 符合有奖举报条件，奖励应于 ${shanghai(p.dueAt)} 前兑付。`,
   roster_gap: (p) =>
-    `【值班空缺】信访件 ${p.caseId}：${shanghai(p.at)} 辖区 ${p.district || '（全局）'} 无${dutyNames[String(p.duty)] ?? p.duty}在班，发给${dutyNames[String(p.duty)] ?? p.duty}的通知无人接收，请立即安排值班人员跟进。`,
+    `【值班空缺】信访件 ${p.caseId}：${shanghai(p.at)} 辖区 ${p.district || '（全局）'} 无${labelZh(dutyZh, String(p.duty))}在班，发给${labelZh(dutyZh, String(p.duty))}的通知无人接收，请立即安排值班人员跟进。`,
 };
 
 export function renderNotice(kind: NoticeKind, params: Params): string {

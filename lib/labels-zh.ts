@@ -304,3 +304,41 @@ export function countKeyZh(dimension: Count['dimension'], key: string): string {
       return key;
   }
 }
+
+/**
+ * The reasons the workflow gives for what it does by itself (a timer, a policy, repeat detection),
+ * written in English in the history as codes are; a person's reason is their own text and passes
+ * through unchanged.
+ */
+const systemReasonZh: Record<string, string> = {
+  'complainant unsatisfied: decide rework or close': '投诉人不满意，请决定退回整改或结案',
+  'new evidence or message from the complainant': '投诉人补充了证据或留言',
+  'closed case drawn for spot check': '已结案件被抽中复核',
+  'repeat of an open case': '重复投诉，并入办理中的案件',
+  'repeat complaint': '重复投诉',
+  'anonymous complaint: callback skipped': '匿名投诉，不回访',
+  'dispatch deadline passed': '交办期限已过',
+  'handling deadline passed': '办理期限已过',
+  'reward payment overdue': '奖励兑付已逾期',
+  'overdue past the escalation gap': '超期未办结，已到升级时限',
+  'still overdue at leader review': '领导包案复核时仍超期',
+};
+
+const systemReasonPatternsZh: [RegExp, (...parts: string[]) => string][] = [
+  [/^callback: unreachable after (\d+) attempts$/, (attempts) => `回访 ${attempts} 次均联系不上投诉人`],
+  [/^callback: (\w+)$/, (outcome) => `回访结果：${labelZh(callbackOutcomeZh, outcome ?? '')}`],
+  [/^spot check failed: ([\s\S]*)$/, (note) => `抽查不合格：${note}`],
+  [/^withdrawn: ([\s\S]*)$/, (reason) => `投诉人撤回：${reason}`],
+  [/^no leader of tier (\d) on file: designate one$/, (tier) => `未登记第 ${tier} 级包案领导，请指定`],
+];
+
+/** A reason as people read it: the workflow's own in Chinese, a person's as they wrote it. */
+export function reasonZh(reason: string): string {
+  const fixed = systemReasonZh[reason];
+  if (fixed) return fixed;
+  for (const [pattern, zh] of systemReasonPatternsZh) {
+    const match = pattern.exec(reason);
+    if (match) return zh(...match.slice(1).map((part) => part ?? ''));
+  }
+  return reason;
+}

@@ -18,4 +18,18 @@ describe('notice texts', () => {
   it('says undecided when there is no deadline yet', () => {
     expect(shanghai(undefined)).toBe('（未定）');
   });
+
+  it('gives the workflow’s own reasons in Chinese and a person’s as written', () => {
+    expect(renderNotice('supervision', { caseId: 'c-1', reason: 'complainant unsatisfied: decide rework or close' })).toBe(
+      '【督办】信访件 c-1：投诉人不满意，请决定退回整改或结案。',
+    );
+    expect(renderNotice('supervision', { caseId: 'c-1', reason: 'handling deadline passed', dueAt: '2026-11-26T16:00:00.000Z' })).toBe(
+      '【督办】信访件 c-1：办理期限已过（期限 2026年11月26日24时）。',
+    );
+    expect(renderNotice('rework', { caseId: 'c-1', reason: 'spot check failed: 现场仍有异味', dueAt: '2026-11-26T16:00:00.000Z' })).toBe(
+      '信访件 c-1 退回整改：抽查不合格：现场仍有异味。请于 2026年11月26日24时 前重新办结。',
+    );
+    expect(renderNotice('rework', { caseId: 'c-1', reason: 'callback: unsatisfied', dueAt: '2026-11-26T16:00:00.000Z' })).toContain('回访结果：不满意');
+    expect(renderNotice('escalation', { caseId: 'c-1', tier: 1, reason: '群众反复投诉' })).toBe('信访件 c-1 已升级为领导包案（第 1 级），原因：群众反复投诉。');
+  });
 });

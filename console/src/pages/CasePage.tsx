@@ -22,6 +22,7 @@ import {
   recipientLabel,
   ownerKindZh,
   problemZh,
+  reasonZh,
   timelineKindZh,
   unitLevelZh,
 } from '../labels';
@@ -120,7 +121,11 @@ function Facts({ view }: { view: CaseView }) {
       ),
     });
   }
-  if (view.closedAt) items.push({ label: '办结时间', children: formatTime(view.closedAt) }, { label: '办结原因', children: view.closeReason ?? '—', span: 2 });
+  if (view.closedAt)
+    items.push(
+      { label: '办结时间', children: formatTime(view.closedAt) },
+      { label: '办结原因', children: view.closeReason ? reasonZh(view.closeReason) : '—', span: 2 },
+    );
   return <Descriptions size="small" bordered column={3} items={items} />;
 }
 
@@ -251,7 +256,7 @@ function handlingSections(view: CaseView): ReactNode[] {
             label: '包案领导',
             children: escalation.owners.length > 0 ? escalation.owners.map((o) => `${o.leaderId}（${labelZh(ownerKindZh, o.kind)}）`).join('、') : '待确定',
           },
-          { label: '原因', children: escalation.reason ?? '—' },
+          { label: '原因', children: escalation.reason ? reasonZh(escalation.reason) : '—' },
           { label: '处置方案', children: escalation.plan ?? '尚未填写', span: 2 },
           ...(escalation.progress ?? []).map((p, i) => ({ key: `p${i}`, label: `进展 ${formatTime(p.at)}`, children: `${p.note}（${p.by}）`, span: 2 })),
           ...(escalation.resolved ? [{ label: '化解', children: '已化解' }] : []),
@@ -352,7 +357,7 @@ function CaseTimeline({ view }: { view: CaseView }) {
             <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
               {actorLabel(entry.actor, entry.actorName)}
             </Typography.Text>
-            {entry.note && <div style={{ whiteSpace: 'pre-wrap' }}>{entry.note}</div>}
+            {entry.note && <div style={{ whiteSpace: 'pre-wrap' }}>{reasonZh(entry.note)}</div>}
           </div>
         ),
       }))}
