@@ -117,11 +117,19 @@ export async function choose(page: Page, field: string, option: string): Promise
  * in was seen lost on a loaded CI machine.
  */
 export async function motionless(page: Page): Promise<void> {
-  // Two frames first: a style change made just now has started its transition by then.
-  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
-  await page.waitForFunction(`(() => {
-    const motion = /-(appear|enter|leave)(-(prepare|start|active))?$/;
-    if ([...document.querySelectorAll('[class]')].some((el) => [...el.classList].some((c) => motion.test(c)))) return false;
-    return document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity);
-  })()`);
+  // Checked every frame, and still for three frames in a row: a render that lands just after one
+  // still frame (an answer arriving, a button enabled by it) has started its transition by then.
+  await page.evaluate('globalThis.stillFrames = 0');
+  await page.waitForFunction(
+    `(() => {
+      const motion = /-(appear|enter|leave)(-(prepare|start|active))?$/;
+      const moving =
+        [...document.querySelectorAll('[class]')].some((el) => [...el.classList].some((c) => motion.test(c))) ||
+        document.getAnimations().some((a) => a.playState === 'running' && a.effect?.getComputedTiming().endTime !== Infinity);
+      globalThis.stillFrames = moving ? 0 : globalThis.stillFrames + 1;
+      return globalThis.stillFrames >= 3;
+    })()`,
+    undefined,
+    { polling: 'raf' },
+  );
 }
