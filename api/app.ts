@@ -18,7 +18,7 @@ import { defaultPolicy, type Policy } from '../workflows/policy';
 import { authPlugin } from './auth';
 import { intakeLimits } from './admission';
 import { CaseGateway } from './case-gateway';
-import { CaseViewSchema } from './case-view';
+import { ActionReceiptSchema, CaseViewSchema } from './case-view';
 import { startClaimSweeper } from './claim-expiry';
 import { defaultDeadlines, holdToDeadline, type Deadlines } from './deadline';
 import { Intake } from './intake';
@@ -153,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     contentSecurityPolicy: false,
   });
   // Shapes the OpenAPI document shows once, as named components, that the routes' answers refer to.
-  const components = [CaseViewSchema];
+  const components = [CaseViewSchema, ActionReceiptSchema];
   for (const schema of components) app.addSchema(schema);
   const componentIds = new Set<unknown>(components.map((schema) => (schema as { $id?: string }).$id));
   await app.register(swagger, {

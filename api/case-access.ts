@@ -80,9 +80,9 @@ export function maskComplainant(complainant: Complainant): Complainant {
 
 /**
  * The case as any caller sees it: its public CaseView (api/case-view.ts) with the complainant
- * masked. Need to know: nobody reads an identity in passing, in a view or an action's answer;
- * it takes `unmaskComplainant`, which records who read it and why. An archived case keeps no
- * identity or contact at all: the read side never stores them.
+ * masked. Need to know: nobody reads an identity in passing, in a view (an action's answer holds
+ * none); it takes `unmaskComplainant`, which records who read it and why. An archived case keeps
+ * no identity or contact at all: the read side never stores them.
  */
 export function presentCase(record: CaseRecord): CaseView {
   const view = caseView(record);

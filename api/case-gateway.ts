@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import type { ActionArgsByName, ActionName } from '../workflows/actions';
 import { workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
-import type { CaseSnapshot, ComplaintWorkflowInput } from '../workflows/model';
+import type { ActionOutcome, CaseSnapshot, ComplaintWorkflowInput } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
 import type { SpotCheckInput } from '../workflows/spot-check';
 import { initialSearchAttributes } from '../workflows/visibility';
@@ -93,9 +93,15 @@ export class CaseGateway {
    * Sends an action as an Update. With an idempotency key the Update carries an id of its own
    * (actionUpdateId), which Temporal deduplicates within the workflow run: a retry joins the Update
    * still in flight or gets the outcome of the one already completed, even when the first call
-   * answered 503 after its deadline while the Update went on.
+   * answered 503 after its deadline while the Update went on. A worker of an earlier version
+   * answers with the whole case (see `actionUpdate`).
    */
-  async act<K extends ActionName>(caseId: string, name: K, args: ActionArgsByName[K], idempotency?: ActionIdempotency): Promise<CaseSnapshot> {
+  async act<K extends ActionName>(
+    caseId: string,
+    name: K,
+    args: ActionArgsByName[K],
+    idempotency?: ActionIdempotency,
+  ): Promise<ActionOutcome | CaseSnapshot> {
     const updateId = idempotency ? actionUpdateId(name, idempotency) : undefined;
     try {
       return await this.call(() => this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args], ...(updateId ? { updateId } : {}) }));

@@ -11,17 +11,19 @@ import {
   statuses,
   timelineKinds,
   unitLevels,
+  type ActionOutcome,
   type CaseSnapshot,
   type Channel,
   type DeadlineName,
   type Status,
+  type TimelineEntry,
   type TimelineKind,
 } from '../workflows/model';
 import { currentDueAt, type CaseProjection } from '../workflows/projection';
 import { firstReceiverOf, isArchived, registrationEvent, type ArchivedCase, type CaseRecord } from './archived-case';
 
 /**
- * The case as the API shows it (GET /complaints/{id} and every action's answer): what a person
+ * The case as the API shows it (GET /complaints/{id}): what a person
  * at a desk needs, the same shape for a live case and an archived one. Built by `caseView` from
  * the workflow's snapshot or from the read side's row and events; the workflow's own bookkeeping
  * (policy, handling windows, how deadlines were computed, fired timers, outbox) stays inside.
@@ -249,6 +251,52 @@ export const CaseViewSchema = Type.Object(
 export type CaseView = Static<typeof CaseViewSchema>;
 export type TimelineEntryView = Static<typeof TimelineEntrySchema>;
 
+/**
+ * Every action's answer: where the case stands after it and what it recorded. The whole case is
+ * at `GET /complaints/{id}`.
+ */
+export const ActionReceiptSchema = Type.Object(
+  {
+    id: Type.String({ description: 'The case.', examples: ['20261124-3f9a0c1b2d'] }),
+    status: CaseViewSchema.properties.status,
+    onDuty: CaseViewSchema.properties.onDuty,
+    dueAt: CaseViewSchema.properties.dueAt,
+    recorded: Type.Array(TimelineEntrySchema, { description: 'The entries the action added to the timeline, in order.' }),
+  },
+  { $id: 'ActionReceipt', additionalProperties: false },
+);
+
+export type ActionReceipt = Static<typeof ActionReceiptSchema>;
+
+/**
+ * An action's answer from its Update's. A worker of an earlier version answers with the whole
+ * case: what the action recorded is then the timeline's entries at its last instant (an action
+ * records all of its entries at the instant it is applied).
+ */
+export function actionReceipt(caseId: string, answer: ActionOutcome | CaseSnapshot): ActionReceipt {
+  const { status, onDuty, dueAt, recorded } =
+    'recorded' in answer
+      ? answer
+      : {
+          status: answer.status,
+          onDuty: answer.onDuty,
+          dueAt: currentDueAt(answer) ?? null,
+          recorded: answer.timeline.filter((t) => t.at === answer.timeline.at(-1)?.at),
+        };
+  return { id: caseId, status, onDuty, dueAt, recorded: recorded.map(timelineEntryView) };
+}
+
+function timelineEntryView(t: TimelineEntry): TimelineEntryView {
+  return {
+    seq: t.seq,
+    at: t.at,
+    kind: t.kind,
+    actor: t.actor,
+    ...defined({ actorName: t.actorName, note: t.note }),
+    ...(t.data !== undefined ? { data: t.data } : {}),
+  };
+}
+
 /** The case as the API shows it: the one way from what the API read to what it answers. */
 export function caseView(record: CaseRecord): CaseView {
   return isArchived(record) ? archivedCaseView(record) : liveCaseView(record);
@@ -348,14 +396,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       : {}),
     ...defined({ closedAt: s.closedAt, closeReason: s.closeReason, mergedInto: s.mergedInto }),
     repeatReports: s.repeatReports.map((r) => ({ caseId: r.caseId, at: r.at, summary: r.summary })),
-    timeline: s.timeline.map((t) => ({
-      seq: t.seq,
-      at: t.at,
-      kind: t.kind,
-      actor: t.actor,
-      ...defined({ actorName: t.actorName, note: t.note }),
-      ...(t.data !== undefined ? { data: t.data } : {}),
-    })),
+    timeline: s.timeline.map(timelineEntryView),
   };
 }
 

@@ -78,7 +78,7 @@ describe('actions that name something outside their case', () => {
     const owner = { leaderId: 'leader-1', kind: 'system' };
     const response = await act(id, 'overrides/escalate', keys.supervisor, { reason: '久拖不决', owners: [owner, owner] });
     expect(response.statusCode).toBe(200);
-    expect(response.json().escalation.owners).toEqual([owner]);
+    expect(response.json().recorded.find((e: { kind: string }) => e.kind === 'leaders_assigned').data.owners).toEqual([owner]);
   });
 });
 
@@ -87,8 +87,9 @@ describe('an escalation', () => {
     const id = await inProgress();
     const escalated = await act(id, 'overrides/escalate', keys.supervisor, { reason: '久拖不决' });
     expect(escalated.statusCode).toBe(200);
-    expect(escalated.json().escalation.tier).toBe(1);
-    expect(escalated.json().escalation.owners.map((o: { leaderId: string }) => o.leaderId)).toContain('leader-1');
+    const recorded = escalated.json().recorded as { kind: string; data: { tier: number; owners?: { leaderId: string }[] } }[];
+    expect(recorded.find((e) => e.kind === 'escalated')?.data.tier).toBe(1);
+    expect(recorded.find((e) => e.kind === 'leaders_assigned')?.data.owners?.map((o) => o.leaderId)).toContain('leader-1');
     const plan = await act(id, 'leader-plan', keys.leader, { plan: '一案一策' });
     expect(plan.statusCode).toBe(200);
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import type { ArchivedCase } from '../api/archived-case';
 import { maskComplainant } from '../api/case-access';
-import { archivedCaseView, CaseViewSchema, liveCaseView, type CaseView } from '../api/case-view';
+import { ActionReceiptSchema, archivedCaseView, CaseViewSchema, liveCaseView, type CaseView } from '../api/case-view';
 import type { CaseEvent, CaseRow } from '../db/cases';
 import { newCase, view, workflowIdFor } from '../workflows/case';
 import { getCase } from '../workflows/definitions';
@@ -22,6 +22,7 @@ import { makeComplaint, uniqueId, unitA, workflowInput } from './helpers/cases';
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
 addFormats(ajv);
 const validate = ajv.compile(CaseViewSchema);
+const validateReceipt = ajv.compile(ActionReceiptSchema);
 function expectValid(value: unknown): void {
   const valid = validate(value);
   expect(valid ? [] : validate.errors).toEqual([]);
@@ -209,7 +210,7 @@ describe('over HTTP', () => {
     h.app.inject({ method: 'POST', url: `/complaints/${id}/${path}`, headers: credentials(key), payload });
   const get = (id: string, key: string) => h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(key) });
 
-  it('answers the case and every action with the CaseView, all of it and nothing of the workflow bookkeeping', async () => {
+  it('answers the case with the CaseView, all of it and nothing of the workflow bookkeeping, and every action with its receipt', async () => {
     const { id, workflowId } = (
       await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: submission() })
     ).json();
@@ -221,8 +222,18 @@ describe('over HTTP', () => {
     ];
     for (const answer of answers) {
       expect(answer.statusCode).toBe(200);
-      expectValid(answer.json());
+      expect(validateReceipt(answer.json()) ? [] : validateReceipt.errors).toEqual([]);
+      expect(answer.json().id).toBe(id);
     }
+    // Each says where the case stands after it and what it recorded; together, the timeline since registration.
+    expect(answers.map((a) => a.json().status)).toEqual(['accepted', 'assigned', 'in_progress', 'in_progress']);
+    expect(answers.flatMap((a) => a.json().recorded.map((e: { kind: string }) => e.kind))).toEqual([
+      'claimed',
+      'accepted',
+      'assigned',
+      'acknowledged',
+      'extension_requested',
+    ]);
     const response = await get(id, keys.registrar);
     expect(response.statusCode).toBe(200);
     const body = response.json();
@@ -272,7 +283,7 @@ describe('over HTTP', () => {
     }
   });
 
-  it('documents CaseView as one component that the case and every action refer to', async () => {
+  it('documents CaseView and ActionReceipt as components that the case and every action refer to', async () => {
     type Operation = { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> };
     const spec = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, Record<string, Operation>>;
@@ -283,7 +294,7 @@ describe('over HTTP', () => {
     // Unmasking the complainant is not an action on the case: it answers the complainant, not a view.
     const actions = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && p !== '/complaints/{id}/identity' && spec.paths[p]?.post);
     expect(actions.length).toBeGreaterThan(20);
-    for (const path of actions) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/CaseView']);
+    for (const path of actions) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/ActionReceipt']);
     const component = spec.components.schemas.CaseView!;
     expect(component.additionalProperties).toBe(false);
     expect(Object.keys(component.properties).sort()).toEqual(Object.keys(CaseViewSchema.properties).sort());

@@ -36,12 +36,20 @@ describe('complaint lifecycle', () => {
     expect(assigned.deadlines.handling?.dueAt).toBeDefined();
     expect(assigned.deadlines.dispatch).toBeUndefined();
     expect(assigned.onDuty).toBe('unit:unit-a');
-    await c.act('acknowledge', { actor: actors.unitA });
+    // An Update answers the action's outcome, not the whole case: where the case stands and what it recorded.
+    const acknowledged = await c.outcome('acknowledge', { actor: actors.unitA });
+    expect(acknowledged).toEqual({
+      status: 'in_progress',
+      onDuty: 'unit:unit-a',
+      dueAt: assigned.deadlines.handling?.dueAt,
+      recorded: [expect.objectContaining({ kind: 'acknowledged' })],
+    });
     const submitted = await c.act('submitResult', { actor: actors.unitA, ...result });
     expect(submitted.status).toBe('callback');
     expect(submitted.result?.onTime).toBe(true);
-    const closed = await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
-    expect(closed.status).toBe('closed');
+    const closed = await c.outcome('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    expect(closed).toMatchObject({ status: 'closed', onDuty: null });
+    expect(closed.recorded.map((e) => e.kind)).toEqual(['callback', 'closed']);
 
     // The case stays open to spot checks for the review window, then the workflow completes.
     const final = await c.finished(recorded.projectedSeq);

@@ -356,7 +356,8 @@ describe('the rapid-response fast path (值班快速出警)', () => {
 
     const moved = await h.app.inject({ method: 'POST', url: `/complaints/${id}/rapid-dispatch`, headers: await signIn(h.app, officer), payload });
     expect(moved.statusCode, moved.body).toBe(200);
-    const v = moved.json<CaseView>();
+    expect(moved.json()).toMatchObject({ status: 'assigned', onDuty: `unit:${rapidTeam.id}` });
+    const v = (await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: await signIn(h.app, officer) })).json<CaseView>();
     expect(v).toMatchObject({ status: 'assigned', unit: { id: rapidTeam.id }, dutyOfficer: '李队长' });
     expect(kinds(v)).toEqual(expect.arrayContaining(['accepted', 'assigned']));
     const assigned = v.timeline.find((e) => e.kind === 'assigned')!;
@@ -376,7 +377,9 @@ describe('the rapid-response fast path (值班快速出警)', () => {
       payload: { unit: rapidTeam },
     });
     expect(moved.statusCode, moved.body).toBe(200);
-    expect(moved.json().deadlines.rapidResponse.dueAt).toBe(new Date(Date.parse(receivedAt) + 30 * minute).toISOString());
+    expect(moved.json().recorded.find((e: { kind: string }) => e.kind === 'assigned').data.rapidResponseDueAt).toBe(
+      new Date(Date.parse(receivedAt) + 30 * minute).toISOString(),
+    );
   });
 });
 

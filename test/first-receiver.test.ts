@@ -47,7 +47,7 @@ describe('the district queue and the claim', () => {
     const claimed = await act(id, 'claim', headers.zhang!);
     expect(claimed.statusCode, claimed.body).toBe(200);
     expect(claimed.json().onDuty).toBe(`registrar:${zhang.id}`);
-    expect(claimed.json().timeline.at(-1)).toMatchObject({ kind: 'claimed', actor: `registrar:${zhang.id}`, actorName: '张首接' });
+    expect(claimed.json().recorded.at(-1)).toMatchObject({ kind: 'claimed', actor: `registrar:${zhang.id}`, actorName: '张首接' });
     const second = await act(id, 'claim', headers.li!);
     expect(second.statusCode).toBe(409);
 
@@ -71,12 +71,7 @@ describe('the district queue and the claim', () => {
     const id = await platformCase();
     const accepted = await act(id, 'accept', headers.li!);
     expect(accepted.statusCode).toBe(200);
-    expect(
-      accepted
-        .json()
-        .timeline.slice(-2)
-        .map((t: { kind: string }) => t.kind),
-    ).toEqual(['claimed', 'accepted']);
+    expect(accepted.json().recorded.map((t: { kind: string }) => t.kind)).toEqual(['claimed', 'accepted']);
     expect((await act(id, 'assign', headers.zhang!, { unit: { id: 'unit-a', name: '南城分局', level: 'district' } })).statusCode).toBe(409);
   });
 });
@@ -88,7 +83,7 @@ describe('hand-over', () => {
     expect((await act(id, 'hand-over', headers.li!, { to: li.id, reason: '轮休' })).statusCode).toBe(409);
     const handed = await act(id, 'hand-over', headers.zhang!, { to: li.id, reason: '轮休，移交李登记' });
     expect(handed.statusCode, handed.body).toBe(200);
-    expect(handed.json().timeline.at(-1)).toMatchObject({ kind: 'handed_over', data: { from: zhang.id, to: li.id } });
+    expect(handed.json().recorded.at(-1)).toMatchObject({ kind: 'handed_over', data: { from: zhang.id, to: li.id } });
     expect((await act(id, 'accept', headers.zhang!)).statusCode).toBe(409);
     expect((await act(id, 'accept', headers.li!)).statusCode).toBe(200);
     const notices = await eventually(

@@ -238,7 +238,8 @@ describe('who acted', () => {
     expect(accepted.statusCode, accepted.body).toBe(200);
     const closed = await h.app.inject({ method: 'POST', url: `/complaints/${id}/overrides/close`, headers, payload: { reason: '重复登记，督办关闭' } });
     expect(closed.statusCode, closed.body).toBe(200);
-    const timeline = closed.json().timeline as { kind: string; actor: string; actorName?: string }[];
+    const view = await h.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.supervisor) });
+    const timeline = view.json().timeline as { kind: string; actor: string; actorName?: string }[];
     expect(timeline.find((t) => t.kind === 'accepted')).toMatchObject({ actor: `registrar:${both.id}`, actorName: '李督办' });
     expect(timeline.find((t) => t.kind === 'closed')).toMatchObject({ actor: `supervisor:${both.id}`, actorName: '李督办' });
     // An integrator is a machine: its key id, no name.

@@ -18,7 +18,7 @@ import { applyCalendar, notify, record, resumed, view, workflowIdFor } from './c
 import { dueDeadlines, nextDueAt } from './deadlines';
 import { actionNames, actionUpdate, calendarPublished, getCase, repeatReported, selectedForSpotCheck } from './definitions';
 import { finalStatuses, type CaseState, type CaseSnapshot, type ComplaintWorkflowInput, type OutboxItem } from './model';
-import { projectionOf, summaryOf } from './projection';
+import { actionOutcome, projectionOf, summaryOf } from './projection';
 import { DeadlineTimer } from './deadline-timer';
 import { reviewWindowOver, fireDeadline } from './timers';
 import { searchAttributesOf } from './visibility';
@@ -61,6 +61,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     setHandler(
       actionUpdate(name),
       async (args) => {
+        const since = state.timeline.length;
         applyAction(state, name, args, nowIso());
         changed();
         // An action that escalated answers with the owners in place, so a leader acting on the
@@ -73,7 +74,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
           void assignLeaders(state, asked.tier, changed).finally(() => (settled = true));
           await condition(() => settled, '5 seconds');
         }
-        return view(state, workflowId);
+        return actionOutcome(state, since);
       },
       { validator: (args: ActionArgsByName[typeof name]) => validateAction(state, name, args) },
     );

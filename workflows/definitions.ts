@@ -2,7 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionArgsByName, ActionName, RuleArgsByName } from './actions';
 import type { CalendarYear } from './calendar';
-import type { CaseSnapshot } from './model';
+import type { ActionOutcome, CaseSnapshot } from './model';
 
 /**
  * The messages a complaint workflow answers. Every action is an Update named after it (the caller
@@ -11,10 +11,14 @@ import type { CaseSnapshot } from './model';
 
 export { actionNames } from './actions';
 
-export type ActionUpdate<K extends ActionName> = UpdateDefinition<CaseSnapshot, [ActionArgsByName[K]], K>;
+/**
+ * An action's Update answers with its outcome. A worker of an earlier version answers with the
+ * whole case (a CaseSnapshot): the API reads either, while one may still run.
+ */
+export type ActionUpdate<K extends ActionName> = UpdateDefinition<ActionOutcome, [ActionArgsByName[K]], K>;
 
 export function actionUpdate<K extends ActionName>(name: K): ActionUpdate<K> {
-  return defineUpdate<CaseSnapshot, [ActionArgsByName[K]], K>(name);
+  return defineUpdate<ActionOutcome, [ActionArgsByName[K]], K>(name);
 }
 
 export const getCase = defineQuery<CaseSnapshot>('getCase');

@@ -345,3 +345,17 @@ export type CaseSnapshot = CaseFacts & {
   /** Who must act next, e.g. `unit:unit-a`, `registrar:reg-1`, `supervisor`; none once finished. */
   onDuty: string | null;
 };
+
+/**
+ * What an action's Update answers: where the case stands after it and what it recorded. Not the
+ * whole case: an answer is kept in the history for good, and five whole cases were half a case's
+ * history bytes (docs/performance.md). The whole case is a Query away.
+ */
+export interface ActionOutcome {
+  status: Status;
+  onDuty: string | null;
+  /** The deadline that matters now (dispatch, handling or callback), if any. */
+  dueAt: string | null;
+  /** The timeline entries the action added, in order. */
+  recorded: TimelineEntry[];
+}

@@ -1,6 +1,6 @@
 import { dispatchMissed, dispatchOverdue, firstReceiverOf, handlingStatuses, onDuty } from './case';
 import { hasProvisionalDeadline } from './deadlines';
-import type { CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
+import type { ActionOutcome, CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
 
 /** Where a case drawn for the spot check (随机抽查) stands: `pending` awaits the supervisor's review. */
 export const spotCheckOutcomes = ['pending', 'passed', 'failed'] as const;
@@ -59,6 +59,11 @@ export interface CaseProjection {
 export function currentDueAt(state: Pick<CaseState, 'deadlines'>): string | undefined {
   const { dispatch, handling, callback } = state.deadlines;
   return (handling ?? callback ?? dispatch)?.dueAt;
+}
+
+/** An action's answer: the case after it, and the timeline entries from position `since` on. */
+export function actionOutcome(state: CaseState, since: number): ActionOutcome {
+  return { status: state.status, onDuty: onDuty(state), dueAt: currentDueAt(state) ?? null, recorded: state.timeline.slice(since) };
 }
 
 export function projectionOf(state: CaseState, workflowId: string): CaseProjection {

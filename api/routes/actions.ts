@@ -4,8 +4,9 @@ import { staffRoles, type CallerRole } from '../../lib/principal';
 import { actionNames, actions, whyNot, type ActionArgsByName, type ActionName } from '../../workflows/actions';
 import { isArchived } from '../archived-case';
 import { actorOf } from '../auth';
-import { checkActionScope, loadVisibleCase, presentCase, readVisibleCase } from '../case-access';
-import { CaseIdParams, CaseViewSchema, Text } from '../schemas';
+import { checkActionScope, loadVisibleCase, readVisibleCase } from '../case-access';
+import { CaseIdParams, Text } from '../schemas';
+import { actionReceipt, ActionReceiptSchema } from '../case-view';
 import { Problem, problemResponses } from '../problem';
 import { checkReferences } from './action-references';
 
@@ -73,7 +74,7 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
           params: CaseIdParams,
           headers: IdempotencyHeaders,
           body: spec.args,
-          response: { 200: CaseViewSchema, ...problemResponses },
+          response: { 200: ActionReceiptSchema, ...problemResponses },
         },
       },
       async (request) => {
@@ -85,12 +86,12 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
         // The body as sent, not the checked args: a retry must find the same id even if the
         // leader directory or the organisation registry changed between the two calls.
         const idempotency = typeof key === 'string' ? { caller: request.principal.id, key, body: request.body } : undefined;
-        const view = await gateway.act(request.params.id, name, args, idempotency).catch(async (err: unknown) => {
+        const answer = await gateway.act(request.params.id, name, args, idempotency).catch(async (err: unknown) => {
           // An archived case has no workflow to tell a unit whether it was theirs: its row does (404 if not).
           if (err instanceof Problem && err.problem === 'case-archived') await loadVisibleCase(app, request, request.params.id);
           throw err;
         });
-        return presentCase(view);
+        return actionReceipt(request.params.id, answer);
       },
     );
   }

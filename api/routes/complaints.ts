@@ -200,7 +200,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         tags: ['complaints'],
         summary: 'The case (CaseView), live or archived',
         description:
-          'The same CaseView every action answers with. A case whose workflow Temporal no longer keeps is served from the read side with `archived: true` and fewer fields (see the schema).',
+          'The whole case; an action answers only its ActionReceipt. A case whose workflow Temporal no longer keeps is served from the read side with `archived: true` and fewer fields (see the schema).',
         params: CaseIdParams,
         response: { 200: CaseViewSchema, ...problemResponses },
       },

@@ -1,14 +1,14 @@
 /**
- * What the console reads from the API. The case is the service's own CaseView type (imported as a
- * type only: nothing of the server reaches the bundle), so a change of the contract fails the
+ * What the console reads from the API. The case and an action's answer are the service's own
+ * CaseView and ActionReceipt types (imported as types only: nothing of the server reaches the bundle), so a change of the contract fails the
  * console's type check; the smaller shapes, whose schemas the routes keep to themselves, are
  * written out here as the routes answer them.
  */
-import type { CaseView, TimelineEntryView } from '../../api/case-view';
+import type { ActionReceipt, CaseView, TimelineEntryView } from '../../api/case-view';
 import type { CaseMoved } from '../../db/case-changes';
 import type { Channel, Status } from '../../workflows/model';
 
-export type { CaseView, TimelineEntryView };
+export type { ActionReceipt, CaseView, TimelineEntryView };
 /** `event: case` of `GET /events`: a case the person may see moved. */
 export type { CaseMoved };
 

@@ -2,7 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ActionArgsByName, ActionName } from '../../workflows/actions';
 import { actionUpdate, getCase } from '../../workflows/definitions';
-import type { CaseSnapshot, Complaint, ComplaintWorkflowInput } from '../../workflows/model';
+import type { ActionOutcome, CaseSnapshot, Complaint, ComplaintWorkflowInput } from '../../workflows/model';
 import { workflowIdFor } from '../../workflows/case';
 import { initialSearchAttributes } from '../../workflows/visibility';
 
@@ -29,7 +29,14 @@ export class CaseDriver {
     return new CaseDriver(env, handle, input.complaint);
   }
 
-  act<K extends ActionName>(name: K, args: ActionArgsByName[K]): Promise<CaseSnapshot> {
+  /** Sends the action as its Update; the case after it (a Query: the Update answers only the outcome). */
+  async act<K extends ActionName>(name: K, args: ActionArgsByName[K]): Promise<CaseSnapshot> {
+    await this.outcome(name, args);
+    return this.view();
+  }
+
+  /** Sends the action as its Update; what the Update answers. */
+  outcome<K extends ActionName>(name: K, args: ActionArgsByName[K]): Promise<ActionOutcome> {
     return this.handle.executeUpdate(actionUpdate(name), { args: [args] });
   }
 

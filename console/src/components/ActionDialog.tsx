@@ -2,7 +2,7 @@ import { Alert, App, Form, Input, InputNumber, Modal, Select, Switch, Typography
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, get, newIdempotencyKey, request } from '../api';
 import { actionLabel, fieldLabel, labelZh, ownerKindZh, problemZh, unitLevelZh } from '../labels';
-import type { CaseAction, CaseView, LeaderRow, UnitRow } from '../types';
+import type { ActionReceipt, CaseAction, LeaderRow, UnitRow } from '../types';
 import { bodyOf, fieldsOf, type Field } from './schema-fields';
 
 interface UnitValue {
@@ -208,8 +208,8 @@ interface Props {
   action: CaseAction;
   /** The dialog has closed unsent (取消, Escape, the close button). */
   onClose: () => void;
-  /** The dialog has closed after the action was taken: the case as it is now. */
-  onDone: (view: CaseView) => void;
+  /** The dialog has closed after the action was taken: what it did. */
+  onDone: (receipt: ActionReceipt) => void;
 }
 
 /**
@@ -226,7 +226,7 @@ export function ActionDialog({ caseId, action, onClose, onDone }: Props) {
   // The dialog closes itself, and tells the page once it is gone (afterClose): only a dialog that
   // closes, not one unmounted while open, gives the focus back to the button that opened it.
   const [shown, setShown] = useState(true);
-  const done = useRef<CaseView>(undefined);
+  const done = useRef<ActionReceipt>(undefined);
   const label = actionLabel(action.name, action.summary);
   // An override always says why (the table gives each a required reason; this keeps it so).
   const fields = useMemo(
@@ -238,12 +238,12 @@ export function ActionDialog({ caseId, action, onClose, onDone }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      const view = await request<CaseView>('POST', `/complaints/${encodeURIComponent(caseId)}/${action.path}`, {
+      const receipt = await request<ActionReceipt>('POST', `/complaints/${encodeURIComponent(caseId)}/${action.path}`, {
         body,
         headers: { 'idempotency-key': key },
       });
       void message.success(`${label}：已完成`);
-      done.current = view;
+      done.current = receipt;
       setShown(false);
     } catch (e) {
       setError(problemZh(e));

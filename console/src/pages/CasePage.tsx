@@ -57,7 +57,7 @@ function useCaseData(id: string, version: number) {
     void load(`${base}/notices`, (n: { notices: Notice[] }) => n.notices, setNotices);
     return () => controller.abort();
   }, [id, version]);
-  return { view, setView, actions, notices };
+  return { view, actions, notices };
 }
 
 const caseLink = (id: string) => <Link to={`/cases/${encodeURIComponent(id)}`}>{id}</Link>;
@@ -392,7 +392,7 @@ function Notices({ notices }: { notices: Loaded<Notice[]> }) {
   );
 }
 
-function Actions({ caseId, actions, onDone }: { caseId: string; actions: Loaded<CaseAction[]>; onDone: (view: CaseView) => void }) {
+function Actions({ caseId, actions, onDone }: { caseId: string; actions: Loaded<CaseAction[]>; onDone: () => void }) {
   // One dialog at a time; `opening` counts openings so each is a new form with a new Idempotency-Key.
   const [open, setOpen] = useState<{ action: CaseAction; opening: number }>();
   const [openings, setOpenings] = useState(0);
@@ -435,9 +435,9 @@ function Actions({ caseId, actions, onDone }: { caseId: string; actions: Loaded<
           caseId={caseId}
           action={open.action}
           onClose={() => setOpen(undefined)}
-          onDone={(view) => {
+          onDone={() => {
             setOpen(undefined);
-            onDone(view);
+            onDone();
           }}
         />
       )}
@@ -463,7 +463,7 @@ export default function CasePage() {
 function CaseScreen({ id }: { id: string }) {
   const now = useNow();
   const [version, setVersion] = useState(0);
-  const { view, setView, actions, notices } = useCaseData(id, version);
+  const { view, actions, notices } = useCaseData(id, version);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
   // Someone else moved the case (or the live stream is down: every 15 s): read it again, in place.
   useLiveTrigger(refresh, (change) => change.id === id);
@@ -502,11 +502,8 @@ function CaseScreen({ id }: { id: string }) {
         <Actions
           caseId={v.complaint.id}
           actions={actions}
-          onDone={(next) => {
-            setView({ value: next });
-            // The actions allowed, the notices and the read side move on with the case.
-            refresh();
-          }}
+          // The case, the actions allowed and the notices moved on: read them again, in place.
+          onDone={refresh}
         />
       </Card>
       <Row gutter={[16, 16]}>
