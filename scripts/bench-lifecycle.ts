@@ -290,8 +290,10 @@ function resultRows(all: Round[]): string[][] {
     ['wall per case, c=1, API', (r) => r.wall.API, (r) => r.wall.bare, 'ms', 0],
     [`CPU per case, c=${sizes.cpuConcurrency}, client`, (r) => r.cpu.client.total, (r) => r.cpu.bare.total, 'ms', 0],
     [`CPU per case, c=${sizes.cpuConcurrency}, API`, (r) => r.cpu.API.total, (r) => r.cpu.bare.total, 'ms', 0],
-    ['history events per case', (r) => r.events.client, (r) => r.events.bare, '', 0],
-    ['history bytes per case', (r) => r.bytes.client / 1024, (r) => r.bytes.bare / 1024, 'KiB', 1],
+    ['history events per case, client', (r) => r.events.client, (r) => r.events.bare, '', 0],
+    ['history events per case, API', (r) => r.events.API, (r) => r.events.bare, '', 0],
+    ['history bytes per case, client', (r) => r.bytes.client / 1024, (r) => r.bytes.bare / 1024, 'KiB', 1],
+    ['history bytes per case, API', (r) => r.bytes.API / 1024, (r) => r.bytes.bare / 1024, 'KiB', 1],
     ...sizes.intake.map(([c]): [string, Of, Of, string, number] => [
       `intake latency, c=${c}`,
       (r) => r.intake[c]!.API.median,
