@@ -30,7 +30,7 @@ const findings: Record<string, string> = {
 };
 
 /** Why, in Chinese: the workflow's own reasons are written in English (lib/labels-zh.ts). */
-const why = (reason: unknown) => reasonZh(String(reason ?? ''));
+const why = (reason: Params[string] | undefined) => reasonZh(reason === undefined ? '' : String(reason));
 
 /**
  * zh-CN texts of the notices (告知书), as in the provincial systems' templates. Only case data

@@ -96,12 +96,7 @@ export class CaseGateway {
    * answered 503 after its deadline while the Update went on. A worker of an earlier version
    * answers with the whole case (see `actionUpdate`).
    */
-  async act<K extends ActionName>(
-    caseId: string,
-    name: K,
-    args: ActionArgsByName[K],
-    idempotency?: ActionIdempotency,
-  ): Promise<ActionOutcome | CaseSnapshot> {
+  async act<K extends ActionName>(caseId: string, name: K, args: ActionArgsByName[K], idempotency?: ActionIdempotency): Promise<ActionOutcome | CaseSnapshot> {
     const updateId = idempotency ? actionUpdateId(name, idempotency) : undefined;
     try {
       return await this.call(() => this.handle(caseId).executeUpdate(actionUpdate(name), { args: [args], ...(updateId ? { updateId } : {}) }));
