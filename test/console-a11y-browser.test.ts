@@ -162,6 +162,8 @@ describe('the console’s accessibility (axe-core)', () => {
     await page.getByRole('link', { name: registrarCase }).waitFor();
     await expectAccessible(page, '待办');
     await page.getByRole('link', { name: '案件查询', exact: true }).click();
+    // The new page's heading first: the case's link is on 待办 too, until the route has changed.
+    await page.getByRole('heading', { name: '案件查询', level: 1 }).waitFor();
     await page.getByRole('link', { name: registrarCase }).waitFor();
     await expectAccessible(page, '案件查询');
     await openCase(page, registrarCase);
