@@ -119,15 +119,16 @@ export async function choose(page: Page, field: string, option: string): Promise
 export async function motionless(page: Page): Promise<void> {
   // Checked every frame, and still for three frames in a row: a render that lands just after one
   // still frame (an answer arriving, a button enabled by it) has started its transition by then.
-  await page.evaluate('globalThis.stillFrames = 0');
+  // The count is this call's own, kept on the page, and starts again if the page is replaced.
+  const count = `stillFrames${Math.random().toString(36).slice(2)}`;
   await page.waitForFunction(
     `(() => {
       const motion = /-(appear|enter|leave)(-(prepare|start|active))?$/;
       const moving =
         [...document.querySelectorAll('[class]')].some((el) => [...el.classList].some((c) => motion.test(c))) ||
         document.getAnimations().some((a) => a.playState === 'running' && a.effect?.getComputedTiming().endTime !== Infinity);
-      globalThis.stillFrames = moving ? 0 : globalThis.stillFrames + 1;
-      return globalThis.stillFrames >= 3;
+      globalThis.${count} = moving ? 0 : (globalThis.${count} ?? 0) + 1;
+      return globalThis.${count} >= 3;
     })()`,
     undefined,
     { polling: 'raf' },
