@@ -55,10 +55,16 @@ export interface CaseFilter {
   after?: { registeredAt: Date; id: string };
 }
 
-/** The list's `text` matches a substring: its own `%`, `_` and `\` are literal, not ILIKE wildcards. */
+/**
+ * The list's `text` matches a substring: its own `%`, `_` and `\` are literal, not ILIKE wildcards.
+ * A term of two characters or more is looked up first in the bigram index (every two characters
+ * of the term are in any text that holds it); ILIKE keeps the rows that hold the term itself.
+ */
 function textMatch(text: string): SQL | undefined {
   const pattern = `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-  return or(ilike(complaints.summary, pattern), ilike(complaints.address, pattern), ilike(complaints.polluter, pattern));
+  const holds = or(ilike(complaints.summary, pattern), ilike(complaints.address, pattern), ilike(complaints.polluter, pattern));
+  if ([...text].length < 2) return holds;
+  return and(sql`complaint_text_bigrams(${complaints.summary}, ${complaints.address}, ${complaints.polluter}) @> text_bigrams(${text})`, holds);
 }
 
 const ownedBy = (leaderId: string) =>

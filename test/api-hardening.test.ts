@@ -194,6 +194,25 @@ describe('the list text filter', () => {
     expect(await ids(`${token} 50__off`)).toEqual([]);
     expect(await ids(`${token} 50%_off\\\\x`)).toEqual([]);
   });
+
+  it('finds a case by two Chinese characters, or one, in its address or polluter, and never by pieces of both', async () => {
+    const token = `zh${process.pid}${Date.now()}`;
+    const payload = submission({ polluter: `${token} 莓果加工厂`, location: { address: `${token} 号蓝莓园`, district: 'nancheng' } });
+    const registered = await call({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload });
+    expect(registered.statusCode).toBe(201);
+    const { id } = registered.json();
+    const ids = async (text: string) => {
+      const response = await call({ method: 'GET', url: `/complaints?text=${encodeURIComponent(text)}&limit=100`, headers: credentials(keys.ops) });
+      expect(response.statusCode).toBe(200);
+      return (response.json().items as { id: string }[]).map((c) => c.id);
+    };
+    await vi.waitFor(async () => expect(await ids(`${token} 号`)).toEqual([id]), { timeout: 10_000, interval: 100 });
+    expect(await ids('蓝莓')).toContain(id);
+    expect(await ids('加工厂')).toContain(id);
+    expect(await ids('莓')).toContain(id);
+    // 蓝莓 is in the address and 莓果 in the polluter: both halves are there, the term is not.
+    expect(await ids('蓝莓果')).not.toContain(id);
+  });
 });
 
 describe('the codec endpoint', () => {
