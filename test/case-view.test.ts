@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities';
 import type { ArchivedCase } from '../api/archived-case';
 import { maskComplainant } from '../api/case-access';
-import { ActionReceiptSchema, archivedCaseView, CaseViewSchema, liveCaseView, type CaseView } from '../api/case-view';
+import { actionReceipt, ActionReceiptSchema, archivedCaseView, CaseViewSchema, liveCaseView, type CaseView } from '../api/case-view';
 import type { CaseEvent, CaseRow } from '../db/cases';
 import { newCase, view, workflowIdFor } from '../workflows/case';
 import { getCase } from '../workflows/definitions';
@@ -194,6 +194,18 @@ describe('the CaseView of an archived case', () => {
     const archived = archivedCaseView(stored(state));
     expect(live).toMatchObject({ dispatchOverdue: true, overdue: false, dispatchedOnTime: false, dispatchOverdueAt: at(5000) });
     expect(archived).toMatchObject({ dispatchOverdue: true, overdue: false, dispatchedOnTime: false, dispatchOverdueAt: at(5000) });
+  });
+});
+
+describe('an action’s receipt from a worker of the previous version', () => {
+  it('takes what the action recorded from the whole case it answered: the entries of its last instant', () => {
+    const state = newCase(workflowInput(makeComplaint()), at(1));
+    state.timeline.push({ seq: 2, at: at(2), kind: 'claimed', actor: 'registrar:reg-1' }, { seq: 3, at: at(2), kind: 'accepted', actor: 'registrar:reg-1' });
+    state.status = 'accepted';
+    const receipt = actionReceipt('c-1', view(state, 'complaint-c-1'));
+    expect(receipt).toMatchObject({ id: 'c-1', status: 'accepted', onDuty: 'registrar:reg-1' });
+    expect(receipt.recorded.map((e) => e.kind)).toEqual(['claimed', 'accepted']);
+    expect(validateReceipt(receipt) ? [] : validateReceipt.errors).toEqual([]);
   });
 });
 
