@@ -334,8 +334,9 @@ const systemReasonPatternsZh: [RegExp, (...parts: string[]) => string][] = [
 
 /** A reason as people read it: the workflow's own in Chinese, a person's as they wrote it. */
 export function reasonZh(reason: string): string {
-  const fixed = systemReasonZh[reason];
-  if (fixed) return fixed;
+  // labelZh, not an index: a person's reason may be `constructor`, which every object has.
+  const fixed = labelZh(systemReasonZh, reason);
+  if (fixed !== reason) return fixed;
   for (const [pattern, zh] of systemReasonPatternsZh) {
     const match = pattern.exec(reason);
     if (match) return zh(...match.slice(1).map((part) => part ?? ''));

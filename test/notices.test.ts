@@ -31,5 +31,7 @@ describe('notice texts', () => {
     );
     expect(renderNotice('rework', { caseId: 'c-1', reason: 'callback: unsatisfied', dueAt: '2026-11-26T16:00:00.000Z' })).toContain('回访结果：不满意');
     expect(renderNotice('escalation', { caseId: 'c-1', tier: 1, reason: '群众反复投诉' })).toBe('信访件 c-1 已升级为领导包案（第 1 级），原因：群众反复投诉。');
+    // A reason that happens to name what every object has is still the person's own text.
+    expect(renderNotice('rework', { caseId: 'c-1', reason: 'constructor', dueAt: '2026-11-26T16:00:00.000Z' })).toContain('退回整改：constructor。');
   });
 });

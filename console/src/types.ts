@@ -1,8 +1,8 @@
 /**
  * What the console reads from the API. The case and an action's answer are the service's own
- * CaseView and ActionReceipt types (imported as types only: nothing of the server reaches the bundle), so a change of the contract fails the
- * console's type check; the smaller shapes, whose schemas the routes keep to themselves, are
- * written out here as the routes answer them.
+ * CaseView and ActionReceipt types (imported as types only: nothing of the server reaches the
+ * bundle), so a change of the contract fails the console's type check; the smaller shapes, whose
+ * schemas the routes keep to themselves, are written out here as the routes answer them.
  */
 import type { ActionReceipt, CaseView, TimelineEntryView } from '../../api/case-view';
 import type { CaseMoved } from '../../db/case-changes';
