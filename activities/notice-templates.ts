@@ -53,8 +53,10 @@ export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
   callback_overdue: (p) => `信访件 ${p.caseId} 回访已超期（期限 ${shanghai(p.dueAt)}），请尽快回访。`,
   handover: (p) => `信访件 ${p.caseId} 已由 ${p.from} 移交给您，您是该件的首接负责人。${p.reason ? `移交原因：${why(p.reason)}` : ''}`,
   reward: (p) => `信访件 ${p.caseId} 符合有奖举报条件，奖励应于 ${shanghai(p.dueAt)} 前兑付。`,
-  roster_gap: (p) =>
-    `【值班空缺】信访件 ${p.caseId}：${shanghai(p.at)} 辖区 ${p.district || '（全局）'} 无${labelZh(dutyZh, String(p.duty))}在班，发给${labelZh(dutyZh, String(p.duty))}的通知无人接收，请立即安排值班人员跟进。`,
+  roster_gap: (p) => {
+    const duty = labelZh(dutyZh, String(p.duty));
+    return `【值班空缺】信访件 ${p.caseId}：${shanghai(p.at)} 辖区 ${p.district || '（全局）'} 无${duty}在班，发给${duty}的通知无人接收，请立即安排值班人员跟进。`;
+  },
 };
 
 export function renderNotice(kind: NoticeKind, params: Params): string {

@@ -217,8 +217,8 @@ async function memoryPerCase(setup: Setup, lane: 'bare' | 'client'): Promise<num
   const rss = () => (servingProcesses(setup)[group] ?? []).reduce((sum, pid) => sum + rssKiB(pid), 0);
   await sleep(2_000);
   const before = rss();
-  // What the process holds with the lanes' cases finished (a finished case leaves the cache): the
-  // base a worker's memory is sized from (docs/performance.md, "Sizing a worker").
+  // What the process holds before the open cases: the lanes' cases with it, since a closed case
+  // stays open (and cached) for its review window (docs/performance.md, "Sizing a worker").
   log(`memory: ${group} resident ${(before / 1024).toFixed(0)} MiB before the open cases`);
   const handles = await pool(sizes.memory, 20, () => startCase(setup, lane));
   await settled(handles);
