@@ -264,7 +264,8 @@ async function main(): Promise<void> {
       ['TTFB (document)', (r) => r.ttfb],
       ['DOMContentLoaded', (r) => r.domContentLoaded],
       ['last script fetched', (r) => r.scriptsEnd],
-      ['GET /session answered', (r) => r.sessionEnd],
+      // 0 when not asked: the API names the caller in the page (api/routes/console.ts).
+      ['GET /session answered (0: not asked)', (r) => r.sessionEnd],
       ['GET /work answered', (r) => r.workEnd],
       ['queue rows in the DOM', (r) => r.rows],
       ['queue interactive', (r) => r.interactive],

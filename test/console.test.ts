@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleRoutes } from '../api/routes/console';
+import { runInNewContext } from 'node:vm';
+import { callerScript, consoleRoutes } from '../api/routes/console';
 import { ensureConsoleBuilt } from './helpers/console';
-import { startApiHarness, type ApiHarness } from './helpers/api';
+import { credentials, keys, startApiHarness, type ApiHarness } from './helpers/api';
+import { staff } from './helpers/staff';
 
 /**
  * The console as the API serves it (api/routes/console.ts): the built app at /console/, its
@@ -25,13 +27,38 @@ describe('console', () => {
 
   const get = (url: string) => harness.app.inject({ method: 'GET', url });
 
-  it('answers /console/ with the app, whose assets are under /console/, never cached', async () => {
+  it('answers /console/ with the app, whose assets are under /console/, kept by no cache', async () => {
     const response = await get('/console/');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/html/);
-    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers['cache-control']).toBe('private, no-store');
     expect(response.body).toContain('<div id="root"></div>');
     expect(response.body).toMatch(/<script type="module" crossorigin src="\/console\/assets\/[^"]+\.js"><\/script>/);
+  });
+
+  it('names the caller in the page, as GET /session does, so its first reads need not ask', async () => {
+    const named = (body: string) => {
+      const script = /<script>window\.__consoleCaller = (.*?);<\/script>/.exec(body)?.[1];
+      expect(script, 'the caller script').toBeDefined();
+      return JSON.parse(script!) as unknown;
+    };
+    expect(named((await get('/console/')).body)).toBeNull();
+    const asRegistrar = credentials(keys.registrar);
+    const page = await harness.app.inject({ method: 'GET', url: '/console/cases/x', headers: asRegistrar });
+    const session = await harness.app.inject({ method: 'GET', url: '/session', headers: asRegistrar });
+    expect(session.statusCode).toBe(200);
+    expect(named(page.body)).toEqual(session.json());
+    expect(named(page.body)).toMatchObject({ via: 'session', id: staff.registrar.id, name: staff.registrar.name });
+  });
+
+  it('writes the caller so that no text in it can end its script', () => {
+    const caller = { id: 'x', name: '</script><script>alert(1)</script>', roles: [] };
+    const script = callerScript(caller);
+    // The one </script> is the element's own end.
+    expect(script.match(/<\/script/gi)).toHaveLength(1);
+    const sandbox: { window: { __consoleCaller?: unknown } } = { window: {} };
+    runInNewContext(script.replace(/^<script>|<\/script>$/g, ''), sandbox);
+    expect(sandbox.window.__consoleCaller).toEqual(caller);
   });
 
   it('serves a hashed asset with a long cache', async () => {
@@ -49,7 +76,7 @@ describe('console', () => {
     for (const url of ['/console/cases/x', '/console/login', '/console/cases?status=registered']) {
       const response = await get(url);
       expect(response.statusCode, url).toBe(200);
-      expect(response.headers['cache-control'], url).toBe('no-cache');
+      expect(response.headers['cache-control'], url).toBe('private, no-store');
       expect(response.body, url).toBe(index.body);
     }
     const missing = await get('/console/assets/gone-1234.js');

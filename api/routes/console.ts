@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../problem';
+import { callerOfRequest } from './session';
 
 /**
  * The project root: the nearest folder above this file with a package.json. The same from the
@@ -24,6 +25,18 @@ export const consoleDist = path.join(projectRoot(__dirname), 'console', 'dist');
 const hashedAssets = 'assets/';
 const oneYearMs = 365 * 24 * 3_600_000;
 
+/** Where console/index.html takes the caller, before its first reads (console/src/early.ts). */
+export const callerMarker = '<!-- the caller: api/routes/console.ts -->';
+
+/**
+ * The caller as a script: `GET /session`'s answer, or null for nobody. The page then asks for the
+ * queue at once instead of after a round trip (bench:console). JSON is a JavaScript expression;
+ * `<` escaped, no text in it can end the script element.
+ */
+export function callerScript(caller: unknown): string {
+  return `<script>window.__consoleCaller = ${JSON.stringify(caller).replace(/</g, '\\u003c')};</script>`;
+}
+
 export interface ConsoleOptions {
   /** The built console (default: console/dist of the project). */
   dist?: string;
@@ -42,9 +55,15 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, opt
   // (public) and stay out of the OpenAPI document, as every route of the API must say.
   await app.register(fastifyStatic, { serve: false });
 
-  const sendIndex = (reply: FastifyReply) =>
-    // The one file that names the hashed assets: always asked again, so a new build shows at once.
-    reply.header('cache-control', 'no-cache').sendFile('index.html', dist, { cacheControl: false });
+  // The one file that names the hashed assets, and names who asked for it: always asked again (a
+  // new build shows at once), and kept by no cache (one person's page is not another's).
+  const sendIndex = async (request: FastifyRequest, reply: FastifyReply) => {
+    const page = await readFile(path.join(dist, 'index.html'), 'utf8');
+    return reply
+      .header('cache-control', 'private, no-store')
+      .type('text/html; charset=utf-8')
+      .send(page.replace(callerMarker, callerScript(callerOfRequest(request))));
+  };
 
   const config = { roles: 'public' as const };
   const schema = { hide: true };
@@ -68,7 +87,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, opt
         : false;
     if (found) {
       const relative = path.relative(dist, file).split(path.sep).join('/');
-      if (relative === 'index.html') return sendIndex(reply);
+      if (relative === 'index.html') return sendIndex(request, reply);
       // @fastify/send writes `public, max-age=31536000, immutable` for these.
       if (relative.startsWith(hashedAssets)) return reply.sendFile(relative, dist, { maxAge: oneYearMs, immutable: true });
       // Anything else Vite copied (public/): unhashed, so checked again each time.
@@ -76,6 +95,6 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, opt
     }
     // A missing asset is a 404, not the app: a browser holding an old index.html should fail plainly.
     if (wanted.startsWith(hashedAssets)) return sendProblem(request, reply, 'not-found', `no console asset ${wanted}`);
-    return sendIndex(reply);
+    return sendIndex(request, reply);
   });
 };

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { getAccount } from '../../db/accounts';
 import { passwordRules, verifyPassword } from '../../lib/passwords';
 import { staffRoles, type Principal } from '../../lib/principal';
@@ -70,11 +70,8 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      // Public routes leave `principal` unset when nobody (valid) calls.
-      const principal = request.principal as Principal | null;
-      if (!principal) return reply.code(204).send();
-      const { via, id, name, roles, unitId } = principal;
-      return callerOf(id, name, roles, unitId, via);
+      const caller = callerOfRequest(request);
+      return caller ?? reply.code(204).send();
     },
   );
 
@@ -96,6 +93,17 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
   );
 };
 
-function callerOf(id: string, name: string | undefined, roles: readonly string[], unitId: string | null | undefined, via: 'session' | 'key') {
+/** Who calls, as `GET /session` names them: null when nobody (valid) does. Also told by the console's page (api/routes/console.ts). */
+export function callerOfRequest(request: FastifyRequest): Caller | null {
+  // Public routes leave `principal` unset when nobody (valid) calls.
+  const principal = request.principal as Principal | null;
+  if (!principal) return null;
+  const { via, id, name, roles, unitId } = principal;
+  return callerOf(id, name, roles, unitId, via);
+}
+
+type Caller = Static<typeof CallerSchema>;
+
+function callerOf(id: string, name: string | undefined, roles: readonly string[], unitId: string | null | undefined, via: 'session' | 'key'): Caller {
   return { via, id, ...(name !== undefined ? { name } : {}), roles: [...roles], ...(unitId ? { unitId } : {}) };
 }
