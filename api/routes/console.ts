@@ -26,7 +26,7 @@ const hashedAssets = 'assets/';
 const oneYearMs = 365 * 24 * 3_600_000;
 
 /** Where console/index.html takes the caller, before its first reads (console/src/early.ts). */
-export const callerMarker = '<!-- the caller: api/routes/console.ts -->';
+const callerMarker = '<!-- the caller: api/routes/console.ts -->';
 
 /**
  * The caller as a script: `GET /session`'s answer, or null for nobody. The page then asks for the
