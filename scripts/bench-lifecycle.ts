@@ -10,7 +10,7 @@
  * Bounded: it gives up after 30 minutes, and always stops what it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -18,13 +18,17 @@ import { dataConverterFor, developmentPayloadKeys } from '../lib/codec';
 import { connectClient } from '../lib/temporal';
 import { projectRoot } from '../lib/temporal-binaries';
 import { actors, makeComplaint, unitA, workflowInput } from '../test/helpers/cases';
+import { freePort } from '../test/helpers/ports';
 import type { ActionArgsByName, ActionName } from '../workflows/actions';
 import { workflowIdFor } from '../workflows/case';
 import { actionUpdate } from '../workflows/definitions';
 import { initialSearchAttributes } from '../workflows/visibility';
-import { cpuMs, descendants, executableName, rssKiB } from './bench/proc';
+import { collectedHeap } from './bench/heap';
+import { cpuReading, cpuSpent, descendants, executableName, rssKiB, serviceProcesses } from './bench/proc';
 import { runBounded } from './bench/bounded';
+import { machine, writeResults } from './bench/results';
 import { markdownTable, median, table } from './bench/stats';
+import { submission } from './bench/submission';
 import { startService, type ServiceUnderTest } from './service-under-test';
 
 const argv = process.argv.slice(2);
@@ -42,13 +46,10 @@ const sizes = smoke
         [20, 60],
         [50, 100],
       ] as [number, number][],
-      memory: 300,
+      memory: 1000,
     };
 const boundMs = 30 * 60_000;
 const bareQueue = 'bench-bare';
-const docsFile = path.join(projectRoot, 'docs', 'performance.md');
-const startMarker = '<!-- bench:lifecycle results: written by npm run bench:lifecycle -->';
-const endMarker = '<!-- /bench:lifecycle results -->';
 const log = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -74,25 +75,13 @@ const apiSteps: [string, string, object][] = [
 ];
 
 let sequence = 0;
-/** A submission at a place and polluter of its own: no case is linked to another as a repeat. */
-function submission() {
-  sequence += 1;
-  const n = `${process.pid}-${sequence}`;
-  return {
-    externalId: `bench-${n}`,
-    channel: 'hotline_12345',
-    category: 'water',
-    description: `基准案件 ${n}：河道发黑发臭`,
-    location: { address: `基准路 ${n} 号`, district: 'nancheng' },
-    polluter: `基准企业 ${n}`,
-    complainant: { anonymous: false, name: '李四', phone: '13900000000' },
-  };
-}
 
 interface Setup {
   service: ServiceUnderTest;
   client: Client;
   bareWorker: ChildProcess;
+  /** Where each worker's process opens its inspector when the memory measure asks (scripts/bench/heap.ts). */
+  inspectPorts: Record<'bare' | 'client', number>;
 }
 
 async function http(setup: Setup, who: string, method: string, route: string, body?: unknown): Promise<{ id: string }> {
@@ -166,28 +155,18 @@ async function pool<T>(count: number, concurrency: number, task: () => Promise<T
 
 /** The processes that serve the lanes, by role, as they are now (Postgres starts a backend per connection). */
 function servingProcesses(setup: Setup): Record<string, number[]> {
-  const groups: Record<string, number[]> = { 'Temporal server': [], Postgres: [], 'service (worker + API)': [], 'bare worker': [] };
-  for (const pid of descendants(setup.service.pid)) {
-    const name = executableName(pid);
-    if (name === 'temporal') groups['Temporal server']!.push(pid);
-    else if (name === 'postgres') groups.Postgres!.push(pid);
-    else if (name === 'node') groups['service (worker + API)']!.push(pid);
-  }
   const bare = setup.bareWorker.pid ?? 0;
-  groups['bare worker'] = [bare, ...descendants(bare)].filter((pid) => executableName(pid) === 'node');
-  return groups;
-}
-
-/** CPU ms of each group so far. Postgres backends that ended meanwhile are lost: their share is small and the same for every lane. */
-function cpuNow(setup: Setup): Record<string, number> {
-  return Object.fromEntries(Object.entries(servingProcesses(setup)).map(([group, pids]) => [group, pids.reduce((sum, pid) => sum + cpuMs(pid), 0)]));
+  return {
+    ...serviceProcesses(setup.service.pid),
+    'bare worker': [bare, ...descendants(bare)].filter((pid) => executableName(pid) === 'node'),
+  };
 }
 
 async function cpuPerCase(setup: Setup, lane: LaneName): Promise<{ total: number; byGroup: Record<string, number> }> {
-  const before = cpuNow(setup);
+  const before = cpuReading(servingProcesses(setup));
   await pool(sizes.cpu, sizes.cpuConcurrency, () => runCase(setup, lane));
-  const after = cpuNow(setup);
-  const byGroup = Object.fromEntries(Object.keys(after).map((group) => [group, Math.max(0, (after[group] ?? 0) - (before[group] ?? 0)) / sizes.cpu]));
+  const spent = cpuSpent(before, cpuReading(servingProcesses(setup)));
+  const byGroup = Object.fromEntries(Object.entries(spent).map(([group, ms]) => [group, ms / sizes.cpu]));
   return { total: Object.values(byGroup).reduce((a, b) => a + b, 0), byGroup };
 }
 
@@ -212,18 +191,34 @@ async function settled(handles: WorkflowHandle[]): Promise<void> {
   }
 }
 
-async function memoryPerCase(setup: Setup, lane: 'bare' | 'client'): Promise<number> {
+/** What one more open case in a worker's cache costs: its JavaScript heap once collected, and the resident memory beside it. */
+interface Memory {
+  heap: number;
+  rss: number;
+}
+
+async function memoryPerCase(setup: Setup, lane: 'bare' | 'client'): Promise<Memory> {
   const group = lane === 'bare' ? 'bare worker' : 'service (worker + API)';
-  const rss = () => (servingProcesses(setup)[group] ?? []).reduce((sum, pid) => sum + rssKiB(pid), 0);
-  await sleep(2_000);
-  const before = rss();
+  const [pid] = servingProcesses(setup)[group] ?? [];
+  if (!pid) throw new Error(`no process of the ${group} to measure`);
+  const port = setup.inspectPorts[lane];
+  // Resident memory is read after the collection too, so garbage waiting for the collector is not counted.
+  const measure = async (): Promise<Memory> => {
+    const heap = await collectedHeap(pid, port);
+    threads = heap.threads;
+    return { heap: heap.kiB, rss: rssKiB(pid) };
+  };
+  let threads = 0;
+  const before = await measure();
   // What the process holds before the open cases: the lanes' cases with it, since a closed case
   // stays open (and cached) for its review window (docs/performance.md, "Sizing a worker").
-  log(`memory: ${group} resident ${(before / 1024).toFixed(0)} MiB before the open cases`);
+  log(
+    `memory: ${group} holds ${(before.heap / 1024).toFixed(0)} MiB of heap in ${threads} threads, ${(before.rss / 1024).toFixed(0)} MiB resident, before the open cases`,
+  );
   const handles = await pool(sizes.memory, 20, () => startCase(setup, lane));
   await settled(handles);
-  await sleep(2_000);
-  return (rss() - before) / sizes.memory;
+  const after = await measure();
+  return { heap: (after.heap - before.heap) / sizes.memory, rss: (after.rss - before.rss) / sizes.memory };
 }
 
 interface Round {
@@ -261,10 +256,19 @@ async function runRound(setup: Setup, index: number): Promise<Round> {
   return round;
 }
 
-async function startBareWorker(service: ServiceUnderTest): Promise<ChildProcess> {
+/** NODE_OPTIONS naming the port a process opens its inspector on when sent SIGUSR1 (scripts/bench/heap.ts). */
+const inspectOn = (port: number) => `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${port}`.trim();
+
+async function startBareWorker(service: ServiceUnderTest, inspectPort: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'bench', 'bare-worker.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, TEMPORAL_ADDRESS: service.temporalAddress, DATA_DIR: service.dataDir, BENCH_TASK_QUEUE: bareQueue },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: inspectOn(inspectPort),
+      TEMPORAL_ADDRESS: service.temporalAddress,
+      DATA_DIR: service.dataDir,
+      BENCH_TASK_QUEUE: bareQueue,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -322,20 +326,6 @@ function cpuRows(all: Round[]): string[][] {
   return groups.map((group) => [group, ...lanes.map((lane) => `${fixed(median(all.map((r) => r.cpu[lane].byGroup[group] ?? 0)))} ms`)]);
 }
 
-function machine(): string {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}`;
-}
-
-function writeDocs(report: string): void {
-  const block = `${startMarker}\n${report}\n${endMarker}`;
-  const text = existsSync(docsFile) ? readFileSync(docsFile, 'utf8') : '';
-  const at = text.indexOf(startMarker);
-  const end = text.indexOf(endMarker);
-  writeFileSync(docsFile, at >= 0 && end > at ? `${text.slice(0, at)}${block}${text.slice(end + endMarker.length)}` : `${text}\n${block}\n`);
-  log(`written into ${path.relative(projectRoot, docsFile)}`);
-}
-
 async function main(): Promise<void> {
   let service: ServiceUnderTest | undefined;
   let bareWorker: ChildProcess | undefined;
@@ -347,14 +337,19 @@ async function main(): Promise<void> {
   };
   await runBounded(boundMs, log, cleanup, async () => {
     mkdirSync(path.join(projectRoot, '.data'), { recursive: true });
-    service = await startService({ log, logFile: path.join(projectRoot, '.data', 'bench-lifecycle-service.log'), env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+    const inspectPorts = { client: await freePort(), bare: await freePort() };
+    service = await startService({
+      log,
+      logFile: path.join(projectRoot, '.data', 'bench-lifecycle-service.log'),
+      env: { RATE_LIMIT_PER_MINUTE: '1000000', NODE_OPTIONS: inspectOn(inspectPorts.client) },
+    });
     log('starting the bare worker (it bundles its workflow) ...');
-    bareWorker = await startBareWorker(service);
+    bareWorker = await startBareWorker(service, inspectPorts.bare);
     client = await connectClient(
       { temporalAddress: service.temporalAddress, temporalNamespace: 'default' },
       dataConverterFor(developmentPayloadKeys(path.join(service.dataDir, 'dev-payload-keys'))),
     );
-    const setup: Setup = { service, client, bareWorker };
+    const setup: Setup = { service, client, bareWorker, inspectPorts };
     log('warm-up: one case per lane (not counted) ...');
     for (const lane of lanes) await runCase(setup, lane);
 
@@ -366,7 +361,12 @@ async function main(): Promise<void> {
     const header = ['measure', 'service', 'bare Temporal', 'ratio'];
     const rows = [
       ...resultRows(all),
-      ['worker memory per open case', `${fixed(memory.client)} KiB`, `${fixed(memory.bare)} KiB`, fixed(ratio(memory.client, memory.bare), 2)],
+      ...(['heap', 'rss'] as const).map((kind) => [
+        `worker memory per open case, ${kind === 'heap' ? 'heap after collection' : 'resident'}`,
+        `${fixed(memory.client[kind])} KiB`,
+        `${fixed(memory.bare[kind])} KiB`,
+        fixed(ratio(memory.client[kind], memory.bare[kind]), 2),
+      ]),
     ];
     const cpuHeader = ['CPU per case, by process', ...lanes];
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
@@ -379,7 +379,8 @@ async function main(): Promise<void> {
       log('smoke run: docs/performance.md left as it is');
       return;
     }
-    writeDocs(
+    const written = writeResults(
+      'lifecycle',
       [
         `Measured ${when} UTC on ${machine()}; ${rounds} rounds; load average (1 min) ${load} at the end.`,
         '',
@@ -388,6 +389,7 @@ async function main(): Promise<void> {
         markdownTable(cpuHeader, cpuRows(all)),
       ].join('\n'),
     );
+    log(`written into ${written}`);
   });
 }
 

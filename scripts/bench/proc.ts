@@ -61,3 +61,35 @@ export function descendants(pid: number): number[] {
   }
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
+
+/** The processes a `npm start` runs, by role, as they are now (Postgres starts a backend per connection). */
+export function serviceProcesses(npmPid: number): Record<string, number[]> {
+  const groups: Record<string, number[]> = { 'Temporal server': [], Postgres: [], 'service (worker + API)': [] };
+  const roles: Record<string, string> = { temporal: 'Temporal server', postgres: 'Postgres', node: 'service (worker + API)' };
+  for (const pid of descendants(npmPid)) {
+    const role = roles[executableName(pid)];
+    if (role) groups[role]!.push(pid);
+  }
+  return groups;
+}
+
+/** CPU ms so far of each process, by group and pid. */
+export function cpuReading(groups: Record<string, number[]>): Record<string, Map<number, number>> {
+  return Object.fromEntries(Object.entries(groups).map(([group, pids]) => [group, new Map(pids.map((pid) => [pid, cpuMs(pid)]))]));
+}
+
+/**
+ * CPU each group spent between two readings, process by process: a process that started meanwhile
+ * counts whole, and a Postgres backend that ended meanwhile (the pools close idle connections)
+ * loses only its share of the interval, which is unreadable once it is gone. Summing each group
+ * before subtracting lost all of such a backend's earlier time too, and read a lane's Postgres as 0.
+ */
+export function cpuSpent(before: Record<string, Map<number, number>>, after: Record<string, Map<number, number>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after).map(([group, pids]) => {
+      let spent = 0;
+      for (const [pid, ms] of pids) spent += ms - (before[group]?.get(pid) ?? 0);
+      return [group, spent];
+    }),
+  );
+}
