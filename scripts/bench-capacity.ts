@@ -24,7 +24,7 @@ import { freePort } from '../test/helpers/ports';
 import { workflowIdFor } from '../workflows/case';
 import { actionUpdate } from '../workflows/definitions';
 import { runBounded } from './bench/bounded';
-import { collectedHeap } from './bench/heap';
+import { collectedHeap, inspectOn } from './bench/heap';
 import { cpuReading, cpuSpent, rssKiB, serviceProcesses } from './bench/proc';
 import { machine, writeResults } from './bench/results';
 import { markdownTable, median, table } from './bench/stats';
@@ -51,7 +51,6 @@ interface Setup {
   service: ServiceUnderTest;
   client: Client;
   database: pg.Pool;
-  inspectPort: number;
 }
 
 const serviceProcess = (setup: Setup) => serviceProcesses(setup.service.pid)['service (worker + API)']![0]!;
@@ -75,6 +74,13 @@ async function openCases(setup: Setup): Promise<string[]> {
       `registered ${ids.length.toLocaleString('en')} of ${cases.toLocaleString('en')} (${((ids.length / (Date.now() - started)) * 1000).toFixed(0)}/s), ` +
         `${(done - base).toLocaleString('en')} with their workflow's row; worker ${mib(rssKiB(serviceProcess(setup)))}, Temporal server ${mib(residentOf(setup, 'Temporal server'))} resident`,
     );
+  // The loops waiting on the worker share one count at a time rather than each asking Postgres.
+  let reading: Promise<void> | undefined;
+  const refresh = () =>
+    (reading ??= projected(setup).then((n) => {
+      done = n;
+      reading = undefined;
+    }));
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -82,7 +88,7 @@ async function openCases(setup: Setup): Promise<string[]> {
         next += 1;
         while (next - (done - base) > aheadOfWorker) {
           await sleep(200);
-          done = await projected(setup);
+          await refresh();
         }
         const response = await fetch(`${setup.service.api}/complaints`, {
           method: 'POST',
@@ -95,7 +101,7 @@ async function openCases(setup: Setup): Promise<string[]> {
         ids.push((JSON.parse(text) as { id: string }).id);
         if (Date.now() - lastReport > 10_000) {
           lastReport = Date.now();
-          done = await projected(setup);
+          await refresh();
           report();
         }
       }
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
       logFile: path.join(projectRoot, '.data', 'bench-capacity-service.log'),
       env: {
         RATE_LIMIT_PER_MINUTE: '1000000',
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort}`.trim(),
+        NODE_OPTIONS: inspectOn(inspectPort),
         ...(cacheSize ? { WORKER_CACHED_CASES: String(cacheSize) } : {}),
       },
     });
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
       dataConverterFor(developmentPayloadKeys(path.join(service.dataDir, 'dev-payload-keys'))),
     );
     database = new pg.Pool({ connectionString: service.databaseUrl, max: 2 });
-    const setup: Setup = { service, client, database, inspectPort };
+    const setup: Setup = { service, client, database };
 
     const idle = { heap: await collectedHeap(serviceProcess(setup), inspectPort), rss: rssKiB(serviceProcess(setup)) };
     log(`the worker holds ${mib(idle.heap.kiB)} of heap and ${mib(idle.rss)} resident with no case; registering ${cases.toLocaleString('en')} cases ...`);

@@ -23,7 +23,7 @@ import type { ActionArgsByName, ActionName } from '../workflows/actions';
 import { workflowIdFor } from '../workflows/case';
 import { actionUpdate } from '../workflows/definitions';
 import { initialSearchAttributes } from '../workflows/visibility';
-import { collectedHeap } from './bench/heap';
+import { collectedHeap, inspectOn } from './bench/heap';
 import { cpuReading, cpuSpent, descendants, executableName, rssKiB, serviceProcesses } from './bench/proc';
 import { runBounded } from './bench/bounded';
 import { machine, writeResults } from './bench/results';
@@ -255,9 +255,6 @@ async function runRound(setup: Setup, index: number): Promise<Round> {
   }
   return round;
 }
-
-/** NODE_OPTIONS naming the port a process opens its inspector on when sent SIGUSR1 (scripts/bench/heap.ts). */
-const inspectOn = (port: number) => `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${port}`.trim();
 
 async function startBareWorker(service: ServiceUnderTest, inspectPort: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'bench', 'bare-worker.ts')], {

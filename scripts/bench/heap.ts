@@ -17,6 +17,9 @@ interface Message {
   error?: { message: string };
 }
 
+/** NODE_OPTIONS naming the port a process opens its inspector on when sent SIGUSR1. */
+export const inspectOn = (port: number) => `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${port}`.trim();
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends SIGUSR1 and waits (bounded) until the inspector answers on `port`: its WebSocket address. */

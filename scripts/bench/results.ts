@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../lib/temporal-binaries';
 
-export const performanceDoc = path.join(projectRoot, 'docs', 'performance.md');
+const performanceDoc = path.join(projectRoot, 'docs', 'performance.md');
 
 /** The machine a run measured, for the line above its results. */
 export function machine(): string {
