@@ -85,6 +85,16 @@ export default defineConfig(
           ],
         },
       ],
+      // The worker shares workflow modules between the workflows it holds (lib/worker.ts,
+      // `preloadModules`) and freezes their objects; a variable a module could reassign would
+      // carry one workflow's state into another.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Program > VariableDeclaration[kind!="const"], ExportNamedDeclaration > VariableDeclaration[kind!="const"]',
+          message: 'workflow modules may be shared between workflows: module-level state must be a const',
+        },
+      ],
     },
   },
 );

@@ -50,6 +50,7 @@ export function workflowBundleKey(): string {
       .update('\0');
   }
   hash.update(readFileSync(failureConverterPath));
+  hash.update(`\0preload:${preloadModules.map((m) => path.basename(m)).join(',')}`);
   for (const pkg of bundledPackages) hash.update(`\0${pkg}@${installedVersion(pkg)}`);
   return hash.digest('hex').slice(0, 16);
 }
@@ -58,9 +59,25 @@ export function workflowBundlePath(): string {
   return path.join(workflowBundleDir, `workflow-bundle-${workflowBundleKey()}.js`);
 }
 
+/**
+ * Modules the worker evaluates once per worker thread, instead of once for each workflow it holds.
+ * The SDK evaluates every module of the bundle again in each workflow's own scope, so that
+ * workflows share no state. Evaluated for each, typebox (373 modules, the actions' argument
+ * schemas are built with it) and the actions' table with the case's rules took a cached case's
+ * heap from 83 KiB (a bare workflow's) to 574 KiB; shared, it is 90 KiB (docs/performance.md).
+ * Neither keeps state of a workflow's (ESLint holds workflows/ to const module state); the SDK
+ * freezes what it shares, and `workflows/preload` readies typebox for that.
+ */
+const preloadModules = ['typebox', ...['preload', 'actions'].map((name) => path.join(path.dirname(workflowsPath), `${name}${sourceExtension}`))];
+
 /** Bundles the workflow code (webpack: 9–21 s on two busy cores), as the worker will load it. */
 export async function bundleWorkflows(): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath,
+    preloadModules,
+    logger: new DefaultLogger('WARN'),
+  });
   return code;
 }
 

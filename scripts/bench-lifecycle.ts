@@ -82,6 +82,8 @@ interface Setup {
   bareWorker: ChildProcess;
   /** Where each worker's process opens its inspector when the memory measure asks (scripts/bench/heap.ts). */
   inspectPorts: Record<'bare' | 'client', number>;
+  /** The bare worker's `POST /start`: a bare start behind a bare Fastify route, the floor of an intake through HTTP. */
+  floorUrl: string;
 }
 
 async function http(setup: Setup, who: string, method: string, route: string, body?: unknown): Promise<{ id: string }> {
@@ -170,11 +172,16 @@ async function cpuPerCase(setup: Setup, lane: LaneName): Promise<{ total: number
   return { total: Object.values(byGroup).reduce((a, b) => a + b, 0), byGroup };
 }
 
-async function intake(setup: Setup, lane: Exclude<LaneName, 'client'>, concurrency: number, count: number) {
+type IntakeLane = 'bare' | 'floor' | 'API';
+
+async function intake(setup: Setup, lane: IntakeLane, concurrency: number, count: number) {
   const started = performance.now();
   const latencies = await pool(count, concurrency, async () => {
     const at = performance.now();
-    await startCase(setup, lane);
+    if (lane === 'floor') {
+      const response = await fetch(setup.floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission()) });
+      if (response.status !== 201) throw new Error(`the floor's POST /start answered ${response.status}: ${await response.text()}`);
+    } else await startCase(setup, lane);
     return performance.now() - at;
   });
   return { median: median(latencies), perSecond: (count / (performance.now() - started)) * 1000 };
@@ -226,7 +233,7 @@ interface Round {
   cpu: Record<LaneName, { total: number; byGroup: Record<string, number> }>;
   events: Record<LaneName, number>;
   bytes: Record<LaneName, number>;
-  intake: Record<number, Record<'bare' | 'API', { median: number; perSecond: number }>>;
+  intake: Record<number, Record<IntakeLane, { median: number; perSecond: number }>>;
 }
 
 async function runRound(setup: Setup, index: number): Promise<Round> {
@@ -247,16 +254,18 @@ async function runRound(setup: Setup, index: number): Promise<Round> {
     log(`round ${index + 1}, ${lane}: CPU ${round.cpu[lane].total.toFixed(0)} ms per case at concurrency ${sizes.cpuConcurrency}`);
   }
   for (const [concurrency, count] of sizes.intake) {
-    round.intake[concurrency] = { bare: await intake(setup, 'bare', concurrency, count), API: await intake(setup, 'API', concurrency, count) };
-    const { bare, API } = round.intake[concurrency];
+    const measured = {} as Round['intake'][number];
+    for (const lane of ['bare', 'floor', 'API'] as const) measured[lane] = await intake(setup, lane, concurrency, count);
+    round.intake[concurrency] = measured;
+    const { bare, floor, API } = measured;
     log(
-      `round ${index + 1}, intake c=${concurrency}: API ${API.median.toFixed(0)} ms (${API.perSecond.toFixed(0)}/s), bare start ${bare.median.toFixed(0)} ms (${bare.perSecond.toFixed(0)}/s)`,
+      `round ${index + 1}, intake c=${concurrency}: API ${API.median.toFixed(0)} ms (${API.perSecond.toFixed(0)}/s), bare start ${bare.median.toFixed(0)} ms (${bare.perSecond.toFixed(0)}/s), behind HTTP ${floor.median.toFixed(0)} ms (${floor.perSecond.toFixed(0)}/s)`,
     );
   }
   return round;
 }
 
-async function startBareWorker(service: ServiceUnderTest, inspectPort: number): Promise<ChildProcess> {
+async function startBareWorker(service: ServiceUnderTest, inspectPort: number, httpPort: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'bench', 'bare-worker.ts')], {
     cwd: projectRoot,
     env: {
@@ -265,6 +274,7 @@ async function startBareWorker(service: ServiceUnderTest, inspectPort: number): 
       TEMPORAL_ADDRESS: service.temporalAddress,
       DATA_DIR: service.dataDir,
       BENCH_TASK_QUEUE: bareQueue,
+      BENCH_HTTP_PORT: String(httpPort),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -317,6 +327,25 @@ function resultRows(all: Round[]): string[][] {
   ]);
 }
 
+/**
+ * The floor of an intake through HTTP: a bare start behind a bare Fastify route, against the bare
+ * start and the service's intake (median latency over the rounds; ratios the medians of the rounds').
+ */
+function floorRows(all: Round[]): string[][] {
+  return sizes.intake.map(([c]) => {
+    const of = (lane: IntakeLane) => median(all.map((r) => r.intake[c]![lane].median));
+    const rounds = (a: IntakeLane, b: IntakeLane) => median(all.map((r) => ratio(r.intake[c]![a].median, r.intake[c]![b].median)));
+    return [
+      `c=${c}`,
+      `${fixed(of('bare'))} ms`,
+      `${fixed(of('floor'))} ms`,
+      fixed(rounds('floor', 'bare'), 2),
+      `${fixed(of('API'))} ms`,
+      fixed(rounds('API', 'floor'), 2),
+    ];
+  });
+}
+
 /** Where each lane's CPU went, per case (median over the rounds). */
 function cpuRows(all: Round[]): string[][] {
   const groups = Object.keys(all[0]!.cpu.bare.byGroup);
@@ -335,18 +364,19 @@ async function main(): Promise<void> {
   await runBounded(boundMs, log, cleanup, async () => {
     mkdirSync(path.join(projectRoot, '.data'), { recursive: true });
     const inspectPorts = { client: await freePort(), bare: await freePort() };
+    const floorPort = await freePort();
     service = await startService({
       log,
       logFile: path.join(projectRoot, '.data', 'bench-lifecycle-service.log'),
       env: { RATE_LIMIT_PER_MINUTE: '1000000', NODE_OPTIONS: inspectOn(inspectPorts.client) },
     });
     log('starting the bare worker (it bundles its workflow) ...');
-    bareWorker = await startBareWorker(service, inspectPorts.bare);
+    bareWorker = await startBareWorker(service, inspectPorts.bare, floorPort);
     client = await connectClient(
       { temporalAddress: service.temporalAddress, temporalNamespace: 'default' },
       dataConverterFor(developmentPayloadKeys(path.join(service.dataDir, 'dev-payload-keys'))),
     );
-    const setup: Setup = { service, client, bareWorker, inspectPorts };
+    const setup: Setup = { service, client, bareWorker, inspectPorts, floorUrl: `http://127.0.0.1:${floorPort}/start` };
     log('warm-up: one case per lane (not counted) ...');
     for (const lane of lanes) await runCase(setup, lane);
 
@@ -366,11 +396,13 @@ async function main(): Promise<void> {
       ]),
     ];
     const cpuHeader = ['CPU per case, by process', ...lanes];
+    const floorHeader = ['intake latency', 'bare start', 'bare start behind HTTP', 'ratio', 'service (API)', 'service / behind HTTP'];
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const load = os.loadavg()[0]!.toFixed(1);
     console.log(`\n${rounds} rounds; ratio = service / bare, the median of the rounds' ratios\n`);
     console.log(table(header, rows));
     console.log(`\n${table(cpuHeader, cpuRows(all))}`);
+    console.log(`\n${table(floorHeader, floorRows(all))}`);
     console.log(`\n${machine()}; load average (1 min) ${load} at the end`);
     if (smoke) {
       log('smoke run: docs/performance.md left as it is');
@@ -384,6 +416,8 @@ async function main(): Promise<void> {
         markdownTable(header, rows),
         '',
         markdownTable(cpuHeader, cpuRows(all)),
+        '',
+        markdownTable(floorHeader, floorRows(all)),
       ].join('\n'),
     );
     log(`written into ${written}`);
