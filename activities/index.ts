@@ -4,7 +4,9 @@ import { redactDbError } from '../db/errors';
 import { findLeaders } from '../db/leaders';
 import { sampleClosedCases } from '../db/spot-checks';
 import type { CaseActivities } from '../workflows/activities';
+import type { DeliveryActivities } from '../workflows/delivery';
 import { writeOrDeadLetter } from './dead-letters';
+import { deliveryActivities, startDelivery, type DeliveryDeps } from './delivery';
 
 /** Rethrows a failed query without its SQL parameters, which would otherwise enter the history. */
 const redacted =
@@ -14,8 +16,11 @@ const redacted =
       throw redactDbError(err);
     });
 
-/** The worker's activities: thin adapters from the workflows' contract to db/. */
-export function createActivities({ db }: { db: Db }): CaseActivities {
+/**
+ * The worker's activities: thin adapters from the workflows' contract to db/. With `delivery`
+ * (SMTP_URL set), each notice stored is then delivered by a workflow of its own.
+ */
+export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): CaseActivities & Partial<DeliveryActivities> {
   const projectCase: CaseActivities['projectCase'] = (input) =>
     writeOrDeadLetter(db, {
       activity: 'projectCase',
@@ -23,9 +28,12 @@ export function createActivities({ db }: { db: Db }): CaseActivities {
       caseId: input.projection.id,
       input,
     });
-  const recordNotice: CaseActivities['recordNotice'] = (input) =>
-    writeOrDeadLetter(db, { activity: 'recordNotice', key: input.notice.key, caseId: input.caseId, input });
+  const recordNotice: CaseActivities['recordNotice'] = async (input) => {
+    await writeOrDeadLetter(db, { activity: 'recordNotice', key: input.notice.key, caseId: input.caseId, input });
+    if (delivery) await startDelivery(input.notice.key, delivery.retry);
+  };
   return {
+    ...(delivery ? deliveryActivities(db, delivery) : {}),
     projectCase,
     recordNotice,
     // Each write dead-letters on its own, as when they were separate activities: one refused notice

@@ -28,6 +28,7 @@ import { codecRoutes } from './routes/codec';
 import { consoleRoutes } from './routes/console';
 import { temporalUiRoutes } from './routes/temporal-ui';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { deliveryRoutes } from './routes/deliveries';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
 import { eventRoutes } from './routes/events';
@@ -237,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationRoutes);
   await app.register(dutyRoutes);
   await app.register(deadLetterRoutes);
+  await app.register(deliveryRoutes);
   await app.register(consoleRoutes);
   if (deps.config.temporalUiUpstream) await app.register(temporalUiRoutes, { upstream: deps.config.temporalUiUpstream });
   if (deps.sweepIntakeClaims ?? true) {

@@ -62,6 +62,19 @@ export const NoticeSchema = Type.Object(
     text: Type.String({ description: 'zh-CN' }),
     createdAt: Type.String({ format: 'date-time' }),
     deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    deliveries: Type.Array(
+      Type.Object({
+        channel: Type.Literal('email'),
+        to: Type.Union([Type.String(), Type.Null()], { description: 'the account it was sent to' }),
+        status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')], {
+          description: '`queued`: being tried (again, while the provider is away); `sent`: the provider accepted it; `failed`: given up, with `lastError`',
+        }),
+        attempts: Type.Integer(),
+        lastError: Type.Union([Type.String(), Type.Null()]),
+        updatedAt: Type.String({ format: 'date-time' }),
+      }),
+      { description: 'The notice sent by the service itself (SMTP_URL): one delivery per person with an e-mail address.' },
+    ),
   },
   { $id: 'Notice' },
 );

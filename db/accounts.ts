@@ -23,7 +23,8 @@ export function listAccounts(db: Db): Promise<Account[]> {
   return db.select().from(accounts).orderBy(asc(accounts.id));
 }
 
-export type AccountChange = Pick<Account, 'name' | 'roles' | 'unitId' | 'active' | 'oidcSubject'>;
+/** What an account holds; `email` left out keeps the address on file. */
+export type AccountChange = Pick<Account, 'name' | 'roles' | 'unitId' | 'active' | 'oidcSubject'> & { email?: string | null };
 
 /**
  * Adds the account or changes what is on file for its id; answers whether it was new. A person

@@ -96,8 +96,9 @@ export const caseEvents = pgTable(
 );
 
 /**
- * Notices to the complainant, the unit or its superior, waiting for an integrator to deliver
- * them. The id is the idempotency key the workflow derived, so a retried activity adds nothing.
+ * Notices to the complainant, the unit or its superior, for integrators to deliver and, with
+ * SMTP_URL, e-mailed to staff by the service (`notice_deliveries`). The id is the idempotency key
+ * the workflow derived, so a retried activity adds nothing.
  */
 export const notices = pgTable(
   'notices',
@@ -117,6 +118,38 @@ export const notices = pgTable(
     index('notices_undelivered_idx')
       .on(t.createdAt)
       .where(sql`${t.deliveredAt} is null`),
+  ],
+);
+
+/**
+ * Each notice's delivery to one address by one channel: one row per (notice, channel, address),
+ * written when the notice's delivery workflow plans it and updated as it is sent or fails.
+ */
+export const noticeDeliveries = pgTable(
+  'notice_deliveries',
+  {
+    /** `<notice id>|<channel>|<address>`: planning twice adds nothing. */
+    id: text('id').primaryKey(),
+    noticeId: text('notice_id').notNull(),
+    caseId: text('case_id').notNull(),
+    channel: text('channel').$type<'email'>().notNull(),
+    /** The account the address belongs to, when it is a person's. */
+    accountId: text('account_id'),
+    address: text('address').notNull(),
+    status: text('status').$type<'queued' | 'sent' | 'failed'>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Why the last attempt failed (the provider's answer), or why the delivery was given up. */
+    lastError: text('last_error'),
+    /** The provider's id of the message it accepted (SMTP: the Message-ID). */
+    providerId: text('provider_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('notice_deliveries_notice_idx').on(t.noticeId),
+    index('notice_deliveries_failed_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.status} = 'failed'`),
   ],
 );
 
@@ -211,6 +244,8 @@ export const accounts = pgTable('accounts', {
   passwordHash: text('password_hash'),
   /** The identity provider's `sub` for this person, when OIDC sign-in is set up. */
   oidcSubject: text('oidc_subject').unique(),
+  /** Where the notices meant for this person are e-mailed (SMTP_URL); none, none are. */
+  email: text('email'),
   active: boolean('active').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -33,6 +33,8 @@ export interface Config {
   oidcClientId: string | undefined;
   oidcClientSecret: string | undefined;
   oidcRedirectUri: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 interface Variable<K extends keyof Config> {
@@ -104,6 +106,17 @@ function httpUrl(raw: string): string {
     throw new Error('must be an http(s) URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an http(s) URL');
+  return raw.trim();
+}
+
+function smtpUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error('must be a URL such as smtp://user:password@mail.example.gov.cn:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`must use smtp:// or smtps://, not ${url.protocol}//`);
   return raw.trim();
 }
 
@@ -309,6 +322,21 @@ export const variables = [
     default: undefined,
     description: 'the public URL of `GET /session/oidc/callback`, as registered at the provider',
     parse: httpUrl,
+  }),
+  variable({
+    name: 'SMTP_URL',
+    key: 'smtpUrl',
+    default: undefined,
+    description:
+      "the SMTP server staff notices are e-mailed through (`smtp://user:password@host:587`, STARTTLS when offered; `smtps://` for TLS from the start), to each person's account e-mail; unset, notices are stored and not e-mailed",
+    parse: smtpUrl,
+  }),
+  variable({
+    name: 'MAIL_FROM',
+    key: 'mailFrom',
+    default: '环境信访 <noreply@complaints.invalid>',
+    description: 'the sender of the notices e-mailed (`SMTP_URL`)',
+    parse: nonEmpty,
   }),
 ] as const;
 

@@ -1,6 +1,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../activities';
+import { defaultDeliveryRetry } from '../activities/delivery';
 import { buildApp } from '../api/app';
 import { createDatabase } from '../db/client';
 import type { Config } from '../lib/config';
@@ -11,6 +12,7 @@ import { ensureSpotCheckSchedule } from '../lib/schedules';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal';
 import { AesGcmCodec, dataConverterFor } from '../lib/codec';
 import { apiKeysFor, payloadKeysFor } from '../lib/secrets';
+import { smtpMailer } from '../lib/mailer';
 import { createWorker } from '../lib/worker';
 
 /** As long as a request may wait on Temporal (the gateway's deadline). */
@@ -35,12 +37,13 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
   if (await ensureSpotCheckSchedule(client, config.taskQueue, policy.spotCheckRate)) {
     logger.info('created the daily spot-check schedule');
   }
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker: Worker = await createWorker({
     config,
     connection,
     log: (line) => logger.info(line),
-    activities: createActivities(database),
+    activities: createActivities(database, mailer && { mailer, retry: defaultDeliveryRetry }),
     options: {
       dataConverter,
       maxCachedWorkflows: config.workerCachedCases,
@@ -50,6 +53,7 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
   });
   logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace }, 'worker polling');
   const done = worker.run().finally(async () => {
+    mailer?.close();
     await connection.close();
     await client.connection.close();
     await database.close();

@@ -1,7 +1,7 @@
 /**
  * `npm run user -- <command>`: the bureau's staff accounts from the shell (also `PUT /accounts/{id}`).
  *   list
- *   add <id> --name <名字> --role <role> [--role <role>…] [--unit <unitId>] [--oidc-subject <sub>]
+ *   add <id> --name <名字> --role <role> [--role <role>…] [--unit <unitId>] [--oidc-subject <sub>] [--email <address>]
  *   password <id>          reads the new password from stdin, or makes one and prints it
  *   disable <id> | enable <id>
  * Roles: registrar, unit, leader, supervisor, ops, admin. Disabling, or a new password, signs the person out everywhere.
@@ -32,7 +32,13 @@ function parseUsage(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { name: { type: 'string' }, role: { type: 'string', multiple: true }, unit: { type: 'string' }, 'oidc-subject': { type: 'string' } },
+      options: {
+        name: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        unit: { type: 'string' },
+        'oidc-subject': { type: 'string' },
+        email: { type: 'string' },
+      },
     });
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -45,7 +51,7 @@ async function run(db: Db, argv: string[]): Promise<void> {
   if (command === 'list') {
     for (const a of (await listAccounts(db)).map(accountView)) {
       console.log(
-        `${a.active ? ' ' : '✗'} ${a.id.padEnd(20)} ${a.name}  [${a.roles.join(', ')}]${a.unitId ? `  unit ${a.unitId}` : ''}${a.hasPassword ? '' : '  (no password)'}`,
+        `${a.active ? ' ' : '✗'} ${a.id.padEnd(20)} ${a.name}  [${a.roles.join(', ')}]${a.unitId ? `  unit ${a.unitId}` : ''}${a.email ? `  ${a.email}` : ''}${a.hasPassword ? '' : '  (no password)'}`,
       );
     }
     return;
@@ -64,6 +70,7 @@ async function run(db: Db, argv: string[]): Promise<void> {
         unitId: values.unit ?? null,
         active: true,
         oidcSubject: values['oidc-subject'] ?? null,
+        email: values.email ?? null,
       });
       console.log(`${existing ? 'changed' : 'added'} ${id}`);
       if (!existing?.passwordHash) await setPassword(db, id);

@@ -1,3 +1,4 @@
 // The workflow bundle's entry: every workflow type the worker runs.
 export { complaintWorkflow } from './complaint';
+export { deliverNotice } from './delivery';
 export { spotCheckWorkflow } from './spot-check';

@@ -27,6 +27,11 @@ const AccountSchema = Type.Object(
     unitId: Type.Optional(Type.Union([Text(100), Type.Null()], { description: 'the unit the person belongs to; required for the `unit` role' })),
     active: Type.Optional(Type.Boolean({ default: true, description: 'false: may not sign in, and is signed out at once' })),
     oidcSubject: Type.Optional(Type.Union([Text(255), Type.Null()], { description: "the identity provider's `sub` for this person" })),
+    email: Type.Optional(
+      Type.Union([Type.String({ format: 'email', maxLength: 254, examples: ['zhang.wei@hbj.example.gov.cn'] }), Type.Null()], {
+        description: 'where the notices meant for this person are e-mailed (`SMTP_URL`); none: they are not e-mailed',
+      }),
+    ),
     password: Type.Optional(Password),
   },
   { additionalProperties: false },
@@ -38,6 +43,7 @@ const AccountViewSchema = Type.Object({
   roles: Type.Array(Type.String()),
   unitId: Type.Union([Type.String(), Type.Null()]),
   oidcSubject: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
   active: Type.Boolean(),
   hasPassword: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -96,6 +102,7 @@ export const accountRoutes: FastifyPluginAsync = async (app) => {
         unitId: body.unitId ?? null,
         active: body.active ?? true,
         oidcSubject: body.oidcSubject ?? null,
+        email: body.email ?? null,
       }).catch((err: unknown) => {
         if (brokenUniqueConstraint(err) !== 'accounts_oidc_subject_unique') throw err;
         const message = 'is linked to another account already';

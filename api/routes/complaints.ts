@@ -2,6 +2,7 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { listCases, type CaseFilter } from '../../db/cases';
 import { holds, type Principal } from '../../lib/principal';
+import { deliveriesOf } from '../../db/deliveries';
 import { noticesOf } from '../../db/notices';
 import { channels, statuses, type Complaint } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
@@ -264,7 +265,17 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       await loadVisibleCase(app, request, request.params.id);
-      return { id: request.params.id, notices: await noticesOf(app.deps.database.db, request.params.id) };
+      const { db } = app.deps.database;
+      const [notices, deliveries] = await Promise.all([noticesOf(db, request.params.id), deliveriesOf(db, request.params.id)]);
+      return {
+        id: request.params.id,
+        notices: notices.map((notice) => ({
+          ...notice,
+          deliveries: deliveries
+            .filter((d) => d.noticeId === notice.id)
+            .map((d) => ({ channel: d.channel, to: d.accountId, status: d.status, attempts: d.attempts, lastError: d.lastError, updatedAt: d.updatedAt })),
+        })),
+      };
     },
   );
 

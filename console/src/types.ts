@@ -58,6 +58,17 @@ export interface Notice {
   text: string;
   createdAt: string;
   deliveredAt: string | null;
+  /** E-mails the service sent for it (SMTP_URL), one per person. */
+  deliveries: NoticeDelivery[];
+}
+
+export interface NoticeDelivery {
+  channel: 'email';
+  to: string | null;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
 }
 
 /** `GET /units` (api/routes/organisation.ts), the registry `assign` and `reassign` draw on. */

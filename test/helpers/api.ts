@@ -2,14 +2,16 @@ import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createActivities } from '../../activities';
+import type { DeliveryDeps } from '../../activities/delivery';
 import { buildApp } from '../../api/app';
 import { createDatabase, type Database } from '../../db/client';
 import { hashKey, type ApiKey } from '../../lib/api-keys';
 import { AesGcmCodec, dataConverterFor, newKeyEntry, parsePayloadKeys, type PayloadKeys } from '../../lib/codec';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import type { Unit } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
 import { staff } from './staff';
 import { attachDevServer, createTestWorker } from './temporal';
@@ -74,6 +76,8 @@ export async function startApiHarness(
     policy?: Policy;
     /** A Temporal of the test's own (host:port) instead of the run's shared dev server, e.g. one with its Web UI. */
     temporalAddress?: string;
+    /** The worker delivers notices (e-mail) as with SMTP_URL set. */
+    delivery?: DeliveryDeps;
   } = {},
 ): Promise<ApiHarness> {
   const taskQueue = `${name}-${process.pid}`;
@@ -87,7 +91,7 @@ export async function startApiHarness(
   const database = createDatabase(overrides.databaseUrl ?? inject('databaseUrl'));
   const worker: Worker = await createTestWorker(env, {
     taskQueue,
-    activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database),
+    activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database, overrides.delivery),
     dataConverter,
   });
   const running = worker.run();
@@ -143,4 +147,21 @@ export function submission(overrides: Record<string, unknown> = {}) {
     complainant: { anonymous: false, name: '王五', phone: '13700000000' },
     ...overrides,
   };
+}
+
+/** A case registered (by the integrator) in `district`, accepted and assigned to `unit` (by the registrar): its id. */
+export async function assignedCase(app: FastifyInstance, unit: Unit, district = 'nancheng'): Promise<string> {
+  const payload = submission();
+  payload.location.district = district;
+  const registered = await app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload });
+  expect(registered.statusCode, registered.body).toBe(201);
+  const id = registered.json<{ id: string }>().id;
+  for (const [action, body] of [
+    ['accept', {}],
+    ['assign', { unit }],
+  ] as const) {
+    const response = await app.inject({ method: 'POST', url: `/complaints/${id}/${action}`, headers: credentials(keys.registrar), payload: body });
+    expect(response.statusCode, response.body).toBe(200);
+  }
+  return id;
 }

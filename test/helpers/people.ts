@@ -10,6 +10,8 @@ export interface Person {
   name: string;
   roles: StaffRole[];
   unitId?: string;
+  /** Where the notices meant for the person are e-mailed. */
+  email?: string;
   password: string;
 }
 
@@ -19,7 +21,14 @@ let counter = 0;
 export async function addPerson(db: Db, person: Omit<Person, 'id' | 'password'> & { id?: string }): Promise<Person> {
   counter += 1;
   const stored: Person = { id: `${person.roles.join('-')}-${process.pid}-${counter}`, password: `pw-${counter}-${process.pid}-long-enough`, ...person };
-  await storeAccount(db, stored.id, { name: stored.name, roles: stored.roles, unitId: stored.unitId ?? null, active: true, oidcSubject: null });
+  await storeAccount(db, stored.id, {
+    name: stored.name,
+    roles: stored.roles,
+    unitId: stored.unitId ?? null,
+    active: true,
+    oidcSubject: null,
+    email: stored.email ?? null,
+  });
   await setPasswordHash(db, stored.id, await hashPassword(stored.password));
   return stored;
 }

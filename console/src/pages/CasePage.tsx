@@ -1,4 +1,22 @@
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography, type DescriptionsProps } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Result,
+  Row,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Timeline,
+  Tooltip,
+  Typography,
+  type DescriptionsProps,
+} from 'antd';
 import { useCallback, useEffect, useState, type Dispatch, type ReactNode, type SetStateAction } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, get } from '../api';
@@ -27,7 +45,7 @@ import {
   unitLevelZh,
 } from '../labels';
 import { formatDue, formatTime } from '../time';
-import type { CaseAction, CaseView, Notice } from '../types';
+import type { CaseAction, CaseView, Notice, NoticeDelivery } from '../types';
 
 /** What the page loads besides the case; each may fail alone (a leader may not read notices). */
 interface Loaded<T> {
@@ -386,9 +404,33 @@ function Notices({ notices }: { notices: Loaded<Notice[]> }) {
           render: (r: string, n) => (n.addressees.length > 0 ? `${recipientLabel(r)}（${n.addressees.join('、')}）` : recipientLabel(r)),
         },
         { title: '内容', dataIndex: 'text' },
-        { title: '送达', dataIndex: 'deliveredAt', render: (at: string | null) => (at ? formatTime(at) : '未送达'), width: 150 },
+        { title: '送达', dataIndex: 'deliveries', render: (_: unknown, n) => <Deliveries notice={n} />, width: 220 },
       ]}
     />
+  );
+}
+
+/** Each e-mail of a notice: to whom, and how it went; the provider's last answer on hover. */
+function Deliveries({ notice }: { notice: Notice }) {
+  if (notice.deliveries.length === 0) return notice.deliveredAt ? formatTime(notice.deliveredAt) : <Typography.Text type="secondary">未发送</Typography.Text>;
+  const shown = (d: NoticeDelivery) => {
+    if (d.status === 'sent') return { color: 'success', text: '邮件已发送' };
+    if (d.status === 'failed') return { color: 'error', text: '邮件发送失败' };
+    return { color: 'processing', text: d.attempts > 0 ? `邮件重试中（已试 ${d.attempts} 次）` : '邮件待发送' };
+  };
+  return (
+    <Space orientation="vertical" size={2}>
+      {notice.deliveries.map((d) => {
+        const { color, text } = shown(d);
+        return (
+          <Tooltip key={`${d.to ?? ''}-${d.channel}`} title={d.lastError ?? undefined}>
+            <Tag color={color}>
+              {d.to ?? '—'}：{text}
+            </Tag>
+          </Tooltip>
+        );
+      })}
+    </Space>
   );
 }
 

@@ -1,0 +1,138 @@
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { jurisdictionOf } from './organisation';
+import { accounts, noticeDeliveries, notices } from './schema';
+
+export type Delivery = typeof noticeDeliveries.$inferSelect;
+
+/**
+ * The people a notice is meant for, by account id, as of now (delivery time): the people its
+ * recipient stood for when it was made where that was resolved then (a duty, a unit's superior),
+ * otherwise who holds the named place now. The complainant is nobody's account: none here.
+ */
+async function peopleFor(db: Db, notice: { recipient: string; addressees: string[] }): Promise<string[]> {
+  if (notice.addressees.length > 0) return notice.addressees;
+  const [kind, name = ''] = notice.recipient.split(/:(.*)/s) as [string, string?];
+  const withRole = (role: string) => sql`${accounts.roles} @> ${JSON.stringify([role])}::jsonb`;
+  let where;
+  switch (kind) {
+    case 'registrar':
+    case 'leader':
+      return [name];
+    case 'unit':
+      where = and(eq(accounts.unitId, name), withRole('unit'));
+      break;
+    case 'supervisor':
+      where = withRole('supervisor');
+      break;
+    case 'registrars-of': {
+      // The registrars whose unit's jurisdiction holds the district (one without a unit sees all).
+      const registrars = await db
+        .select({ id: accounts.id, unitId: accounts.unitId })
+        .from(accounts)
+        .where(and(withRole('registrar'), eq(accounts.active, true)))
+        .orderBy(accounts.id);
+      const seen = new Map<string, boolean>();
+      const sees = async (unitId: string | null) => {
+        if (unitId === null) return true;
+        if (!seen.has(unitId)) {
+          const jurisdiction = await jurisdictionOf(db, unitId);
+          seen.set(unitId, jurisdiction === 'all' || (jurisdiction?.includes(name) ?? false));
+        }
+        return seen.get(unitId)!;
+      };
+      const people: string[] = [];
+      for (const r of registrars) if (await sees(r.unitId)) people.push(r.id);
+      return people;
+    }
+    default:
+      return [];
+  }
+  const rows = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(where, eq(accounts.active, true)))
+    .orderBy(accounts.id);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Plans a notice's e-mails, and those of the roster-gap alert stored with it (`<id>:roster_gap`):
+ * one delivery per person each is meant for who has an address, queued. Planned once: a second
+ * call (a retried activity) adds none. Answers their deliveries still queued.
+ */
+export async function planEmailDeliveries(db: Db, noticeId: string): Promise<string[]> {
+  const ids = [noticeId, `${noticeId}:roster_gap`];
+  const now = new Date();
+  for (const notice of await db.select().from(notices).where(inArray(notices.id, ids))) {
+    const people = await peopleFor(db, notice);
+    if (people.length === 0) continue;
+    const reachable = await db
+      .select({ id: accounts.id, email: accounts.email })
+      .from(accounts)
+      .where(and(inArray(accounts.id, people), eq(accounts.active, true), isNotNull(accounts.email)));
+    if (reachable.length === 0) continue;
+    await db
+      .insert(noticeDeliveries)
+      .values(
+        reachable.map(({ id, email }) => ({
+          id: `${notice.id}|email|${email!}`,
+          noticeId: notice.id,
+          caseId: notice.caseId,
+          channel: 'email' as const,
+          accountId: id,
+          address: email!,
+          status: 'queued' as const,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  const queued = await db
+    .select({ id: noticeDeliveries.id })
+    .from(noticeDeliveries)
+    .where(and(inArray(noticeDeliveries.noticeId, ids), eq(noticeDeliveries.status, 'queued')))
+    .orderBy(noticeDeliveries.id);
+  return queued.map((r) => r.id);
+}
+
+/** A delivery with the notice it carries. */
+export async function deliveryWithNotice(db: Db, id: string) {
+  const [row] = await db
+    .select({ delivery: noticeDeliveries, notice: notices })
+    .from(noticeDeliveries)
+    .innerJoin(notices, eq(notices.id, noticeDeliveries.noticeId))
+    .where(eq(noticeDeliveries.id, id));
+  return row;
+}
+
+/** Counts an attempt and what it ended with: sent (with the provider's id), or the error, still queued. */
+export async function recordAttempt(db: Db, id: string, outcome: { sent: string } | { error: string }): Promise<void> {
+  await db
+    .update(noticeDeliveries)
+    .set({
+      attempts: sql`${noticeDeliveries.attempts} + 1`,
+      updatedAt: new Date(),
+      ...('sent' in outcome ? { status: 'sent' as const, providerId: outcome.sent, lastError: null } : { lastError: outcome.error }),
+    })
+    .where(and(eq(noticeDeliveries.id, id), eq(noticeDeliveries.status, 'queued')));
+}
+
+/** Gives a queued delivery up: failed, with why, and the provider's last answer when that says more; one already sent stays sent. */
+export async function failDelivery(db: Db, id: string, reason: string): Promise<void> {
+  await db
+    .update(noticeDeliveries)
+    .set({ status: 'failed', lastError: sql`concat_ws(' — ', ${reason}::text, nullif(${noticeDeliveries.lastError}, ${reason}::text))`, updatedAt: new Date() })
+    .where(and(eq(noticeDeliveries.id, id), eq(noticeDeliveries.status, 'queued')));
+}
+
+/** A case's deliveries, oldest first. */
+export function deliveriesOf(db: Db, caseId: string): Promise<Delivery[]> {
+  return db.select().from(noticeDeliveries).where(eq(noticeDeliveries.caseId, caseId)).orderBy(noticeDeliveries.createdAt, noticeDeliveries.id);
+}
+
+/** Deliveries given up, newest first: what ops follow up. */
+export function failedDeliveries(db: Db, limit = 200): Promise<Delivery[]> {
+  return db.select().from(noticeDeliveries).where(eq(noticeDeliveries.status, 'failed')).orderBy(desc(noticeDeliveries.updatedAt)).limit(limit);
+}
