@@ -29,6 +29,7 @@ import { consoleRoutes } from './routes/console';
 import { temporalUiRoutes } from './routes/temporal-ui';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { deliveryRoutes } from './routes/deliveries';
+import { feedRoutes } from './routes/feed';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
 import { eventRoutes } from './routes/events';
@@ -231,6 +232,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(oidcRoutes);
   await app.register(complaintRoutes);
   await app.register(eventRoutes);
+  await app.register(feedRoutes);
   await app.register(calendarRoutes);
   await app.register(actionRoutesPlugin);
   await app.register(reportRoutes);

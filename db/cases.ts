@@ -6,8 +6,8 @@ import { caseEvents, complaints, leaderOwnerships } from './schema';
 
 /** A case's row of the read side. */
 export type CaseRow = typeof complaints.$inferSelect;
-/** An entry of a case's audit trail. */
-export type CaseEvent = typeof caseEvents.$inferSelect;
+/** An entry of a case's audit trail (without its place in the feed, db/feed.ts). */
+export type CaseEvent = Omit<typeof caseEvents.$inferSelect, 'xid' | 'feedId'>;
 
 /** A case's row and its audit trail, once its workflow has written them. */
 export async function storedCase(db: Db, caseId: string): Promise<{ row: CaseRow; events: CaseEvent[] } | undefined> {

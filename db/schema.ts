@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { CalendarStatus } from '../workflows/calendar';
 
 /**
@@ -7,6 +7,9 @@ import type { CalendarStatus } from '../workflows/calendar';
  * cases are asked about together (lists, reports) and the audit trail after closure. Every row
  * is written by an activity, keyed so that a retried activity changes nothing.
  */
+
+/** A transaction id (Postgres `xid8`), read as its decimal text: it outgrows a JavaScript number. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 /** The current projection of each case, one row per complaint, rebuilt from `case_events`. */
 export const complaints = pgTable(
@@ -91,8 +94,17 @@ export const caseEvents = pgTable(
     actor: text('actor').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     payload: jsonb('payload').notNull(),
+    /**
+     * The feed's order (`GET /feed`, db/feed.ts): the writing transaction's id, then the row's
+     * number. The feed reads only transactions older than every one still running, so a row
+     * committed late is never passed over.
+     */
+    xid: xid8('xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    feedId: bigint('feed_id', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.seq] }), index('case_events_kind_idx').on(t.kind, t.at)],
+  (t) => [primaryKey({ columns: [t.caseId, t.seq] }), index('case_events_kind_idx').on(t.kind, t.at), index('case_events_feed_idx').on(t.xid, t.feedId)],
 );
 
 /**

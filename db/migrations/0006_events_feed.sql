@@ -1,0 +1,3 @@
+ALTER TABLE "case_events" ADD COLUMN "xid" "xid8" DEFAULT pg_current_xact_id() NOT NULL;--> statement-breakpoint
+ALTER TABLE "case_events" ADD COLUMN "feed_id" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "case_events_feed_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+CREATE INDEX "case_events_feed_idx" ON "case_events" USING btree ("xid","feed_id");
