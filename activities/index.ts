@@ -5,8 +5,10 @@ import { findLeaders } from '../db/leaders';
 import { sampleClosedCases } from '../db/spot-checks';
 import type { CaseActivities } from '../workflows/activities';
 import type { DeliveryActivities } from '../workflows/delivery';
+import type { WebhookActivities } from '../workflows/webhooks';
 import { writeOrDeadLetter } from './dead-letters';
 import { deliveryActivities, startDelivery, type DeliveryDeps } from './delivery';
+import { webhookActivities } from './webhooks';
 
 /** Rethrows a failed query without its SQL parameters, which would otherwise enter the history. */
 const redacted =
@@ -20,7 +22,7 @@ const redacted =
  * The worker's activities: thin adapters from the workflows' contract to db/. With `delivery`
  * (SMTP_URL set), each notice stored is then delivered by a workflow of its own.
  */
-export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): CaseActivities & Partial<DeliveryActivities> {
+export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): CaseActivities & Partial<DeliveryActivities> & WebhookActivities {
   const projectCase: CaseActivities['projectCase'] = (input) =>
     writeOrDeadLetter(db, {
       activity: 'projectCase',
@@ -34,6 +36,7 @@ export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): C
   };
   return {
     ...(delivery ? deliveryActivities(db, delivery) : {}),
+    ...webhookActivities(db),
     projectCase,
     recordNotice,
     // Each write dead-letters on its own, as when they were separate activities: one refused notice

@@ -30,6 +30,7 @@ import { temporalUiRoutes } from './routes/temporal-ui';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { deliveryRoutes } from './routes/deliveries';
 import { feedRoutes } from './routes/feed';
+import { webhookRoutes } from './routes/webhooks';
 import { complaintRoutes } from './routes/complaints';
 import { directoryRoutes } from './routes/directory';
 import { eventRoutes } from './routes/events';
@@ -233,6 +234,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(complaintRoutes);
   await app.register(eventRoutes);
   await app.register(feedRoutes);
+  await app.register(webhookRoutes);
   await app.register(calendarRoutes);
   await app.register(actionRoutesPlugin);
   await app.register(reportRoutes);

@@ -28,6 +28,7 @@ export const problemTypes = {
   'rate-limited': { status: 429, title: 'Too many requests for this key' },
   'too-many-failed-logins': { status: 429, title: 'Too many failed authentications from this address' },
   'headers-too-large': { status: 431, title: 'The request line or headers are too large' },
+  'receiver-refused': { status: 502, title: 'The webhook receiver did not take the message' },
   'temporal-unavailable': { status: 503, title: 'The workflow service is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
   'not-ready': { status: 503, title: 'A part the service needs does not answer' },

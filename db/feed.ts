@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from './client';
 import { caseEvents, complaints } from './schema';
@@ -17,6 +17,25 @@ export interface FeedFilter {
 export interface FeedPosition {
   xid: string;
   feedId: number;
+}
+
+/** A position as callers hold it: `<transaction>-<row>`, opaque to them. */
+export const feedCursor = ({ xid, feedId }: FeedPosition): string => `${xid}-${feedId}`;
+
+export function feedPosition(cursor: string): FeedPosition {
+  const [xid, feedId] = cursor.split('-') as [string, string];
+  return { xid, feedId: Number(feedId) };
+}
+
+/** Where the feed ends now: a reader starting here gets what is written from now on. */
+export async function feedTail(db: Db): Promise<FeedPosition | undefined> {
+  const [row] = await db
+    .select({ xid: caseEvents.xid, feedId: caseEvents.feedId })
+    .from(caseEvents)
+    .where(sql`${caseEvents.xid} < pg_snapshot_xmin(pg_current_snapshot())`)
+    .orderBy(desc(caseEvents.xid), desc(caseEvents.feedId))
+    .limit(1);
+  return row;
 }
 
 export interface FeedEvent {

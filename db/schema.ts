@@ -165,6 +165,56 @@ export const noticeDeliveries = pgTable(
   ],
 );
 
+/**
+ * Integrators' webhook subscriptions (Standard Webhooks): where the changes of the cases they
+ * registered are posted, signed with the secret. A rotated secret keeps signing beside the new
+ * one until `previous_secret_until`, so the receiver can switch without losing a message.
+ */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: text('id').primaryKey(),
+  /** The integrator (API key id) whose cases are posted. */
+  integrator: text('integrator').notNull(),
+  url: text('url').notNull(),
+  /** The event kinds posted; empty: every kind. */
+  kinds: jsonb('kinds').$type<string[]>().notNull().default([]),
+  /** `whsec_` and base64: the Standard Webhooks secret. */
+  secret: text('secret').notNull(),
+  previousSecret: text('previous_secret'),
+  previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true }),
+  active: boolean('active').notNull().default(true),
+  /** Where its poster stands in the feed (db/feed.ts): the last event handed on. */
+  cursor: text('cursor'),
+  /** The receiver's last answer that was not a 2xx, and when. */
+  lastError: text('last_error'),
+  lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/** Webhook messages given up after their retries: ops post them again once the receiver is back. */
+export const webhookFailures = pgTable(
+  'webhook_failures',
+  {
+    /** The message id (`webhook-id`): `<case>:<seq>`, with the subscription. */
+    id: text('id').primaryKey(),
+    subscriptionId: text('subscription_id').notNull(),
+    messageId: text('message_id').notNull(),
+    caseId: text('case_id').notNull(),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** The receiver's last answer, or why the message was given up. */
+    lastError: text('last_error').notNull(),
+    failedAt: timestamp('failed_at', { withTimezone: true }).notNull(),
+    resentAt: timestamp('resent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('webhook_failures_pending_idx')
+      .on(t.failedAt)
+      .where(sql`${t.resentAt} is null`),
+  ],
+);
+
 /** Leaders who take ownership of escalated cases (领导包案), by tier and district. */
 export const leaders = pgTable(
   'leaders',

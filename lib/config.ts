@@ -35,6 +35,8 @@ export interface Config {
   oidcRedirectUri: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  webhookPollMs: number;
+  webhookGiveUpSeconds: number;
 }
 
 interface Variable<K extends keyof Config> {
@@ -337,6 +339,21 @@ export const variables = [
     default: '环境信访 <noreply@complaints.invalid>',
     description: 'the sender of the notices e-mailed (`SMTP_URL`)',
     parse: nonEmpty,
+  }),
+  variable({
+    name: 'WEBHOOK_POLL_MS',
+    key: 'webhookPollMs',
+    default: '5000',
+    description: 'how often a webhook subscription with nothing to post looks for new changes',
+    parse: wholeNumber(100, 3_600_000),
+  }),
+  variable({
+    name: 'WEBHOOK_GIVE_UP_SECONDS',
+    key: 'webhookGiveUpSeconds',
+    default: '86400',
+    description:
+      'how long a webhook message is retried (waits doubling from a hundredth of this, at most 10 minutes apart) before it is given up into `GET /webhooks/failures`',
+    parse: wholeNumber(1, 30 * 86_400),
   }),
 ] as const;
 

@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 
 /** How long a delivery is retried, and how far apart: policy, so it travels as data. */
 export interface DeliveryRetry {
@@ -20,8 +20,21 @@ export interface DeliveryActivities {
   failNoticeDelivery(input: { deliveryId: string; reason: string }): Promise<void>;
 }
 
-/** Why an activity failed for good, with what caused it: Temporal's verdict, then the last answer. */
-function causes(err: ActivityFailure): string {
+/**
+ * How a send to an outside party (a mail server, a webhook receiver) is tried: again and again, the
+ * waits doubling, until `retry.giveUpAfter`; at once given up when it throws `refusal`.
+ */
+export function sendingOptions(retry: DeliveryRetry, refusal: string): ActivityOptions {
+  return {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: retry.giveUpAfter,
+    retry: { initialInterval: retry.initialInterval, backoffCoefficient: 2, maximumInterval: retry.maximumInterval, nonRetryableErrorTypes: [refusal] },
+  };
+}
+
+/** Why a send was given up, with what caused it: Temporal's verdict, then the party's last answer. */
+export function whyGivenUp(err: unknown): string {
+  if (!(err instanceof ActivityFailure)) return String(err);
   const messages: string[] = [];
   for (let cause: unknown = err.cause; cause instanceof Error && messages.length < 3; cause = cause.cause) messages.push(cause.message);
   return messages.join(': ');
@@ -36,16 +49,7 @@ const bookkeeping = proxyActivities<DeliveryActivities>({ startToCloseTimeout: '
  * for ops. Nothing here touches the case: a delivery never holds a case back.
  */
 export async function deliverNotice({ noticeId, retry }: { noticeId: string; retry: DeliveryRetry }): Promise<{ sent: number; failed: number }> {
-  const { sendNoticeEmail } = proxyActivities<DeliveryActivities>({
-    startToCloseTimeout: '1 minute',
-    scheduleToCloseTimeout: retry.giveUpAfter,
-    retry: {
-      initialInterval: retry.initialInterval,
-      backoffCoefficient: 2,
-      maximumInterval: retry.maximumInterval,
-      nonRetryableErrorTypes: ['PermanentMailError'],
-    },
-  });
+  const { sendNoticeEmail } = proxyActivities<DeliveryActivities>(sendingOptions(retry, 'PermanentMailError'));
   const deliveries = await bookkeeping.planNoticeDeliveries(noticeId);
   const sent = await Promise.all(
     deliveries.map(async (deliveryId) => {
@@ -53,8 +57,7 @@ export async function deliverNotice({ noticeId, retry }: { noticeId: string; ret
         await sendNoticeEmail(deliveryId);
         return true;
       } catch (err) {
-        const reason = err instanceof ActivityFailure ? causes(err) : String(err);
-        await bookkeeping.failNoticeDelivery({ deliveryId, reason });
+        await bookkeeping.failNoticeDelivery({ deliveryId, reason: whyGivenUp(err) });
         return false;
       }
     }),

@@ -2,3 +2,4 @@
 export { complaintWorkflow } from './complaint';
 export { deliverNotice } from './delivery';
 export { spotCheckWorkflow } from './spot-check';
+export { webhookPoster } from './webhooks';

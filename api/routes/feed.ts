@@ -1,6 +1,6 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { readFeed, type FeedFilter, type FeedPosition } from '../../db/feed';
+import { feedCursor, feedPosition, readFeed, type FeedFilter } from '../../db/feed';
 import { problemResponses } from '../problem';
 import { requestScope, type Scope } from '../scope';
 
@@ -44,12 +44,6 @@ const filterOf = (scope: Scope): FeedFilter => {
   }
 };
 
-const cursorOf = ({ xid, feedId }: FeedPosition) => `${xid}-${feedId}`;
-const positionOf = (cursor: string): FeedPosition => {
-  const [xid, feedId] = cursor.split('-') as [string, string];
-  return { xid, feedId: Number(feedId) };
-};
-
 /** `GET /feed`: the change feed, read page by page from a cursor (db/feed.ts). */
 export const feedRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: Static<typeof Query> }>(
@@ -74,11 +68,11 @@ export const feedRoutes: FastifyPluginAsync = async (app) => {
       const { db } = app.deps.database;
       const filter = filterOf(await requestScope(request, db));
       const { after } = request.query;
-      const events = await readFeed(db, { filter, after: after === undefined ? undefined : positionOf(after), limit: request.query.limit ?? 100 });
+      const events = await readFeed(db, { filter, after: after === undefined ? undefined : feedPosition(after), limit: request.query.limit ?? 100 });
       const last = events.at(-1);
       return {
-        events: events.map(({ position, at, ...event }) => ({ cursor: cursorOf(position), ...event, at: at.toISOString() })),
-        next: last ? cursorOf(last.position) : (after ?? null),
+        events: events.map(({ position, at, ...event }) => ({ cursor: feedCursor(position), ...event, at: at.toISOString() })),
+        next: last ? feedCursor(last.position) : (after ?? null),
       };
     },
   );
