@@ -13,6 +13,7 @@ import { connectClient, ensureSearchAttributes } from '../lib/temporal';
 import { AesGcmCodec, dataConverterFor } from '../lib/codec';
 import { apiKeysFor, payloadKeysFor } from '../lib/secrets';
 import { smtpMailer } from '../lib/mailer';
+import { ensureWebhookPosters } from '../lib/webhook-posters';
 import { createWorker } from '../lib/worker';
 
 /** As long as a request may wait on Temporal (the gateway's deadline). */
@@ -37,6 +38,8 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
   if (await ensureSpotCheckSchedule(client, config.taskQueue, policy.spotCheckRate)) {
     logger.info('created the daily spot-check schedule');
   }
+  const posters = await ensureWebhookPosters(client, database.db, config);
+  if (posters > 0) logger.info({ posters }, 'webhook posters running');
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker: Worker = await createWorker({

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebhookPosters } from '../lib/webhook-posters';
 import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { eventually } from './helpers/people';
 import { unitA } from './helpers/cases';
@@ -158,6 +159,17 @@ describe('webhooks', () => {
     expect(receiver.of(id).map((m) => m.id)).toEqual([`${id}:1`]);
     const after = (await h.app.inject({ method: 'GET', url: '/webhooks/failures', headers: credentials(keys.ops) })).json<{ items: { id: string }[] }>();
     expect(after.items.map((f) => f.id)).not.toContain(failure.id);
+  });
+
+  it('starts a poster that was ended again when the worker starts, and it goes on from its cursor', async () => {
+    await h.client.workflow.getHandle(`webhooks-${subscription}`).terminate('ended by hand');
+    const meanwhile = await registered();
+    expect(await ensureWebhookPosters(h.client, h.database.db, h.app.deps.config)).toBeGreaterThanOrEqual(1);
+    await eventually(
+      async () => receiver.of(meanwhile),
+      (m) => m.length > 0,
+      'the change made while no poster ran',
+    );
   });
 
   it('refuses a URL that is not http(s), naming the field, and another integrator’s subscription', async () => {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { feedCursor, feedTail } from '../../db/feed';
 import {
   advanceCursor,
@@ -13,9 +13,9 @@ import {
   subscriptionsOf,
   type WebhookSubscription,
 } from '../../db/webhooks';
+import { wakePoster } from '../../lib/webhook-posters';
 import { newWebhookSecret, postWebhook, webhookMessage } from '../../lib/webhooks';
 import { timelineKinds } from '../../workflows/model';
-import { webhookPosterId, webhookRetry, webhooksChanged } from '../../workflows/webhooks';
 import { Problem, problemResponses } from '../problem';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'a name of your choosing', examples: ['hotline-main'] }) });
@@ -80,18 +80,6 @@ const shown = ({ id, url, kinds, active, cursor, lastError, lastErrorAt, created
   updatedAt: updatedAt.toISOString(),
 });
 
-/** Starts the subscription's poster, or wakes it when it runs (the subscription changed). */
-async function wakePoster(app: FastifyInstance, subscriptionId: string): Promise<void> {
-  const { config } = app.deps;
-  await app.deps.temporal.workflow.signalWithStart('webhookPoster', {
-    workflowId: webhookPosterId(subscriptionId),
-    taskQueue: config.taskQueue,
-    args: [{ subscriptionId, retry: webhookRetry(config.webhookGiveUpSeconds), pollInterval: `${config.webhookPollMs} ms` }],
-    signal: webhooksChanged,
-    signalArgs: [],
-  });
-}
-
 /**
  * Webhooks (Standard Webhooks): an integrator subscribes to the changes of the cases it
  * registered; the service posts each, signed, in order, retried, and keeps those given up for ops
@@ -148,7 +136,7 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
         const tail = await feedTail(db);
         if (tail) await advanceCursor(db, id, feedCursor(tail));
       }
-      if (subscription.active) await wakePoster(app, id);
+      if (subscription.active) await wakePoster(app.deps.temporal, app.deps.config, id);
       const stored = (await getSubscription(db, id))!;
       return reply.code(created ? 201 : 200).send({ ...shown(stored), ...(created ? { secret: stored.secret } : {}) });
     },
