@@ -18,7 +18,7 @@ export interface DeliveryDeps {
 export const defaultDeliveryRetry: DeliveryRetry = { initialInterval: '10 seconds', maximumInterval: '10 minutes', giveUpAfter: '24 hours' };
 
 /** A notice's delivery workflow: one per notice the case raised, so a retried start is the same one. */
-export const deliveryWorkflowId = (noticeId: string) => `notice-${noticeId}`;
+const deliveryWorkflowId = (noticeId: string) => `notice-${noticeId}`;
 
 /**
  * Starts the delivery of a notice just stored, from the activity that stored it, on its worker's

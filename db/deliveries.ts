@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { jurisdictionOf } from './organisation';
 import { accounts, noticeDeliveries, notices } from './schema';
@@ -14,7 +14,7 @@ async function peopleFor(db: Db, notice: { recipient: string; addressees: string
   if (notice.addressees.length > 0) return notice.addressees;
   const [kind, name = ''] = notice.recipient.split(/:(.*)/s) as [string, string?];
   const withRole = (role: string) => sql`${accounts.roles} @> ${JSON.stringify([role])}::jsonb`;
-  let where;
+  let where: SQL | undefined;
   switch (kind) {
     case 'registrar':
     case 'leader':
@@ -32,18 +32,13 @@ async function peopleFor(db: Db, notice: { recipient: string; addressees: string
         .from(accounts)
         .where(and(withRole('registrar'), eq(accounts.active, true)))
         .orderBy(accounts.id);
-      const seen = new Map<string, boolean>();
-      const sees = async (unitId: string | null) => {
-        if (unitId === null) return true;
-        if (!seen.has(unitId)) {
-          const jurisdiction = await jurisdictionOf(db, unitId);
-          seen.set(unitId, jurisdiction === 'all' || (jurisdiction?.includes(name) ?? false));
-        }
-        return seen.get(unitId)!;
-      };
-      const people: string[] = [];
-      for (const r of registrars) if (await sees(r.unitId)) people.push(r.id);
-      return people;
+      const seeing = new Set<string>();
+      for (const unitId of new Set(registrars.map((r) => r.unitId))) {
+        if (unitId === null) continue;
+        const jurisdiction = await jurisdictionOf(db, unitId);
+        if (jurisdiction === 'all' || jurisdiction?.includes(name)) seeing.add(unitId);
+      }
+      return registrars.filter((r) => r.unitId === null || seeing.has(r.unitId)).map((r) => r.id);
     }
     default:
       return [];

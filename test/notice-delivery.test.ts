@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planEmailDeliveries } from '../db/deliveries';
+import { storeNotice } from '../db/notices';
 import { smtpMailer } from '../lib/mailer';
 import { assignedCase, credentials, keys, startApiHarness, type ApiHarness } from './helpers/api';
 import { addPerson, eventually, type Person } from './helpers/people';
@@ -141,5 +143,22 @@ describe('a notice the provider never takes', () => {
     expect(delivery.lastError).toContain('ECONNREFUSED');
     const view = await away.app.inject({ method: 'GET', url: `/complaints/${id}`, headers: credentials(keys.supervisor) });
     expect(view.json<{ status: string }>().status).toBe('assigned');
+  });
+});
+
+describe("a notice to a district's registrars", () => {
+  it('is planned for the registrars whose unit covers the district, each with an address', async () => {
+    const { db } = h.database;
+    const district = `d-${process.pid}`;
+    const covering = await ownUnit(db, 'delivery-covering', district);
+    const elsewhere = await ownUnit(db, 'delivery-elsewhere', `${district}-other`);
+    const near = await addPerson(db, { name: '本区登记员', roles: ['registrar'], unitId: covering.id, email: `near-${process.pid}@hbj.test` });
+    await addPerson(db, { name: '外区登记员', roles: ['registrar'], unitId: elsewhere.id, email: `far-${process.pid}@hbj.test` });
+    await addPerson(db, { name: '无邮箱登记员', roles: ['registrar'], unitId: covering.id });
+    const id = `registrars-${process.pid}`;
+    await storeNotice(db, { id, caseId: `case-${process.pid}`, kind: 'supervision', recipient: `registrars-of:${district}`, text: '【督办】', addressees: [] });
+    expect(await planEmailDeliveries(db, id)).toEqual([`${id}|email|${near.email!}`]);
+    // Planned once: asked again (a retried activity), it adds nothing.
+    expect(await planEmailDeliveries(db, id)).toEqual([`${id}|email|${near.email!}`]);
   });
 });
