@@ -32,7 +32,8 @@ export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): C
     });
   const recordNotice: CaseActivities['recordNotice'] = async (input) => {
     await writeOrDeadLetter(db, { activity: 'recordNotice', key: input.notice.key, caseId: input.caseId, input });
-    if (delivery) await startDelivery(input.notice.key, delivery.retry);
+    // The complainant has no account to e-mail: no delivery to start (until notices reach them by SMS).
+    if (delivery && input.notice.recipient !== 'complainant') await startDelivery(input.notice.key, delivery.retry);
   };
   return {
     ...(delivery ? deliveryActivities(db, delivery) : {}),
