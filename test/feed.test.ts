@@ -118,8 +118,11 @@ describe('GET /feed', () => {
   });
 
   it('refuses a cursor it did not give, naming the field', async () => {
-    const response = await h.app.inject({ method: 'GET', url: '/feed?after=yesterday', headers: credentials(keys.ops) });
-    expect(response.statusCode).toBe(400);
-    expect(response.json<{ errors: { field: string }[] }>().errors[0]!.field).toContain('after');
+    // Words, a leading zero (read as octal by Postgres), a transaction id past 64 bits.
+    for (const after of ['yesterday', '0669-51', '99999999999999999999-1']) {
+      const response = await h.app.inject({ method: 'GET', url: `/feed?after=${after}`, headers: credentials(keys.ops) });
+      expect(response.statusCode, after).toBe(400);
+      expect(response.json<{ errors: { field: string }[] }>().errors[0]!.field).toContain('after');
+    }
   });
 });

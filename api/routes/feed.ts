@@ -5,7 +5,9 @@ import { problemResponses } from '../problem';
 import { requestScope, type Scope } from '../scope';
 
 /** A position in the feed, as the caller gets it and gives it back: opaque to them. */
-const Cursor = Type.String({ pattern: '^[0-9]{1,20}-[0-9]{1,19}$', description: 'the `next` of an earlier answer', examples: ['7421-96'] });
+// Decimal without leading zeros (Postgres would read `0669` as octal), each part within its type:
+// a transaction id below 10^19 (xid8 is 64-bit unsigned), a row number below 10^15.
+const Cursor = Type.String({ pattern: '^(0|[1-9][0-9]{0,18})-(0|[1-9][0-9]{0,14})$', description: 'the `next` of an earlier answer', examples: ['7421-96'] });
 
 const Query = Type.Object(
   {
