@@ -18,30 +18,34 @@ export function activeSubscriptions(db: Db): Promise<WebhookSubscription[]> {
   return db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.active, true)).orderBy(asc(webhookSubscriptions.id));
 }
 
-/** Adds a subscription (with its first secret) or changes its URL, kinds and state; answers it and whether it is new. */
-export async function storeSubscription(
+type SubscriptionChange = Pick<WebhookSubscription, 'integrator' | 'url' | 'kinds' | 'active'>;
+
+/** Changes a subscription's URL, kinds and state; undefined when there is none of that id. */
+export async function updateSubscription(db: Db, id: string, change: SubscriptionChange): Promise<WebhookSubscription | undefined> {
+  const [row] = await db
+    .update(webhookSubscriptions)
+    .set({ url: change.url, kinds: change.kinds, active: change.active, updatedAt: new Date() })
+    .where(eq(webhookSubscriptions.id, id))
+    .returning();
+  return row;
+}
+
+/**
+ * Adds a subscription with its first secret, starting at `cursor`; undefined when one of that id
+ * was added meanwhile (two first PUTs at once).
+ */
+export async function createSubscription(
   db: Db,
   id: string,
-  change: Pick<WebhookSubscription, 'integrator' | 'url' | 'kinds' | 'active'>,
-  newSecret: () => string,
-): Promise<{ subscription: WebhookSubscription; created: boolean }> {
+  change: SubscriptionChange & Pick<WebhookSubscription, 'secret' | 'cursor'>,
+): Promise<WebhookSubscription | undefined> {
   const now = new Date();
-  const existing = await getSubscription(db, id);
-  if (existing) {
-    const [subscription] = await db
-      .update(webhookSubscriptions)
-      .set({ url: change.url, kinds: change.kinds, active: change.active, updatedAt: now })
-      .where(eq(webhookSubscriptions.id, id))
-      .returning();
-    return { subscription: subscription!, created: false };
-  }
-  const [subscription] = await db
+  const [row] = await db
     .insert(webhookSubscriptions)
-    .values({ id, ...change, secret: newSecret(), createdAt: now, updatedAt: now })
+    .values({ id, ...change, createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .returning();
-  // Two first PUTs at once: the second finds the first's.
-  return subscription ? { subscription, created: true } : { subscription: (await getSubscription(db, id))!, created: false };
+  return row;
 }
 
 /** A new secret; the one before it still signs until `until`. */

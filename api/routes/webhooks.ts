@@ -2,15 +2,15 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { feedCursor, feedTail } from '../../db/feed';
 import {
-  advanceCursor,
   getSubscription,
   getWebhookFailure,
   markResent,
   pendingWebhookFailures,
   rotateSecret,
   signingSecrets,
-  storeSubscription,
+  createSubscription,
   subscriptionsOf,
+  updateSubscription,
   type WebhookSubscription,
 } from '../../db/webhooks';
 import { wakePoster } from '../../lib/webhook-posters';
@@ -125,20 +125,15 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
       const { id } = request.params;
       const existing = await getSubscription(db, id);
       if (existing && existing.integrator !== request.principal.id) throw new Problem('conflict', `webhook subscription ${id} is another integrator's`);
-      const { subscription, created } = await storeSubscription(
-        db,
-        id,
-        { integrator: request.principal.id, url: request.body.url, kinds: request.body.kinds ?? [], active: request.body.active ?? true },
-        newWebhookSecret,
-      );
+      const change = { integrator: request.principal.id, url: request.body.url, kinds: request.body.kinds ?? [], active: request.body.active ?? true };
       // A new subscription starts at the feed's end: it hears what happens from now on.
-      if (created) {
-        const tail = await feedTail(db);
-        if (tail) await advanceCursor(db, id, feedCursor(tail));
-      }
-      if (subscription.active) await wakePoster(app.deps.temporal, app.deps.config, id);
-      const stored = (await getSubscription(db, id))!;
-      return reply.code(created ? 201 : 200).send({ ...shown(stored), ...(created ? { secret: stored.secret } : {}) });
+      const tail = existing ? undefined : await feedTail(db);
+      const created = existing
+        ? undefined
+        : await createSubscription(db, id, { ...change, secret: newWebhookSecret(), cursor: tail ? feedCursor(tail) : null });
+      const stored = created ?? (await updateSubscription(db, id, change))!;
+      if (stored.active) await wakePoster(app.deps.temporal, app.deps.config, id);
+      return reply.code(created ? 201 : 200).send({ ...shown(stored), ...(created ? { secret: created.secret } : {}) });
     },
   );
 
