@@ -121,16 +121,34 @@ export async function motionless(page: Page): Promise<void> {
   // still frame (an answer arriving, a button enabled by it) has started its transition by then.
   // The count is this call's own, kept on the page, and starts again if the page is replaced.
   const count = `stillFrames${Math.random().toString(36).slice(2)}`;
-  await page.waitForFunction(
-    `(() => {
-      const motion = /-(appear|enter|leave)(-(prepare|start|active))?$/;
-      const moving =
-        [...document.querySelectorAll('[class]')].some((el) => [...el.classList].some((c) => motion.test(c))) ||
-        document.getAnimations().some((a) => a.playState === 'running' && a.effect?.getComputedTiming().endTime !== Infinity);
-      globalThis.${count} = moving ? 0 : (globalThis.${count} ?? 0) + 1;
-      return globalThis.${count} >= 3;
-    })()`,
-    undefined,
-    { polling: 'raf' },
-  );
+  const movingNow = `(() => {
+    const motion = /-(appear|enter|leave)(-(prepare|start|active))?$/;
+    const frame = (globalThis.${count}Frame = (globalThis.${count}Frame ?? 0) + 1);
+    const seen = (globalThis.${count}Seen ??= new WeakMap());
+    const classed = [...document.querySelectorAll('[class]')].filter((el) => {
+      if (![...el.classList].some((c) => motion.test(c))) {
+        seen.delete(el);
+        return false;
+      }
+      if (!seen.has(el)) seen.set(el, frame);
+      // rc-motion drops its classes when the element's transition ends. One whose transition never
+      // ran (its end missed on a loaded machine) would keep them for good: moving for 60 frames at most.
+      return frame - seen.get(el) < 60 || el.getAnimations().length > 0;
+    });
+    const animations = document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().endTime !== Infinity);
+    return [...classed.map((el) => el.className), ...animations.map((a) => a.animationName ?? a.transitionProperty ?? 'animation')];
+  })()`;
+  try {
+    await page.waitForFunction(
+      `(() => {
+        globalThis.${count} = ${movingNow}.length > 0 ? 0 : (globalThis.${count} ?? 0) + 1;
+        return globalThis.${count} >= 3;
+      })()`,
+      undefined,
+      { polling: 'raf' },
+    );
+  } catch (err) {
+    const moving = await page.evaluate(movingNow).catch(() => 'unknown (the page is gone)');
+    throw new Error(`the page did not stop moving: ${JSON.stringify(moving)}`, { cause: err });
+  }
 }
