@@ -20,7 +20,7 @@ const redacted =
 
 /**
  * The worker's activities: thin adapters from the workflows' contract to db/. With `delivery`
- * (SMTP_URL set), each notice stored is then delivered by a workflow of its own.
+ * (SMTP_URL or SMS_* set), each notice stored is then delivered by a workflow of its own.
  */
 export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): CaseActivities & Partial<DeliveryActivities> & WebhookActivities {
   const projectCase: CaseActivities['projectCase'] = (input) =>
@@ -30,10 +30,13 @@ export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): C
       caseId: input.projection.id,
       input,
     });
-  const recordNotice: CaseActivities['recordNotice'] = async (input) => {
-    await writeOrDeadLetter(db, { activity: 'recordNotice', key: input.notice.key, caseId: input.caseId, input });
-    // The complainant has no account to e-mail: no delivery to start (until notices reach them by SMS).
-    if (delivery && input.notice.recipient !== 'complainant') await startDelivery(input.notice.key, delivery.retry);
+  const recordNotice: CaseActivities['recordNotice'] = async ({ caseId, notice: { to, ...notice } }) => {
+    // The complainant's phone goes no further than the delivery's own encrypted input.
+    await writeOrDeadLetter(db, { activity: 'recordNotice', key: notice.key, caseId, input: { caseId, notice } });
+    const text = to && { phone: to.phone, facts: notice.params };
+    // Staff are e-mailed; the complainant is texted, when the case says where.
+    const reachable = notice.recipient === 'complainant' ? delivery?.sms && text : delivery?.mailer;
+    if (delivery && reachable) await startDelivery(notice.key, delivery.retry, text);
   };
   return {
     ...(delivery ? deliveryActivities(db, delivery) : {}),

@@ -59,6 +59,16 @@ export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
   },
 };
 
+/** One of a notice's facts as an SMS template's variable takes it: dates, reasons and findings in Chinese. */
+export function noticeFact(params: Params, name: string): string {
+  const value = params[name];
+  if (value === undefined || value === '') return '';
+  if (name.endsWith('At')) return shanghai(value);
+  if (name === 'reason') return why(value);
+  if (name === 'finding') return findings[String(value)] ?? String(value);
+  return String(value);
+}
+
 export function renderNotice(kind: NoticeKind, params: Params): string {
   return noticeTemplates[kind](params);
 }

@@ -29,6 +29,7 @@ import { consoleRoutes } from './routes/console';
 import { temporalUiRoutes } from './routes/temporal-ui';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { deliveryRoutes } from './routes/deliveries';
+import { smsTemplateRoutes } from './routes/sms-templates';
 import { feedRoutes } from './routes/feed';
 import { webhookRoutes } from './routes/webhooks';
 import { complaintRoutes } from './routes/complaints';
@@ -195,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'duty', description: 'The 7×24 duty roster (值班): duty leaders, duty officers and rapid-response teams, by district and slot' },
         { name: 'reports', description: 'Rates, monthly counts, hotspots, backlog (JSON or CSV)' },
         { name: 'webhooks', description: 'Integrators hear of their cases: subscriptions, signed posts (Standard Webhooks), the messages given up' },
+        { name: 'notices', description: 'How notices are worded where a gateway needs it approved first (SMS templates)' },
         { name: 'ops', description: 'The payload codec for the Temporal UI and CLI; what did not go through (dead letters, deliveries, webhooks)' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'people', description: 'Sign-in, sessions and staff accounts' },
@@ -244,6 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dutyRoutes);
   await app.register(deadLetterRoutes);
   await app.register(deliveryRoutes);
+  await app.register(smsTemplateRoutes);
   await app.register(consoleRoutes);
   if (deps.config.temporalUiUpstream) await app.register(temporalUiRoutes, { upstream: deps.config.temporalUiUpstream });
   if (deps.sweepIntakeClaims ?? true) {

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
+import { deliveryChannels } from '../db/schema';
 import { CaseId, Text } from '../workflows/fields';
 import { channels, type Complaint } from '../workflows/model';
 
@@ -49,6 +50,8 @@ export const ComplaintSubmissionSchema = Type.Object(
 );
 export type ComplaintSubmission = Static<typeof ComplaintSubmissionSchema>;
 
+export const DeliveryChannelSchema = Type.Enum(deliveryChannels, { description: '`email` to staff, `sms` to the complainant' });
+
 export const NoticeSchema = Type.Object(
   {
     id: Type.String({ description: 'the idempotency key integrators deliver it under' }),
@@ -64,8 +67,8 @@ export const NoticeSchema = Type.Object(
     deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     deliveries: Type.Array(
       Type.Object({
-        channel: Type.Literal('email'),
-        to: Type.Union([Type.String(), Type.Null()], { description: 'the account it was sent to' }),
+        channel: DeliveryChannelSchema,
+        to: Type.Union([Type.String(), Type.Null()], { description: "the account e-mailed; the complainant's phone, masked (`138****5678`), texted" }),
         status: Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')], {
           description: '`queued`: being tried (again, while the provider is away); `sent`: the provider accepted it; `failed`: given up, with `lastError`',
         }),
@@ -73,7 +76,10 @@ export const NoticeSchema = Type.Object(
         lastError: Type.Union([Type.String(), Type.Null()]),
         updatedAt: Type.String({ format: 'date-time' }),
       }),
-      { description: 'The notice sent by the service itself (SMTP_URL): one delivery per person with an e-mail address.' },
+      {
+        description:
+          'The notice sent by the service itself: by e-mail (SMTP_URL) to each person with an address; by SMS (SMS_URL) to the complainant who gave a mobile number, when the case did not come through a platform.',
+      },
     ),
   },
   { $id: 'Notice' },

@@ -1,6 +1,9 @@
 import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { noticeKindZh } from '../lib/labels-zh';
+import type { NoticeKind } from '../workflows/model';
 import type { Db } from './client';
 import { jurisdictionOf } from './organisation';
+import { smsTemplateAt } from './sms-templates';
 import { accounts, noticeDeliveries, notices } from './schema';
 
 export type Delivery = typeof noticeDeliveries.$inferSelect;
@@ -90,6 +93,45 @@ export async function planEmailDeliveries(db: Db, noticeId: string): Promise<str
     .where(and(inArray(noticeDeliveries.noticeId, ids), eq(noticeDeliveries.status, 'queued')))
     .orderBy(noticeDeliveries.id);
   return queued.map((r) => r.id);
+}
+
+/**
+ * Plans a notice's SMS to the complainant, once: queued with the version of its kind's template in
+ * force when the notice was made, or, when it cannot go (no such notice, no template approved at
+ * the gateway, no mobile number), failed at once with why, for ops to reach them another way.
+ * Answers the delivery when it is queued.
+ */
+export async function planSmsDelivery(db: Db, noticeId: string, mobile: string | undefined): Promise<string[]> {
+  const [notice] = await db.select().from(notices).where(eq(notices.id, noticeId));
+  if (!notice) return [];
+  const template = await smsTemplateAt(db, notice.kind, notice.createdAt);
+  const address = mobile ? `${mobile.slice(0, 3)}****${mobile.slice(-4)}` : '（无手机号码）';
+  const cannot = !mobile
+    ? '联系电话不是手机号码，无法发送短信'
+    : !template
+      ? `没有“${noticeKindZh[notice.kind as NoticeKind] ?? notice.kind}”的短信模板`
+      : !template.providerTemplateId
+        ? `短信模板第 ${template.version} 版尚未报备通过（没有模板 ID）`
+        : undefined;
+  const id = `${notice.id}|sms|${address}`;
+  const now = new Date();
+  await db
+    .insert(noticeDeliveries)
+    .values({
+      id,
+      noticeId,
+      caseId: notice.caseId,
+      channel: 'sms',
+      address,
+      templateVersion: template?.version ?? null,
+      status: cannot ? 'failed' : 'queued',
+      lastError: cannot ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing();
+  const [planned] = await db.select({ status: noticeDeliveries.status }).from(noticeDeliveries).where(eq(noticeDeliveries.id, id));
+  return planned?.status === 'queued' ? [id] : [];
 }
 
 /** A delivery with the notice it carries. */

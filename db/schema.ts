@@ -9,6 +9,10 @@ import type { CalendarStatus } from '../workflows/calendar';
  */
 
 /** A transaction id (Postgres `xid8`), read as its decimal text: it outgrows a JavaScript number. */
+/** The ways a notice leaves the building: e-mail to staff, SMS to the complainant. */
+export const deliveryChannels = ['email', 'sms'] as const;
+export type DeliveryChannel = (typeof deliveryChannels)[number];
+
 const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 /** The current projection of each case, one row per complaint, rebuilt from `case_events`. */
@@ -144,10 +148,16 @@ export const noticeDeliveries = pgTable(
     id: text('id').primaryKey(),
     noticeId: text('notice_id').notNull(),
     caseId: text('case_id').notNull(),
-    channel: text('channel').$type<'email'>().notNull(),
+    channel: text('channel').$type<DeliveryChannel>().notNull(),
     /** The account the address belongs to, when it is a person's. */
     accountId: text('account_id'),
+    /**
+     * An e-mail address; a phone number masked (`138****5678`): the number itself stays in the
+     * delivery workflow's encrypted input, as the complainant's contact does in the case's.
+     */
     address: text('address').notNull(),
+    /** The SMS template's version it was sent with. */
+    templateVersion: integer('template_version'),
     status: text('status').$type<'queued' | 'sent' | 'failed'>().notNull(),
     attempts: integer('attempts').notNull().default(0),
     /** Why the last attempt failed (the provider's answer), or why the delivery was given up. */
@@ -163,6 +173,27 @@ export const noticeDeliveries = pgTable(
       .on(t.updatedAt)
       .where(sql`${t.status} = 'failed'`),
   ],
+);
+
+/**
+ * The SMS templates approved at the bureau's gateway (短信模板): a notice kind's wording with
+ * variables `{1}`, `{2}`…, the gateway's id for it, and which of the notice's facts fill the
+ * variables. Versioned: a new wording is a new row from `effective_from`, and each delivery keeps
+ * the version it went out with. A version without `provider_template_id` is not approved yet.
+ */
+export const smsTemplates = pgTable(
+  'sms_templates',
+  {
+    kind: text('kind').notNull(),
+    version: integer('version').notNull(),
+    text: text('text').notNull(),
+    /** The notice's facts (`caseId`, `dueAt`, `reason`…), in the order of the variables. */
+    params: jsonb('params').$type<string[]>().notNull(),
+    providerTemplateId: text('provider_template_id'),
+    effectiveFrom: timestamp('effective_from', { withTimezone: true }).notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.version] })],
 );
 
 /**

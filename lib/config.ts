@@ -35,6 +35,12 @@ export interface Config {
   oidcRedirectUri: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  smsUrl: string | undefined;
+  smsSecretId: string | undefined;
+  smsSecretKey: string | undefined;
+  smsAppId: string | undefined;
+  smsSignName: string | undefined;
+  smsRegion: string;
   webhookPollMs: number;
   webhookGiveUpSeconds: number;
 }
@@ -341,6 +347,31 @@ export const variables = [
     parse: nonEmpty,
   }),
   variable({
+    name: 'SMS_URL',
+    key: 'smsUrl',
+    default: undefined,
+    description:
+      'the Tencent Cloud SMS API the complainant is texted through (`https://sms.tencentcloudapi.com`), with the templates approved there (`GET /sms-templates`); unset, nothing is texted',
+    parse: httpUrl,
+  }),
+  variable({
+    name: 'SMS_SECRET_ID',
+    key: 'smsSecretId',
+    default: undefined,
+    description: 'the API key id (SecretId) requests to `SMS_URL` are signed with',
+    parse: nonEmpty,
+  }),
+  variable({ name: 'SMS_SECRET_KEY', key: 'smsSecretKey', default: undefined, description: 'its secret (SecretKey)', parse: nonEmpty }),
+  variable({ name: 'SMS_APP_ID', key: 'smsAppId', default: undefined, description: 'the SMS application (SmsSdkAppId)', parse: nonEmpty }),
+  variable({
+    name: 'SMS_SIGN_NAME',
+    key: 'smsSignName',
+    default: undefined,
+    description: "the bureau's approved SMS signature (签名), e.g. `某市生态环境局`",
+    parse: nonEmpty,
+  }),
+  variable({ name: 'SMS_REGION', key: 'smsRegion', default: 'ap-guangzhou', description: 'the region of the SMS application', parse: nonEmpty }),
+  variable({
     name: 'WEBHOOK_POLL_MS',
     key: 'webhookPollMs',
     default: '5000',
@@ -357,7 +388,11 @@ export const variables = [
   }),
 ] as const;
 
-const oidcVariables = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const;
+/** Variables that only work together: all set, or none. */
+const together = [
+  { what: 'OIDC sign-in', names: ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] },
+  { what: 'SMS', names: ['SMS_URL', 'SMS_SECRET_ID', 'SMS_SECRET_KEY', 'SMS_APP_ID', 'SMS_SIGN_NAME'] },
+] as const;
 
 /** Reads and validates the environment; reports every bad value at once, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -376,9 +411,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`${v.name}=${JSON.stringify(input)} ${(err as Error).message}`);
     }
   }
-  const oidcSet = oidcVariables.filter((name) => env[name]);
-  if (oidcSet.length > 0 && oidcSet.length < oidcVariables.length) {
-    problems.push(`OIDC sign-in needs all of ${oidcVariables.join(', ')}; missing ${oidcVariables.filter((n) => !env[n]).join(', ')}`);
+  for (const { what, names } of together) {
+    const missing = names.filter((name) => !env[name]);
+    if (missing.length > 0 && missing.length < names.length) problems.push(`${what} needs all of ${names.join(', ')}; missing ${missing.join(', ')}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Config;

@@ -37,6 +37,9 @@ export const statusZh = {
   withdrawn: '已撤回',
 } as const satisfies Record<Status, string>;
 
+/** How a notice left: e-mail to staff, SMS to the complainant. */
+export const deliveryChannelZh = { email: '邮件', sms: '短信' } as const;
+
 export const channelZh = {
   letter: '来信',
   visit: '来访',

@@ -150,7 +150,7 @@ async function failureMessage(
  * while it is away, which the fuzz's made-up addresses always are, and given up after a bounded
  * time by their own workflows (workflows/delivery.ts, workflows/webhooks.ts), not for ever.
  */
-const outsideParties = new Set(['sendNoticeEmail', 'sendWebhook']);
+const outsideParties = new Set(['sendNoticeEmail', 'sendNoticeSms', 'sendWebhook']);
 
 /**
  * No running workflow may have an activity past `maxAttempts` attempts (a write that can never

@@ -13,6 +13,7 @@ import { connectClient, ensureSearchAttributes } from '../lib/temporal';
 import { AesGcmCodec, dataConverterFor } from '../lib/codec';
 import { apiKeysFor, payloadKeysFor } from '../lib/secrets';
 import { smtpMailer } from '../lib/mailer';
+import { smsGatewayFor } from '../lib/sms';
 import { ensureWebhookPosters } from '../lib/webhook-posters';
 import { createWorker } from '../lib/worker';
 
@@ -41,12 +42,13 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
   const posters = await ensureWebhookPosters(client, database.db, config);
   if (posters > 0) logger.info({ posters }, 'webhook posters running');
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const sms = smsGatewayFor(config);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker: Worker = await createWorker({
     config,
     connection,
     log: (line) => logger.info(line),
-    activities: createActivities(database, mailer && { mailer, retry: defaultDeliveryRetry }),
+    activities: createActivities(database, mailer || sms ? { mailer, sms, retry: defaultDeliveryRetry } : undefined),
     options: {
       dataConverter,
       maxCachedWorkflows: config.workerCachedCases,

@@ -104,7 +104,9 @@ export function record(state: CaseState, at: string, kind: TimelineKind, by: Act
 
 /** Queues a notice; its key makes the activity that stores it idempotent. */
 export function notify(state: CaseState, kind: NoticeKind, recipient: string, params: Record<string, string | number | boolean> = {}): void {
-  if (recipient === 'complainant' && state.complaint.complainant.anonymous) return;
+  const { complainant, submittedBy } = state.complaint;
+  if (recipient === 'complainant' && complainant.anonymous) return;
+  const phone = recipient === 'complainant' && submittedBy === undefined ? complainant.phone : undefined;
   const last = state.timeline.at(-1);
   const seq = last?.seq ?? 0;
   state.outbox.push({
@@ -116,6 +118,7 @@ export function notify(state: CaseState, kind: NoticeKind, recipient: string, pa
       params: { caseId: state.complaint.id, ...params },
       // The moment of the entry that caused it: duty recipients resolve to who was on duty then.
       ...(last ? { at: last.at } : {}),
+      ...(phone ? { to: { phone } } : {}),
     },
   });
 }

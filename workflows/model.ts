@@ -329,6 +329,12 @@ export interface NoticeRequest {
    * however late the activity runs. Absent from notices queued before it existed (then: now).
    */
   at?: string;
+  /**
+   * Where a notice to the complainant is texted: the phone they gave, when nobody else answers
+   * them (a platform that submitted the case tells them itself). Never stored outside Temporal's
+   * encrypted payloads: the activity that records the notice strips it.
+   */
+  to?: { phone: string };
 }
 
 export type OutboxItem = { type: 'notice'; notice: NoticeRequest } | { type: 'merge'; intoCaseId: string } | { type: 'findLeaders'; tier: Escalation['tier'] };

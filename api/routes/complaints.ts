@@ -273,7 +273,14 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
           ...notice,
           deliveries: deliveries
             .filter((d) => d.noticeId === notice.id)
-            .map((d) => ({ channel: d.channel, to: d.accountId, status: d.status, attempts: d.attempts, lastError: d.lastError, updatedAt: d.updatedAt })),
+            .map((d) => ({
+              channel: d.channel,
+              to: d.channel === 'sms' ? d.address : d.accountId,
+              status: d.status,
+              attempts: d.attempts,
+              lastError: d.lastError,
+              updatedAt: d.updatedAt,
+            })),
         })),
       };
     },

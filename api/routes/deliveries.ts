@@ -2,6 +2,7 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { failedDeliveries } from '../../db/deliveries';
 import { problemResponses } from '../problem';
+import { DeliveryChannelSchema } from '../schemas';
 
 const Query = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false });
 
@@ -9,7 +10,7 @@ const FailedDeliverySchema = Type.Object({
   id: Type.String({ description: '`<notice id>|<channel>|<address>`' }),
   noticeId: Type.String(),
   caseId: Type.String(),
-  channel: Type.Literal('email'),
+  channel: DeliveryChannelSchema,
   accountId: Type.Union([Type.String(), Type.Null()]),
   address: Type.String(),
   attempts: Type.Integer(),

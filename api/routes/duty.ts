@@ -21,6 +21,7 @@ import { patterns } from '../../workflows/fields';
 import { directoryAccess } from '../../lib/directory-access';
 import { Problem, problemResponses } from '../problem';
 import { Text } from '../schemas';
+import { Instant, instantMessage, isInstant } from '../instant';
 
 /**
  * The 7×24 duty roster (值班, db/duty.ts): who is duty leader, duty officer and rapid-response
@@ -40,33 +41,8 @@ const maxPeriodMs = 92 * 24 * hourMs;
 const maxImportRows = 20_000;
 const importBodyLimit = 4 * 1024 * 1024;
 
-/**
- * An instant with its offset, as the roster is written in Shanghai (`2026-10-01T08:00+08:00`);
- * seconds optional. Years 2000–2100, as every date of the API.
- */
-const instantPattern = '^(20\\d{2}|2100)-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$';
-const instantMessage = 'must be an ISO 8601 instant with its offset, e.g. 2026-10-01T08:00+08:00';
-const instantSyntax = new RegExp(instantPattern);
-
-/** The pattern, and a real date and time: Date.parse would take 30 February as 2 March. */
-function isInstant(value: string): boolean {
-  if (!instantSyntax.test(value)) return false;
-  const [year, month, day, hours, minutes] = value.slice(0, 16).split(/[-T:]/).map(Number) as [number, number, number, number, number];
-  const seconds = value[16] === ':' ? Number(value.slice(17, 19)) : 0;
-  const wall = new Date(Date.UTC(year, month - 1, day, hours, minutes));
-  return (
-    wall.getUTCFullYear() === year &&
-    wall.getUTCMonth() === month - 1 &&
-    wall.getUTCDate() === day &&
-    wall.getUTCHours() === hours &&
-    wall.getUTCMinutes() === minutes &&
-    seconds < 60 &&
-    Number.isFinite(Date.parse(value))
-  );
-}
 const lineText = new RegExp(patterns.line.pattern, 'u');
 
-const Instant = (description: string) => Type.String({ pattern: instantPattern, description, examples: ['2026-10-01T08:00+08:00'] });
 const DutySchema = Type.Enum(duties, { description: 'duty_leader (值班领导), duty_officer (值班员) or rapid_team (快速响应组)' });
 const District = Text(100, { example: 'nancheng' });
 const SlotId = Text(100, { example: 'nancheng-2026-10-01-night-leader' });

@@ -58,12 +58,13 @@ export interface Notice {
   text: string;
   createdAt: string;
   deliveredAt: string | null;
-  /** E-mails the service sent for it (SMTP_URL), one per person. */
+  /** What the service sent for it: e-mails (SMTP_URL), one per person; an SMS to the complainant (SMS_URL). */
   deliveries: NoticeDelivery[];
 }
 
 export interface NoticeDelivery {
-  channel: 'email';
+  channel: 'email' | 'sms';
+  /** The account e-mailed, or the complainant's phone masked. */
   to: string | null;
   status: 'queued' | 'sent' | 'failed';
   attempts: number;

@@ -31,6 +31,7 @@ import {
   categoryZh,
   channelZh,
   deadlineZh,
+  deliveryChannelZh,
   enforcementActionZh,
   escalationTierZh,
   findingZh,
@@ -410,13 +411,14 @@ function Notices({ notices }: { notices: Loaded<Notice[]> }) {
   );
 }
 
-/** Each e-mail of a notice: to whom, and how it went; the provider's last answer on hover. */
+/** Each e-mail or SMS of a notice: to whom, and how it went; the provider's last answer on hover. */
 function Deliveries({ notice }: { notice: Notice }) {
   if (notice.deliveries.length === 0) return notice.deliveredAt ? formatTime(notice.deliveredAt) : <Typography.Text type="secondary">未发送</Typography.Text>;
   const shown = (d: NoticeDelivery) => {
-    if (d.status === 'sent') return { color: 'success', text: '邮件已发送' };
-    if (d.status === 'failed') return { color: 'error', text: '邮件发送失败' };
-    return { color: 'processing', text: d.attempts > 0 ? `邮件重试中（已试 ${d.attempts} 次）` : '邮件待发送' };
+    const what = deliveryChannelZh[d.channel];
+    if (d.status === 'sent') return { color: 'success', text: `${what}已发送` };
+    if (d.status === 'failed') return { color: 'error', text: `${what}发送失败` };
+    return { color: 'processing', text: d.attempts > 0 ? `${what}重试中（已试 ${d.attempts} 次）` : `${what}待发送` };
   };
   return (
     <Space orientation="vertical" size={2}>

@@ -1,0 +1,107 @@
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { addSmsTemplateVersion, allSmsTemplates, type SmsTemplate } from '../../db/sms-templates';
+import { noticeKindZh } from '../../lib/labels-zh';
+import { Instant, instantMessage, isInstant } from '../instant';
+import { Problem, problemResponses } from '../problem';
+
+const kinds = Object.keys(noticeKindZh) as (keyof typeof noticeKindZh)[];
+
+const NewVersion = Type.Object(
+  {
+    kind: Type.Enum(kinds, { description: 'the notice kind it words' }),
+    text: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'the wording as approved, variables written `{1}`, `{2}`…',
+      examples: ['您反映的问题（编号{1}）已受理，我们将于{2}前交办处理。'],
+    }),
+    params: Type.Array(Type.String({ pattern: '^[a-zA-Z]{1,40}$' }), {
+      maxItems: 20,
+      description: "the notice's facts that fill the variables, in order: `caseId`, `dispatchDueAt`, `reason`, `department`, `finding`…",
+      examples: [['caseId', 'dispatchDueAt']],
+    }),
+    providerTemplateId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "the gateway's id of the approved template; without it nothing is sent" }),
+    ),
+    effectiveFrom: Type.Optional(Instant('notices made from then on use it (default: now)')),
+  },
+  { additionalProperties: false },
+);
+
+const TemplateSchema = Type.Object({
+  kind: Type.String(),
+  version: Type.Integer(),
+  text: Type.String(),
+  params: Type.Array(Type.String()),
+  providerTemplateId: Type.Union([Type.String(), Type.Null()]),
+  effectiveFrom: Type.String({ format: 'date-time' }),
+  createdBy: Type.String(),
+});
+
+const shown = (t: SmsTemplate) => ({ ...t, effectiveFrom: t.effectiveFrom.toISOString() });
+
+/** The variables a wording uses, which must be `{1}` to `{n}`, each once: what the gateway fills. */
+function variablesOf(text: string): number[] {
+  return [...text.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+}
+
+/**
+ * The SMS templates approved at the gateway, one version after another: a bureau words its
+ * notices, has the wording approved, and adds it here with the gateway's template id.
+ */
+export const smsTemplateRoutes: FastifyPluginAsync = async (app) => {
+  const db = app.deps.database.db;
+  app.get(
+    '/sms-templates',
+    {
+      config: { roles: ['admin', 'ops', 'supervisor'] },
+      schema: {
+        tags: ['notices'],
+        summary: 'Every version of the SMS templates the complainant is texted with',
+        response: { 200: Type.Object({ items: Type.Array(TemplateSchema) }), ...problemResponses },
+      },
+    },
+    async () => ({ items: (await allSmsTemplates(db)).map(shown) }),
+  );
+
+  app.post<{ Body: Static<typeof NewVersion> }>(
+    '/sms-templates',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['notices'],
+        summary: "A kind's next SMS template version (its wording, the gateway's id, from when)",
+        body: NewVersion,
+        response: { 201: TemplateSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { kind, text, params, providerTemplateId, effectiveFrom } = request.body;
+      if (effectiveFrom !== undefined && !isInstant(effectiveFrom)) {
+        throw new Problem('validation', 'invalid body', { errors: [{ field: 'effectiveFrom', message: instantMessage }] });
+      }
+      const used = variablesOf(text);
+      if (used.length !== params.length || used.some((n, i) => n !== i + 1)) {
+        throw new Problem('validation', 'invalid body', {
+          errors: [
+            {
+              field: 'params',
+              message: `names ${params.length} facts, and the text must use {1} to {${params.length}} once each (it uses ${used.map((n) => `{${n}}`).join(' ') || 'none'})`,
+            },
+          ],
+        });
+      }
+      const added = await addSmsTemplateVersion(db, {
+        kind,
+        text,
+        params,
+        providerTemplateId: providerTemplateId ?? null,
+        effectiveFrom: effectiveFrom ? new Date(effectiveFrom) : new Date(),
+        createdBy: request.principal.id,
+      });
+      if (!added) throw new Problem('conflict', `another version of ${kind} was added at the same moment; send it again`);
+      return reply.code(201).send(shown(added));
+    },
+  );
+};
