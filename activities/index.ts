@@ -6,6 +6,8 @@ import { sampleClosedCases } from '../db/spot-checks';
 import type { CaseActivities } from '../workflows/activities';
 import type { DeliveryActivities } from '../workflows/delivery';
 import type { WebhookActivities } from '../workflows/webhooks';
+import { surveyDays, type SurveyLinks } from '../lib/survey-links';
+import type { NoticeRequest } from '../workflows/model';
 import { writeOrDeadLetter } from './dead-letters';
 import { deliveryActivities, startDelivery, type DeliveryDeps } from './delivery';
 import { webhookActivities } from './webhooks';
@@ -19,10 +21,23 @@ const redacted =
     });
 
 /**
+ * The result told the complainant carries the link to the satisfaction survey, signed for this
+ * result (the moment it was submitted, which the notice was raised at) and good for `surveyDays`.
+ */
+function withSurveyLink(surveys: SurveyLinks, caseId: string, notice: NoticeRequest): NoticeRequest {
+  if (notice.kind !== 'result_reply' || notice.recipient !== 'complainant' || notice.at === undefined) return notice;
+  const expiresAt = new Date(Date.parse(notice.at) + surveyDays * 86_400_000).toISOString();
+  return { ...notice, params: { ...notice.params, surveyUrl: surveys.url({ caseId, result: notice.at, expiresAt }) } };
+}
+
+/**
  * The worker's activities: thin adapters from the workflows' contract to db/. With `delivery`
  * (SMTP_URL or SMS_* set), each notice stored is then delivered by a workflow of its own.
  */
-export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): CaseActivities & Partial<DeliveryActivities> & WebhookActivities {
+export function createActivities(
+  { db }: { db: Db },
+  { delivery, surveys }: { delivery?: DeliveryDeps | undefined; surveys?: SurveyLinks | undefined } = {},
+): CaseActivities & Partial<DeliveryActivities> & WebhookActivities {
   const projectCase: CaseActivities['projectCase'] = (input) =>
     writeOrDeadLetter(db, {
       activity: 'projectCase',
@@ -30,7 +45,8 @@ export function createActivities({ db }: { db: Db }, delivery?: DeliveryDeps): C
       caseId: input.projection.id,
       input,
     });
-  const recordNotice: CaseActivities['recordNotice'] = async ({ caseId, notice: { to, ...notice } }) => {
+  const recordNotice: CaseActivities['recordNotice'] = async ({ caseId, notice: { to, ...raised } }) => {
+    const notice = surveys ? withSurveyLink(surveys, caseId, raised) : raised;
     // The complainant's phone goes no further than the delivery's own encrypted input.
     await writeOrDeadLetter(db, { activity: 'recordNotice', key: notice.key, caseId, input: { caseId, notice } });
     const text = to && { phone: to.phone, facts: notice.params };

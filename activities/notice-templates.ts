@@ -37,7 +37,8 @@ const why = (reason: Params[string] | undefined) => reasonZh(reason === undefine
  * goes in: never the complainant's name or contact, which integrators add on delivery.
  */
 export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
-  acceptance: (p) => `您反映的问题（编号 ${p.caseId}）已受理，我们将于 ${shanghai(p.dispatchDueAt)} 前交办处理。`,
+  acceptance: (p) =>
+    `您反映的问题（编号 ${p.caseId}）已受理，我们将于 ${shanghai(p.dispatchDueAt)} 前交办处理。${p.queryCode ? `查询码：${p.queryCode}，凭编号和查询码可查询办理进度。` : ''}`,
   not_accepted: (p) => `您反映的问题（编号 ${p.caseId}）不予受理。理由：${why(p.reason)}`,
   transferred: (p) => `您反映的问题（编号 ${p.caseId}）不属本部门职责，已转送${p.department}办理。`,
   assignment: (p) => `信访件 ${p.caseId} 已交由贵单位办理，请于 ${shanghai(p.dueAt)} 前办结并反馈。`,
@@ -47,7 +48,8 @@ export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
       : `【预警】信访件 ${p.caseId} 办理时限已过${p.level === 1 ? '半' : '百分之八十'}，办结期限 ${shanghai(p.dueAt)}，请抓紧办理。`,
   supervision: (p) => `【督办】信访件 ${p.caseId}：${why(p.reason)}${p.dueAt ? `（期限 ${shanghai(p.dueAt)}）` : ''}。`,
   rework: (p) => `信访件 ${p.caseId} 退回整改：${why(p.reason)}。请于 ${shanghai(p.dueAt)} 前重新办结。`,
-  result_reply: (p) => `您反映的问题（编号 ${p.caseId}）已办结：${findings[String(p.finding)] ?? p.finding}。${p.reply ?? ''}`,
+  result_reply: (p) =>
+    `您反映的问题（编号 ${p.caseId}）已办结：${findings[String(p.finding)] ?? p.finding}。${p.reply ?? ''}${p.surveyUrl ? `\n请对办理结果作满意度评价：${p.surveyUrl}` : ''}`,
   escalation: (p) => `信访件 ${p.caseId} 已升级为领导包案（第 ${p.tier} 级）${p.reason ? `，原因：${why(p.reason)}` : ''}。`,
   rapid_response_missed: (p) => `【快速响应超时】信访件 ${p.caseId} 未在 ${shanghai(p.dueAt)} 前到达现场，请值班领导跟进。`,
   callback_overdue: (p) => `信访件 ${p.caseId} 回访已超期（期限 ${shanghai(p.dueAt)}），请尽快回访。`,

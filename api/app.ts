@@ -30,6 +30,9 @@ import { temporalUiRoutes } from './routes/temporal-ui';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { deliveryRoutes } from './routes/deliveries';
 import { smsTemplateRoutes } from './routes/sms-templates';
+import { publicStatusRoutes } from './routes/public-status';
+import { surveyRoutes } from './routes/survey';
+import type { SurveyLinks } from '../lib/survey-links';
 import { feedRoutes } from './routes/feed';
 import { webhookRoutes } from './routes/webhooks';
 import { complaintRoutes } from './routes/complaints';
@@ -59,6 +62,8 @@ export interface AppDeps {
   temporalDeadlineMs?: number;
   /** The payload codec, served to ops at /codec for the Temporal UI and CLI. */
   codec?: PayloadCodec;
+  /** Verifies the survey links sent with results (the worker signs them): without it, no survey routes. */
+  surveys?: SurveyLinks;
   /** How long any request may take, from arrival to answer (default 10 s). */
   requestDeadlineMs?: number;
   /** How long a registration may take, queueing included (default 30 s). */
@@ -198,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'webhooks', description: 'Integrators hear of their cases: subscriptions, signed posts (Standard Webhooks), the messages given up' },
         { name: 'notices', description: 'How notices are worded where a gateway needs it approved first (SMS templates)' },
         { name: 'ops', description: 'The payload codec for the Temporal UI and CLI; what did not go through (dead letters, deliveries, webhooks)' },
+        { name: 'public', description: "For the complainant, without signing in: the case's progress by its query code (查询码), the satisfaction survey" },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'people', description: 'Sign-in, sessions and staff accounts' },
       ],
@@ -247,12 +253,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(deadLetterRoutes);
   await app.register(deliveryRoutes);
   await app.register(smsTemplateRoutes);
+  await app.register(publicStatusRoutes);
   await app.register(consoleRoutes);
   if (deps.config.temporalUiUpstream) await app.register(temporalUiRoutes, { upstream: deps.config.temporalUiUpstream });
   if (deps.sweepIntakeClaims ?? true) {
     const sweeper = startClaimSweeper({ db: deps.database.db, temporal: deps.temporal, logger: deps.logger });
     app.addHook('onClose', async () => sweeper.stop());
   }
+  if (deps.surveys) await app.register(surveyRoutes, { surveys: deps.surveys });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;
 }

@@ -71,6 +71,9 @@ const ComplaintView = closed({
     Type.String({ description: 'The first receiver (首接负责人): the registrar or integrator who registered the case and owns it to the end.' }),
   ),
   repeatOf: Type.Array(Type.String(), { description: 'Earlier cases this one repeats, found at registration.' }),
+  queryCode: Type.Optional(
+    Type.String({ description: 'The query code (查询码) told the complainant at acceptance: with the case number, it reads the progress at `POST /status`.' }),
+  ),
 });
 
 const DeadlineView = (description: string) =>
@@ -326,6 +329,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       receivedAt: c.receivedAt,
       firstReceiver: c.firstReceiver,
       repeatOf: [...c.repeatOf],
+      ...defined({ queryCode: c.queryCode }),
     },
     registeredAt: s.registeredAt,
     ...defined({ acceptedAt: s.acceptedAt, dispatchedAt: s.dispatchedAt }),

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import stableStringify from 'safe-stable-stringify';
 import { loadCalendarYears } from '../db/calendar';
 import type { Db, Tx } from '../db/client';
@@ -93,6 +93,7 @@ export class Intake {
       }
     }
     const calendar = await loadCalendarYears(this.deps.db, yearsFor(complaint.receivedAt));
+    complaint = { ...complaint, queryCode: newQueryCode() };
     // The row is written under the category's lock, with repeat detection; the lock is held for a
     // few statements per intake, never across a call to Temporal.
     const { input, registered } = await this.byCategory.run(complaint.category, { complaint, caseId, calendar });
@@ -141,6 +142,17 @@ export class Intake {
 function newCaseId(at: Date): string {
   const day = shanghaiDate(at.getTime()).replace(/-/g, '');
   return `${day}-${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+}
+
+/** Letters and digits no one misreads on a phone (no 0 and O, no 1, I and L): 31 of them. */
+const queryCodeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/**
+ * A query code (查询码): 8 of those, about 40 bits. It is asked for with the case number, so a
+ * guess is a guess at one case's code, and at one request each that takes longer than anyone has.
+ */
+function newQueryCode(): string {
+  return Array.from({ length: 8 }, () => queryCodeAlphabet[randomInt(queryCodeAlphabet.length)]).join('');
 }
 
 /** From the year received to the year after now: every year a deadline of the case can touch. */

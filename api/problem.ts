@@ -20,6 +20,8 @@ export const problemTypes = {
   'action-rejected': { status: 409, title: 'The case does not allow this action now' },
   'idempotency-conflict': { status: 409, title: 'The idempotency key was used with a different request' },
   conflict: { status: 409, title: 'The request conflicts with what is on file' },
+  'survey-closed': { status: 409, title: 'The survey is answered, or the case has moved on since its result' },
+  'link-expired': { status: 410, title: 'The link has expired' },
   'case-archived': { status: 409, title: 'The case is archived and takes no more actions' },
   'request-timeout': { status: 408, title: 'The request did not arrive in time' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },

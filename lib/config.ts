@@ -35,6 +35,7 @@ export interface Config {
   oidcRedirectUri: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  publicUrl: string;
   smsUrl: string | undefined;
   smsSecretId: string | undefined;
   smsSecretKey: string | undefined;
@@ -345,6 +346,13 @@ export const variables = [
     default: '环境信访 <noreply@complaints.invalid>',
     description: 'the sender of the notices e-mailed (`SMTP_URL`)',
     parse: nonEmpty,
+  }),
+  variable({
+    name: 'PUBLIC_URL',
+    key: 'publicUrl',
+    default: 'http://localhost:3000',
+    description: 'where the public reaches this service: the satisfaction survey links sent with a result point to `<PUBLIC_URL>/console/survey/…`',
+    parse: httpUrl,
   }),
   variable({
     name: 'SMS_URL',

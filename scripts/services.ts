@@ -14,6 +14,7 @@ import { AesGcmCodec, dataConverterFor } from '../lib/codec';
 import { apiKeysFor, payloadKeysFor } from '../lib/secrets';
 import { smtpMailer } from '../lib/mailer';
 import { smsGatewayFor } from '../lib/sms';
+import { SurveyLinks } from '../lib/survey-links';
 import { ensureWebhookPosters } from '../lib/webhook-posters';
 import { createWorker } from '../lib/worker';
 
@@ -30,7 +31,8 @@ export interface RunningPart {
 /** The worker with its activities, ready for `npm run worker` and `npm start`. */
 export async function startWorker(config: Config, logger: Logger, databaseUrl: string): Promise<RunningPart> {
   forwardTemporalLogs(logger);
-  const dataConverter = dataConverterFor(payloadKeysFor(config, logger));
+  const payloadKeys = payloadKeysFor(config, logger);
+  const dataConverter = dataConverterFor(payloadKeys);
   const database = createDatabase(databaseUrl, { max: config.databasePoolSize, log: logger });
   const client = await connectClient(config, dataConverter);
   const added = await ensureSearchAttributes(client);
@@ -48,7 +50,10 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
     config,
     connection,
     log: (line) => logger.info(line),
-    activities: createActivities(database, mailer || sms ? { mailer, sms, retry: defaultDeliveryRetry } : undefined),
+    activities: createActivities(database, {
+      delivery: mailer || sms ? { mailer, sms, retry: defaultDeliveryRetry } : undefined,
+      surveys: new SurveyLinks(payloadKeys, config.publicUrl),
+    }),
     options: {
       dataConverter,
       maxCachedWorkflows: config.workerCachedCases,
@@ -75,7 +80,8 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
 /** The HTTP API, listening, ready for `npm run api` and `npm start`. */
 export async function startApi(config: Config, logger: Logger, databaseUrl: string): Promise<RunningPart & { app: FastifyInstance }> {
   const apiKeys = apiKeysFor(config, logger);
-  const codec = new AesGcmCodec(payloadKeysFor(config, logger));
+  const payloadKeys = payloadKeysFor(config, logger);
+  const codec = new AesGcmCodec(payloadKeys);
   const database = createDatabase(databaseUrl, { max: config.databasePoolSize, log: logger });
   const temporal = await connectClient(config, dataConverterFor(codec));
   const app = await buildApp({
@@ -87,6 +93,7 @@ export async function startApi(config: Config, logger: Logger, databaseUrl: stri
     policy: loadPolicy(config.policyFile),
     rateLimitPerMinute: config.rateLimitPerMinute,
     codec,
+    surveys: new SurveyLinks(payloadKeys, config.publicUrl),
   });
   await app.listen({ host: config.apiHost, port: config.apiPort });
   let resolveDone: () => void = () => undefined;

@@ -112,7 +112,8 @@ export const actions = {
     apply(state, { actor, note }, now) {
       state.acceptedAt = now;
       record(state, now, 'accepted', actor, note);
-      notify(state, 'acceptance', 'complainant', { dispatchDueAt: state.deadlines.dispatch?.dueAt ?? '' });
+      const { queryCode } = state.complaint;
+      notify(state, 'acceptance', 'complainant', { dispatchDueAt: state.deadlines.dispatch?.dueAt ?? '', ...(queryCode !== undefined ? { queryCode } : {}) });
     },
   }),
   notAccept: action({
@@ -340,7 +341,8 @@ export const actions = {
     path: 'callbacks',
     summary: 'Record a callback attempt and the satisfaction (回访)',
     firstReceiver: true,
-    roles: ['registrar'],
+    // `system`: the complainant's own answer, through the survey link sent with the result.
+    roles: ['registrar', 'system'],
     from: ['callback'],
     // Satisfied, or unreachable too often: closed. Otherwise it waits, for a supervisor if unsatisfied.
     to: ['callback', 'closed'],

@@ -66,6 +66,8 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
       urgent: complaint.urgent,
       repeatOf: complaint.repeatOf,
       policy: policy.version,
+      // Kept with the case's first event, which every projection rebuild keeps: POST /status checks it there.
+      ...(complaint.queryCode !== undefined ? { queryCode: complaint.queryCode } : {}),
     },
   );
   if (isRapidResponse(state)) startRapidResponse(state, complaint.receivedAt);

@@ -79,6 +79,12 @@ export interface Complaint {
   submittedBy?: string;
   /** Earlier cases this one repeats, found at registration. */
   repeatOf: string[];
+  /**
+   * The query code (查询码) made at registration and told the complainant at acceptance: with the
+   * case number it lets anyone holding both read the case's progress (`POST /status`). Absent
+   * from cases registered before it existed.
+   */
+  queryCode?: string;
 }
 
 export interface ComplaintWorkflowInput {

@@ -22,6 +22,9 @@ const RegisteredSchema = Type.Object({
   status: Type.Enum(statuses, { examples: ['registered'] }),
   dispatchDueAt: Type.Optional(Type.String({ format: 'date-time', description: 'the dispatch deadline (CaseView deadlines.dispatch.dueAt)' })),
   mergedInto: Type.Optional(Type.String({ description: 'a repeat of an open case: the case this report was added to' })),
+  queryCode: Type.Optional(
+    Type.String({ description: 'the query code (查询码) the complainant reads the progress with (`POST /status`), also in the acceptance notice' }),
+  ),
 });
 
 const ListQuery = Type.Object(
@@ -189,6 +192,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
           status: view.status,
           dispatchDueAt: view.deadlines.dispatch?.dueAt,
           mergedInto: view.mergedInto,
+          queryCode: view.complaint.queryCode,
         });
     },
   );

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import WorkPage from './pages/WorkPage';
 import { PageSpin, RequireSession, Shell } from './Shell';
@@ -14,6 +14,11 @@ const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const LeadersPage = lazy(() => import('./pages/directory/LeadersPage'));
 const UnitsPage = lazy(() => import('./pages/directory/UnitsPage'));
 const DutyPage = lazy(() => import('./pages/directory/DutyPage'));
+const StatusPage = lazy(() => import('./pages/public/StatusPage'));
+const SurveyPage = lazy(() => import('./pages/public/SurveyPage'));
+
+/** A page that loads when first visited, outside the shell (which has a Suspense of its own). */
+const loaded = (page: ReactNode) => <Suspense fallback={<PageSpin />}>{page}</Suspense>;
 
 /** Served under /console/ (vite.config.mts `base`); the API answers index.html for every client route. */
 export const basename = import.meta.env.BASE_URL.replace(/\/$/, '');
@@ -25,14 +30,10 @@ export const basename = import.meta.env.BASE_URL.replace(/\/$/, '');
 export function AppRoutes() {
   return (
     <Routes>
-      <Route
-        path="/login"
-        element={
-          <Suspense fallback={<PageSpin />}>
-            <SignInPage />
-          </Suspense>
-        }
-      />
+      <Route path="/login" element={loaded(<SignInPage />)} />
+      {/* The public's pages: no sign-in. */}
+      <Route path="/status" element={loaded(<StatusPage />)} />
+      <Route path="/survey/:token" element={loaded(<SurveyPage />)} />
       <Route
         element={
           <RequireSession>

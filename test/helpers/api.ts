@@ -4,6 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { expect, inject } from 'vitest';
 import { createActivities } from '../../activities';
+import { SurveyLinks } from '../../lib/survey-links';
 import type { DeliveryDeps } from '../../activities/delivery';
 import { buildApp } from '../../api/app';
 import { createDatabase, type Database } from '../../db/client';
@@ -13,6 +14,7 @@ import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import type { Unit } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
+import { eventually } from './people';
 import { staff } from './staff';
 import { attachDevServer, createTestWorker } from './temporal';
 
@@ -89,13 +91,14 @@ export async function startApiHarness(
   const dataConverter = dataConverterFor(codec);
   const client = new Client({ connection: env.connection, dataConverter });
   const database = createDatabase(overrides.databaseUrl ?? inject('databaseUrl'));
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env }), taskQueue };
+  const surveys = new SurveyLinks(overrides.payloadKeys ?? testPayloadKeys, config.publicUrl);
   const worker: Worker = await createTestWorker(env, {
     taskQueue,
-    activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database, overrides.delivery),
+    activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database, { delivery: overrides.delivery, surveys }),
     dataConverter,
   });
   const running = worker.run();
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env }), taskQueue };
   const app = await buildApp({
     config,
     logger: createLogger(config),
@@ -104,6 +107,7 @@ export async function startApiHarness(
     apiKeys,
     rateLimitPerMinute: overrides.rateLimitPerMinute ?? 10_000,
     codec,
+    surveys,
     ...(overrides.temporalDeadlineMs ? { temporalDeadlineMs: overrides.temporalDeadlineMs } : {}),
     ...(overrides.requestDeadlineMs ? { requestDeadlineMs: overrides.requestDeadlineMs } : {}),
     ...(overrides.workerPollWindowMs ? { workerPollWindowMs: overrides.workerPollWindowMs } : {}),
@@ -164,4 +168,31 @@ export async function assignedCase(app: FastifyInstance, unit: Unit, district = 
     expect(response.statusCode, response.body).toBe(200);
   }
   return id;
+}
+
+/**
+ * A case assigned to `unit` (see assignedCase) whose result its unit has submitted: it waits for
+ * the callback, and the complainant has been sent the result with the survey link. Its id and
+ * that link's token.
+ */
+export async function resultCase(app: FastifyInstance, unit: Unit, unitKey: string): Promise<{ id: string; token: string }> {
+  const id = await assignedCase(app, unit);
+  const result = await app.inject({
+    method: 'POST',
+    url: `/complaints/${id}/result`,
+    headers: credentials(unitKey),
+    payload: { finding: 'substantiated', actions: ['order_to_rectify'], reply: '经现场核查，已责令该厂停产整改。' },
+  });
+  expect(result.statusCode, result.body).toBe(200);
+  const reply = await eventually(
+    async () =>
+      (await app.inject({ method: 'GET', url: `/complaints/${id}/notices`, headers: credentials(keys.supervisor) }))
+        .json<{ notices: { kind: string; text: string }[] }>()
+        .notices.find((n) => n.kind === 'result_reply'),
+    (n) => n !== undefined,
+    'the result told the complainant',
+  );
+  const token = /\/console\/survey\/([^\s/]+)/.exec(reply!.text)?.[1];
+  expect(token, reply!.text).toBeDefined();
+  return { id, token: token! };
 }
