@@ -1,11 +1,13 @@
 import { loadCalendarYears } from '../db/calendar';
 import type { Db } from '../db/client';
 import { redactDbError } from '../db/errors';
+import { fileInInboxes } from '../db/inbox';
 import { findLeaders } from '../db/leaders';
 import { sampleClosedCases } from '../db/spot-checks';
 import type { CaseActivities } from '../workflows/activities';
 import type { DeliveryActivities } from '../workflows/delivery';
 import type { WebhookActivities } from '../workflows/webhooks';
+import type { HotlineMapping } from '../lib/hotline';
 import { surveyDays, type SurveyLinks } from '../lib/survey-links';
 import type { NoticeRequest } from '../workflows/model';
 import { writeOrDeadLetter } from './dead-letters';
@@ -36,7 +38,7 @@ function withSurveyLink(surveys: SurveyLinks, caseId: string, notice: NoticeRequ
  */
 export function createActivities(
   { db }: { db: Db },
-  { delivery, surveys }: { delivery?: DeliveryDeps | undefined; surveys?: SurveyLinks | undefined } = {},
+  { delivery, surveys, hotline }: { delivery?: DeliveryDeps | undefined; surveys?: SurveyLinks | undefined; hotline?: HotlineMapping } = {},
 ): CaseActivities & Partial<DeliveryActivities> & WebhookActivities {
   const projectCase: CaseActivities['projectCase'] = (input) =>
     writeOrDeadLetter(db, {
@@ -49,6 +51,8 @@ export function createActivities(
     const notice = surveys ? withSurveyLink(surveys, caseId, raised) : raised;
     // The complainant's phone goes no further than the delivery's own encrypted input.
     await writeOrDeadLetter(db, { activity: 'recordNotice', key: notice.key, caseId, input: { caseId, notice } });
+    // Staff find it in the console's inbox (消息) whatever else reaches them.
+    if (notice.recipient !== 'complainant') await redacted(fileInInboxes)(db, notice.key);
     const text = to && { phone: to.phone, facts: notice.params };
     // Staff are e-mailed; the complainant is texted, when the case says where.
     const reachable = notice.recipient === 'complainant' ? delivery?.sms && text : delivery?.mailer;
@@ -56,7 +60,7 @@ export function createActivities(
   };
   return {
     ...(delivery ? deliveryActivities(db, delivery) : {}),
-    ...webhookActivities(db),
+    ...webhookActivities(db, hotline),
     projectCase,
     recordNotice,
     // Each write dead-letters on its own, as when they were separate activities: one refused notice

@@ -55,6 +55,11 @@ export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
   callback_overdue: (p) => `信访件 ${p.caseId} 回访已超期（期限 ${shanghai(p.dueAt)}），请尽快回访。`,
   handover: (p) => `信访件 ${p.caseId} 已由 ${p.from} 移交给您，您是该件的首接负责人。${p.reason ? `移交原因：${why(p.reason)}` : ''}`,
   reward: (p) => `信访件 ${p.caseId} 符合有奖举报条件，奖励应于 ${shanghai(p.dueAt)} 前兑付。`,
+  case_assigned: (p) => `您反映的问题（编号 ${p.caseId}）已交由${p.unit}办理，办理期限至 ${shanghai(p.dueAt)}。`,
+  case_extended: (p) => `您反映的问题（编号 ${p.caseId}）办理期限已延长至 ${shanghai(p.dueAt)}。${p.reason ? `原因：${why(p.reason)}` : ''}`,
+  case_merged: (p) => `您反映的问题与编号 ${p.intoCaseId} 的信访件为同一问题，已合并办理，请以该编号查询办理进展。`,
+  case_reworked: (p) => `您反映的问题（编号 ${p.caseId}）已退回重新办理，新的办理期限至 ${shanghai(p.dueAt)}。`,
+  case_closed: (p) => `您反映的问题（编号 ${p.caseId}）已办结。感谢您对生态环境保护工作的监督。`,
   roster_gap: (p) => {
     const duty = labelZh(dutyZh, String(p.duty));
     return `【值班空缺】信访件 ${p.caseId}：${shanghai(p.at)} 辖区 ${p.district || '（全局）'} 无${duty}在班，发给${duty}的通知无人接收，请立即安排值班人员跟进。`;

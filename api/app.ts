@@ -32,6 +32,9 @@ import { deliveryRoutes } from './routes/deliveries';
 import { smsTemplateRoutes } from './routes/sms-templates';
 import { publicStatusRoutes } from './routes/public-status';
 import { surveyRoutes } from './routes/survey';
+import { hotlineRoutes } from './routes/hotline';
+import { inboxRoutes } from './routes/inbox';
+import { defaultHotlineMapping, type HotlineMapping } from '../lib/hotline';
 import type { SurveyLinks } from '../lib/survey-links';
 import { feedRoutes } from './routes/feed';
 import { webhookRoutes } from './routes/webhooks';
@@ -64,6 +67,8 @@ export interface AppDeps {
   codec?: PayloadCodec;
   /** Verifies the survey links sent with results (the worker signs them): without it, no survey routes. */
   surveys?: SurveyLinks;
+  /** How the hotline platform writes its work orders (default: the 12345 platforms' field names). */
+  hotline?: HotlineMapping;
   /** How long any request may take, from arrival to answer (default 10 s). */
   requestDeadlineMs?: number;
   /** How long a registration may take, queueing included (default 30 s). */
@@ -254,6 +259,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(deliveryRoutes);
   await app.register(smsTemplateRoutes);
   await app.register(publicStatusRoutes);
+  await app.register(inboxRoutes);
   await app.register(consoleRoutes);
   if (deps.config.temporalUiUpstream) await app.register(temporalUiRoutes, { upstream: deps.config.temporalUiUpstream });
   if (deps.sweepIntakeClaims ?? true) {
@@ -261,6 +267,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => sweeper.stop());
   }
   if (deps.surveys) await app.register(surveyRoutes, { surveys: deps.surveys });
+  await app.register(hotlineRoutes, { mapping: deps.hotline ?? defaultHotlineMapping });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;
 }

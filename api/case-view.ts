@@ -71,6 +71,12 @@ const ComplaintView = closed({
     Type.String({ description: 'The first receiver (首接负责人): the registrar or integrator who registered the case and owns it to the end.' }),
   ),
   repeatOf: Type.Array(Type.String(), { description: 'Earlier cases this one repeats, found at registration.' }),
+  workOrder: Type.Optional(
+    closed(
+      { number: Type.String({ description: '工单号' }), dueAt: Type.Optional(Type.String({ description: "the platform's deadline, as it wrote it" })) },
+      { description: 'The hotline work order (工单) the case came as.' },
+    ),
+  ),
   queryCode: Type.Optional(
     Type.String({ description: 'The query code (查询码) told the complainant at acceptance: with the case number, it reads the progress at `POST /status`.' }),
   ),
@@ -329,7 +335,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       receivedAt: c.receivedAt,
       firstReceiver: c.firstReceiver,
       repeatOf: [...c.repeatOf],
-      ...defined({ queryCode: c.queryCode }),
+      ...defined({ queryCode: c.queryCode, workOrder: c.workOrder }),
     },
     registeredAt: s.registeredAt,
     ...defined({ acceptedAt: s.acceptedAt, dispatchedAt: s.dispatchedAt }),

@@ -13,7 +13,7 @@ export type Delivery = typeof noticeDeliveries.$inferSelect;
  * recipient stood for when it was made where that was resolved then (a duty, a unit's superior),
  * otherwise who holds the named place now. The complainant is nobody's account: none here.
  */
-async function peopleFor(db: Db, notice: { recipient: string; addressees: string[] }): Promise<string[]> {
+export async function peopleFor(db: Db, notice: { recipient: string; addressees: string[] }): Promise<string[]> {
   if (notice.addressees.length > 0) return notice.addressees;
   const [kind, name = ''] = notice.recipient.split(/:(.*)/s) as [string, string?];
   const withRole = (role: string) => sql`${accounts.roles} @> ${JSON.stringify([role])}::jsonb`;

@@ -9,6 +9,9 @@ import type { CalendarStatus } from '../workflows/calendar';
  */
 
 /** A transaction id (Postgres `xid8`), read as its decimal text: it outgrows a JavaScript number. */
+export const webhookFormats = ['standard', 'hotline'] as const;
+export type WebhookFormat = (typeof webhookFormats)[number];
+
 /** The ways a notice leaves the building: e-mail to staff, SMS to the complainant. */
 export const deliveryChannels = ['email', 'sms'] as const;
 export type DeliveryChannel = (typeof deliveryChannels)[number];
@@ -176,6 +179,22 @@ export const noticeDeliveries = pgTable(
 );
 
 /**
+ * Each staff notice in the inbox (消息) of each person it is meant for, as resolved when it was
+ * recorded, read or not: the console's in-app channel, which needs no address.
+ */
+export const inbox = pgTable(
+  'inbox',
+  {
+    accountId: text('account_id').notNull(),
+    noticeId: text('notice_id').notNull(),
+    caseId: text('case_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.noticeId] }), index('inbox_account_idx').on(t.accountId, t.createdAt)],
+);
+
+/**
  * The SMS templates approved at the bureau's gateway (短信模板): a notice kind's wording with
  * variables `{1}`, `{2}`…, the gateway's id for it, and which of the notice's facts fill the
  * variables. Versioned: a new wording is a new row from `effective_from`, and each delivery keeps
@@ -208,6 +227,11 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   url: text('url').notNull(),
   /** The event kinds posted; empty: every kind. */
   kinds: jsonb('kinds').$type<string[]>().notNull().default([]),
+  /**
+   * What a message says: `standard`, the change as the feed has it; `hotline`, the step a hotline
+   * platform is told of (签收, 办结, 回访) in its own fields (lib/hotline.ts).
+   */
+  format: text('format').$type<WebhookFormat>().notNull().default('standard'),
   /** `whsec_` and base64: the Standard Webhooks secret. */
   secret: text('secret').notNull(),
   previousSecret: text('previous_secret'),

@@ -18,13 +18,13 @@ export function activeSubscriptions(db: Db): Promise<WebhookSubscription[]> {
   return db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.active, true)).orderBy(asc(webhookSubscriptions.id));
 }
 
-type SubscriptionChange = Pick<WebhookSubscription, 'integrator' | 'url' | 'kinds' | 'active'>;
+type SubscriptionChange = Pick<WebhookSubscription, 'integrator' | 'url' | 'kinds' | 'format' | 'active'>;
 
 /** Changes a subscription's URL, kinds and state; undefined when there is none of that id. */
 export async function updateSubscription(db: Db, id: string, change: SubscriptionChange): Promise<WebhookSubscription | undefined> {
   const [row] = await db
     .update(webhookSubscriptions)
-    .set({ url: change.url, kinds: change.kinds, active: change.active, updatedAt: new Date() })
+    .set({ url: change.url, kinds: change.kinds, format: change.format, active: change.active, updatedAt: new Date() })
     .where(eq(webhookSubscriptions.id, id))
     .returning();
   return row;

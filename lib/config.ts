@@ -36,6 +36,7 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   publicUrl: string;
+  hotlineMappingFile: string | undefined;
   smsUrl: string | undefined;
   smsSecretId: string | undefined;
   smsSecretKey: string | undefined;
@@ -353,6 +354,14 @@ export const variables = [
     default: 'http://localhost:3000',
     description: 'where the public reaches this service: the satisfaction survey links sent with a result point to `<PUBLIC_URL>/console/survey/…`',
     parse: httpUrl,
+  }),
+  variable({
+    name: 'HOTLINE_MAPPING_FILE',
+    key: 'hotlineMappingFile',
+    default: undefined,
+    description:
+      "a JSON file of how the hotline platform writes its work orders and wants to hear back (lib/hotline.ts `HotlineMapping`); unset, the 12345 platforms' field names (工单号, 诉求内容…)",
+    parse: nonEmpty,
   }),
   variable({
     name: 'SMS_URL',

@@ -141,6 +141,11 @@ export const noticeKindZh = {
   callback_overdue: '回访超期通知',
   reward: '有奖举报通知',
   handover: '移交通知',
+  case_assigned: '交办告知',
+  case_extended: '延期告知',
+  case_merged: '合并办理告知',
+  case_reworked: '重新办理告知',
+  case_closed: '办结告知',
   roster_gap: '值班空缺告警',
 } as const satisfies Record<NoticeKind, string>;
 

@@ -15,6 +15,7 @@ import { apiKeysFor, payloadKeysFor } from '../lib/secrets';
 import { smtpMailer } from '../lib/mailer';
 import { smsGatewayFor } from '../lib/sms';
 import { SurveyLinks } from '../lib/survey-links';
+import { loadHotlineMapping } from '../lib/hotline';
 import { ensureWebhookPosters } from '../lib/webhook-posters';
 import { createWorker } from '../lib/worker';
 
@@ -53,6 +54,7 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
     activities: createActivities(database, {
       delivery: mailer || sms ? { mailer, sms, retry: defaultDeliveryRetry } : undefined,
       surveys: new SurveyLinks(payloadKeys, config.publicUrl),
+      hotline: loadHotlineMapping(config.hotlineMappingFile),
     }),
     options: {
       dataConverter,
@@ -94,6 +96,7 @@ export async function startApi(config: Config, logger: Logger, databaseUrl: stri
     rateLimitPerMinute: config.rateLimitPerMinute,
     codec,
     surveys: new SurveyLinks(payloadKeys, config.publicUrl),
+    hotline: loadHotlineMapping(config.hotlineMappingFile),
   });
   await app.listen({ host: config.apiHost, port: config.apiPort });
   let resolveDone: () => void = () => undefined;

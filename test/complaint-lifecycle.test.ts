@@ -57,7 +57,18 @@ describe('complaint lifecycle', () => {
     expect(c.kinds(final)).toEqual(['registered', 'accepted', 'assigned', 'acknowledged', 'result_submitted', 'callback', 'closed']);
 
     const notices = recorded.noticesOf(c.complaint.id).map((n) => `${n.kind}->${n.recipient}`);
-    expect(notices).toEqual(['acceptance->complainant', 'assignment->unit:unit-a', 'result_reply->complainant']);
+    // The complainant hears of every step they care about (件件有回音).
+    expect(notices).toEqual([
+      'acceptance->complainant',
+      'assignment->unit:unit-a',
+      'case_assigned->complainant',
+      'result_reply->complainant',
+      'case_closed->complainant',
+    ]);
+    expect(recorded.noticesOf(c.complaint.id).find((n) => n.kind === 'case_assigned')?.params).toMatchObject({
+      unit: unitA.name,
+      dueAt: assigned.deadlines.handling?.dueAt,
+    });
     expect(recorded.eventsOf(c.complaint.id).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(recorded.projectionOf(c.complaint.id)?.status).toBe('closed');
     expect(recorded.projectionOf(c.complaint.id)?.satisfaction).toBe('satisfied');
@@ -89,6 +100,11 @@ describe('complaint lifecycle', () => {
     expect(view.repeatReports[0]?.caseId).toBe(duplicate.complaint.id);
     expect(view.escalation.tier).toBe(1);
     expect(view.escalation.reason).toBe('repeat complaint');
+    // The duplicate's complainant is told which case now carries their report.
+    expect(recorded.noticesOf(duplicate.complaint.id).find((n) => n.kind === 'case_merged')).toMatchObject({
+      recipient: 'complainant',
+      params: { intoCaseId: original.complaint.id },
+    });
   });
 
   it('sends a refused case back for reassignment and keeps the refusing unit out', async () => {
@@ -174,6 +190,12 @@ describe('complaint lifecycle', () => {
     expect(Date.parse(approved.deadlines.handling!.dueAt)).toBeGreaterThan(Date.parse(before));
     expect(approved.extension?.decision).toBe('approved');
     expect(await c.rejected('requestExtension', { actor: actors.unitA, days: 3, reason: '再延' })).toMatch(/only one/);
+    // The complainant is told the new deadline, and why: the unit's reason.
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).find((n) => n.kind === 'case_extended')).toMatchObject({
+      recipient: 'complainant',
+      params: { dueAt: approved.deadlines.handling!.dueAt, reason: '需第三方检测' },
+    });
   });
 
   it('keeps the deadline when an extension is denied', async () => {
@@ -198,6 +220,10 @@ describe('complaint lifecycle', () => {
     expect(rework.escalation.tier).toBe(0);
     await c.settled(recorded.projectedSeq);
     expect(recorded.noticesOf(c.complaint.id).some((n) => n.kind === 'rework')).toBe(true);
+    expect(recorded.noticesOf(c.complaint.id).find((n) => n.kind === 'case_reworked')).toMatchObject({
+      recipient: 'complainant',
+      params: { dueAt: rework.deadlines.handling!.dueAt },
+    });
 
     await c.act('submitResult', { actor: actors.unitA, ...result });
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied' });

@@ -10,7 +10,7 @@ import { storeUnit } from '../db/organisation';
 import { calendarYears } from '../lib/calendar-data';
 import { mergePolicy } from '../lib/policy';
 import { isWorkingDay, shanghaiDate, startOfDay } from '../workflows/calendar';
-import { newCase } from '../workflows/case';
+import { currentRules, newCase } from '../workflows/case';
 import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
 import { actors, makeComplaint, workflowInput } from './helpers/cases';
 import { addPerson, signIn, type Person } from './helpers/people';
@@ -411,7 +411,9 @@ describe('the 30-minute clock by policy: urgent cases, and noise and odour at ni
   it('keeps the old rule for a case registered before it: every noise complaint, day or night', () => {
     const noon = new Date(startOfDay('2026-12-01') + 12 * hour).toISOString();
     const input = workflowInput(makeComplaint({ category: 'noise', receivedAt: noon }));
-    expect(newCase(input, noon, { rapidResponseByPolicy: false }).deadlines.rapidResponse?.dueAt).toBe(new Date(Date.parse(noon) + 30 * minute).toISOString());
+    expect(newCase(input, noon, { ...currentRules, rapidResponseByPolicy: false }).deadlines.rapidResponse?.dueAt).toBe(
+      new Date(Date.parse(noon) + 30 * minute).toISOString(),
+    );
     // A policy recorded before night hours existed has none: any hour counts.
     const { rapidResponseNightHours: _night, ...oldPolicy } = input.policy;
     expect(newCase({ ...input, policy: oldPolicy }, noon).deadlines.rapidResponse).toBeDefined();

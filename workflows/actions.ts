@@ -21,6 +21,7 @@ import {
   startRapidResponse,
   startRework,
   superiorRecipient,
+  tellComplainant,
   unitRecipient,
   type RegistrationRules,
 } from './case';
@@ -157,6 +158,7 @@ export const actions = {
       finish(state, 'merged', actor, now, reason);
       state.timeline.at(-1)!.data = { intoCaseId };
       state.outbox.push({ type: 'merge', intoCaseId });
+      tellComplainant(state, 'case_merged', { intoCaseId });
     },
   }),
   claim: action({
@@ -238,6 +240,7 @@ export const actions = {
         dispatchedOnTime: state.dispatchedOnTime,
       });
       notify(state, 'assignment', unitRecipient(state), { dueAt: state.deadlines.handling?.dueAt ?? '' });
+      tellComplainant(state, 'case_assigned', { unit: unit.name, dueAt: state.deadlines.handling?.dueAt ?? '' });
       if (state.complaint.repeatOf.length > 0 && state.escalation.tier === 0) {
         escalate(state, 1, 'repeat complaint', 'system:policy', now);
       }
@@ -394,6 +397,7 @@ export const actions = {
         days: extension.days,
         dueAt: state.deadlines.handling?.dueAt,
       });
+      tellComplainant(state, 'case_extended', { dueAt: state.deadlines.handling?.dueAt ?? '', reason: extension.reason });
     },
   }),
   denyExtension: action({
@@ -525,6 +529,7 @@ export const actions = {
       openWindow(state, now, state.policy.handlingWorkingDays);
       record(state, now, 'reassigned', actor, reason, { from: previous, to: unit.id, dueAt: state.deadlines.handling?.dueAt });
       notify(state, 'assignment', unitRecipient(state), { dueAt: state.deadlines.handling?.dueAt ?? '' });
+      tellComplainant(state, 'case_assigned', { unit: unit.name, dueAt: state.deadlines.handling?.dueAt ?? '' });
     },
   }),
   extend: action({
@@ -538,6 +543,7 @@ export const actions = {
     apply(state, { actor, reason, days }, now) {
       extendWindow(state, days, now);
       record(state, now, 'extended', actor, reason, { days, dueAt: state.deadlines.handling?.dueAt });
+      tellComplainant(state, 'case_extended', { dueAt: state.deadlines.handling?.dueAt ?? '', reason });
     },
   }),
   escalate: action({

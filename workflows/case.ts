@@ -23,9 +23,11 @@ export function actorName(actor: Actor): string {
 export interface RegistrationRules {
   /** patched('rapid-response-by-policy'): the on-site clock by urgency and night hours. */
   rapidResponseByPolicy: boolean;
+  /** patched('complainant-told-every-step'): the complainant hears of every step they care about. */
+  tellsComplainantEveryStep: boolean;
 }
 
-export const currentRules: RegistrationRules = { rapidResponseByPolicy: true };
+export const currentRules: RegistrationRules = { rapidResponseByPolicy: true, tellsComplainantEveryStep: true };
 
 export function newCase(input: ComplaintWorkflowInput, now: string, rules: RegistrationRules = currentRules): CaseState {
   const { complaint, policy, calendar } = input;
@@ -49,6 +51,7 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
     projectedSeq: 0,
     outbox: [],
     ...(rules.rapidResponseByPolicy ? { rapidResponseByPolicy: true as const } : {}),
+    ...(rules.tellsComplainantEveryStep ? { tellsComplainantEveryStep: true as const } : {}),
   };
   // The dispatch deadline counts from when the bureau received the complaint, not from when the
   // workflow happened to start.
@@ -68,6 +71,8 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
       policy: policy.version,
       // Kept with the case's first event, which every projection rebuild keeps: POST /status checks it there.
       ...(complaint.queryCode !== undefined ? { queryCode: complaint.queryCode } : {}),
+      // What the hotline platform knows the case by, for the steps it is told of.
+      ...(complaint.workOrder ? { workOrder: complaint.workOrder.number } : {}),
     },
   );
   if (isRapidResponse(state)) startRapidResponse(state, complaint.receivedAt);
@@ -123,6 +128,14 @@ export function notify(state: CaseState, kind: NoticeKind, recipient: string, pa
       ...(phone ? { to: { phone } } : {}),
     },
   });
+}
+
+/**
+ * Tells the complainant of a step they care about (件件有回音), in a case registered since they hear
+ * of every step; never an anonymous one (notify).
+ */
+export function tellComplainant(state: CaseState, kind: NoticeKind, params: Record<string, string | number | boolean> = {}): void {
+  if (state.tellsComplainantEveryStep) notify(state, kind, 'complainant', params);
 }
 
 /** The first receiver now: who claimed the case or had it handed over, else who registered it. */
@@ -219,6 +232,7 @@ export function close(state: CaseState, reason: string, actor: Actor | string, n
   }
   state.deadlines.reviewWindow = wallClockDeadline(now, state.policy.reviewWindowDays * 24 * 60);
   record(state, now, 'closed', actor, reason);
+  tellComplainant(state, 'case_closed');
 }
 
 /** Ends the case for good (not accepted, transferred, merged, withdrawn). */
@@ -276,6 +290,7 @@ export function startRework(state: CaseState, reason: string, actor: Actor | str
     dueAt: state.deadlines.handling?.dueAt,
   });
   notify(state, 'rework', unitRecipient(state), { reason, dueAt: state.deadlines.handling?.dueAt ?? '' });
+  tellComplainant(state, 'case_reworked', { dueAt: state.deadlines.handling?.dueAt ?? '' });
   if (state.reworkCount >= state.policy.reworksBeforeEscalation) {
     escalate(state, 1, `rework number ${state.reworkCount}`, 'system:policy', now);
   }

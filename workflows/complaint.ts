@@ -43,7 +43,10 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   // rapid-response rule (no marker in its history) takes the old one, and keeps it to the end.
   const state: CaseState = input.resume
     ? resumed(input.resume)
-    : registeredCase(input, nowIso(), { rapidResponseByPolicy: patched('rapid-response-by-policy') });
+    : registeredCase(input, nowIso(), {
+        rapidResponseByPolicy: patched('rapid-response-by-policy'),
+        tellsComplainantEveryStep: patched('complainant-told-every-step'),
+      });
   // Issue 16: a change's notices and projection in one activity, the deadline timer restarted only
   // when the deadline moves, and only the search attributes and memo that changed are written.
   // Cases started before keep the old ways to their end (no marker in their histories).

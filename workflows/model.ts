@@ -85,6 +85,8 @@ export interface Complaint {
    * from cases registered before it existed.
    */
   queryCode?: string;
+  /** The hotline work order (工单) it came as: the platform's number, and its deadline as the platform wrote it. */
+  workOrder?: { number: string; dueAt?: string };
 }
 
 export interface ComplaintWorkflowInput {
@@ -277,6 +279,12 @@ export interface CaseState {
    * registered before): every complaint of the categories gets it.
    */
   rapidResponseByPolicy?: true;
+  /**
+   * Registered under patched('complainant-told-every-step'): the complainant also hears of the
+   * assignment, an extension, a merge, a rework and the closing. Absent (cases registered before):
+   * of acceptance or not, a transfer and the result only.
+   */
+  tellsComplainantEveryStep?: true;
   /** The first receiver now, once a registrar claimed the case or it was handed over (else the complaint's). */
   firstReceiver?: string;
   onSiteReportedAt?: string;
@@ -321,6 +329,12 @@ export type NoticeKind =
   | 'callback_overdue'
   | 'reward'
   | 'handover'
+  // To the complainant, in cases that tell them every step (tellsComplainantEveryStep).
+  | 'case_assigned'
+  | 'case_extended'
+  | 'case_merged'
+  | 'case_reworked'
+  | 'case_closed'
   // Stored by the notice activity, never by the workflow: a duty recipient nobody was on duty for.
   | 'roster_gap';
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { listCases, type CaseFilter } from '../../db/cases';
 import { holds, type Principal } from '../../lib/principal';
 import { deliveriesOf } from '../../db/deliveries';
@@ -16,7 +16,7 @@ import { caseIdPattern, CaseIdParams, ComplaintSubmissionSchema, NoticeSchema, T
 
 const everyone = ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops'] as const;
 
-const RegisteredSchema = Type.Object({
+export const RegisteredSchema = Type.Object({
   id: Type.String({ examples: ['20261124-3f9a0c1b2d'] }),
   workflowId: Type.String({ examples: ['complaint-20261124-3f9a0c1b2d'] }),
   status: Type.Enum(statuses, { examples: ['registered'] }),
@@ -148,6 +148,45 @@ function receivedAt(given: string | undefined, policy: Policy): string {
   return new Date(at).toISOString();
 }
 
+/**
+ * Registers a submission for its caller: POST /complaints, and a hotline's work orders. A repeat
+ * of `idempotency.key` (the caller's own) answers the same case. The answer is a receipt: a few
+ * fields of the case's CaseView, whose whole is at `GET /complaints/{id}`.
+ */
+export async function registerComplaint(
+  app: FastifyInstance,
+  principal: Principal,
+  submission: Omit<ComplaintSubmission, 'externalId'>,
+  idempotency: { key: string; body: unknown } | undefined,
+  extra: Pick<Complaint, 'workOrder'> = {},
+): Promise<{ receipt: Static<typeof RegisteredSchema>; created: boolean }> {
+  const complaint: Omit<Complaint, 'id'> = {
+    ...submission,
+    ...extra,
+    location: withCoordinatesRounded(submission.location),
+    evidence: submission.evidence ?? [],
+    urgent: submission.urgent ?? false,
+    receivedAt: receivedAt(submission.receivedAt, app.gateway.policy),
+    // 首接负责: a registrar taking a case in is its first receiver; a platform's case waits in
+    // its district's registrar queue until a registrar claims it.
+    ...(holds(principal, 'registrar') ? { firstReceiver: principal.id } : { submittedBy: principal.id }),
+    repeatOf: [],
+  };
+  const { view: record, created } = await app.intake.register(complaint, idempotency && { key: `${principal.id}:${idempotency.key}`, body: idempotency.body });
+  const view = caseView(record);
+  return {
+    created,
+    receipt: {
+      id: view.complaint.id,
+      workflowId: view.workflowId,
+      status: view.status,
+      dispatchDueAt: view.deadlines.dispatch?.dueAt,
+      mergedInto: view.mergedInto,
+      queryCode: view.complaint.queryCode,
+    },
+  };
+}
+
 export const complaintRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: ComplaintSubmission }>(
     '/complaints',
@@ -167,33 +206,11 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
       const { externalId, ...submission } = request.body;
       const header = request.headers['idempotency-key'];
       const key = (typeof header === 'string' ? header : undefined) ?? externalId;
-      const complaint: Omit<Complaint, 'id'> = {
-        ...submission,
-        location: withCoordinatesRounded(submission.location),
-        evidence: submission.evidence ?? [],
-        urgent: submission.urgent ?? false,
-        receivedAt: receivedAt(submission.receivedAt, app.gateway.policy),
-        // 首接负责: a registrar taking a case in is its first receiver; a platform's case waits in
-        // its district's registrar queue until a registrar claims it.
-        ...(holds(request.principal, 'registrar') ? { firstReceiver: request.principal.id } : { submittedBy: request.principal.id }),
-        repeatOf: [],
-      };
-      const idempotency = key ? { key: `${request.principal.id}:${key}`, body: request.body } : undefined;
-      const { view: record, created } = await app.intake.register(complaint, idempotency);
-      // The answer is a receipt: a few fields of the case's CaseView, whose whole is at Location.
-      const view = caseView(record);
-      const id = view.complaint.id;
+      const { receipt, created } = await registerComplaint(app, request.principal, submission, key ? { key, body: request.body } : undefined);
       return reply
         .code(created ? 201 : 200)
-        .header('location', `/complaints/${id}`)
-        .send({
-          id,
-          workflowId: view.workflowId,
-          status: view.status,
-          dispatchDueAt: view.deadlines.dispatch?.dueAt,
-          mergedInto: view.mergedInto,
-          queryCode: view.complaint.queryCode,
-        });
+        .header('location', `/complaints/${receipt.id}`)
+        .send(receipt);
     },
   );
 

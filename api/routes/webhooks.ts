@@ -14,8 +14,12 @@ import {
   type WebhookSubscription,
 } from '../../db/webhooks';
 import { wakePoster } from '../../lib/webhook-posters';
-import { newWebhookSecret, postWebhook, webhookMessage } from '../../lib/webhooks';
+import { defaultHotlineMapping } from '../../lib/hotline';
+import { messageFor } from '../../lib/webhook-messages';
+import { newWebhookSecret, postWebhook } from '../../lib/webhooks';
 import { timelineKinds } from '../../workflows/model';
+import { webhookFormats } from '../../db/schema';
+import { isArchived } from '../archived-case';
 import { Problem, problemResponses } from '../problem';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'a name of your choosing', examples: ['hotline-main'] }) });
@@ -39,6 +43,13 @@ const SubscriptionBody = Type.Object(
     active: Type.Optional(
       Type.Boolean({ default: true, description: 'false: nothing is posted until it is true again (what happened meanwhile is posted then)' }),
     ),
+    format: Type.Optional(
+      Type.Enum(webhookFormats, {
+        default: 'standard',
+        description:
+          '`standard`: each change as the feed has it; `hotline`: a hotline platform\'s steps (签收, 办结, 回访) of the work orders it handed over, in its own field names (README, "Hotline work orders")',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -47,6 +58,7 @@ const SubscriptionView = Type.Object({
   id: Type.String(),
   url: Type.String(),
   kinds: Type.Array(Type.String()),
+  format: Type.Enum(webhookFormats),
   active: Type.Boolean(),
   cursor: Type.Union([Type.String(), Type.Null()], { description: 'the last change posted (or passed over), as in `GET /feed`' }),
   lastError: Type.Union([Type.String(), Type.Null()], { description: "your receiver's last answer that was not a 2xx" }),
@@ -68,10 +80,11 @@ const FailureView = Type.Object({
   failedAt: Type.String({ format: 'date-time' }),
 });
 
-const shown = ({ id, url, kinds, active, cursor, lastError, lastErrorAt, createdAt, updatedAt }: WebhookSubscription) => ({
+const shown = ({ id, url, kinds, format, active, cursor, lastError, lastErrorAt, createdAt, updatedAt }: WebhookSubscription) => ({
   id,
   url,
   kinds,
+  format,
   active,
   cursor,
   lastError,
@@ -125,7 +138,13 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
       const { id } = request.params;
       const existing = await getSubscription(db, id);
       if (existing && existing.integrator !== request.principal.id) throw new Problem('conflict', `webhook subscription ${id} is another integrator's`);
-      const change = { integrator: request.principal.id, url: request.body.url, kinds: request.body.kinds ?? [], active: request.body.active ?? true };
+      const change = {
+        integrator: request.principal.id,
+        url: request.body.url,
+        kinds: request.body.kinds ?? [],
+        format: request.body.format ?? 'standard',
+        active: request.body.active ?? true,
+      };
       // A new subscription starts at the feed's end: it hears what happens from now on.
       const tail = existing ? undefined : await feedTail(db);
       const created = existing
@@ -193,10 +212,17 @@ export const webhookRoutes: FastifyPluginAsync = async (app) => {
       if (!failure) throw new Problem('not-found', `no webhook failure ${request.params.id}`);
       const subscription = await getSubscription(db, failure.subscriptionId);
       if (!subscription) throw new Problem('not-found', `the subscription ${failure.subscriptionId} is gone`);
-      const message = webhookMessage({ caseId: failure.caseId, seq: failure.seq, kind: failure.kind, at: failure.at.toISOString() });
-      await postWebhook(subscription.url, signingSecrets(subscription), message).catch((err: unknown) => {
-        throw new Problem('receiver-refused', `the receiver answered: ${(err as Error).message}`);
-      });
+      const replyOf = async (caseId: string) => {
+        const record = await app.gateway.view(caseId);
+        return isArchived(record) ? undefined : record.result?.reply;
+      };
+      const event = { caseId: failure.caseId, seq: failure.seq, kind: failure.kind, at: failure.at.toISOString() };
+      const message = await messageFor({ db, hotline: app.deps.hotline ?? defaultHotlineMapping, replyOf }, subscription, event);
+      if (message) {
+        await postWebhook(subscription.url, signingSecrets(subscription), message).catch((err: unknown) => {
+          throw new Problem('receiver-refused', `the receiver answered: ${(err as Error).message}`);
+        });
+      }
       await markResent(db, failure.id);
       return { id: failure.id, resent: true as const };
     },

@@ -1,9 +1,10 @@
-import { Button, Layout, Result, Space, Spin, Typography } from 'antd';
+import { Badge, Button, Layout, Result, Space, Spin, Typography } from 'antd';
 import { Suspense, type ReactNode } from 'react';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { mayAccess } from '../../lib/directory-access';
 import { mayReadReports } from '../../lib/report-access';
 import { labelZh, problemZh, roleZh } from './labels';
+import { useUnread } from './inbox';
 import { useSession } from './session';
 
 export function PageSpin() {
@@ -67,6 +68,7 @@ export function Shell() {
   const { caller, signOut } = useSession();
   const navigate = useNavigate();
   const roles = (caller?.roles ?? []).map((role) => labelZh(roleZh, role)).join('、');
+  const unread = useUnread();
   const leave = async () => {
     await signOut().catch(() => undefined);
     await navigate('/login');
@@ -87,6 +89,11 @@ export function Shell() {
             ))}
         </nav>
         <Space>
+          <NavLink to="/inbox" style={navStyle} aria-label={unread > 0 ? `消息，${unread} 条未读` : '消息'}>
+            消息
+            {/* Red-7, not the default red: white on it is legible (4.5:1 at least). */}
+            {unread > 0 && <Badge count={unread} size="small" color="#cf1322" style={{ marginLeft: 6, boxShadow: 'none' }} />}
+          </NavLink>
           <Typography.Text style={{ color: '#fff' }}>
             {caller?.name ?? caller?.id}（{roles}）
           </Typography.Text>

@@ -14,6 +14,7 @@ const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const LeadersPage = lazy(() => import('./pages/directory/LeadersPage'));
 const UnitsPage = lazy(() => import('./pages/directory/UnitsPage'));
 const DutyPage = lazy(() => import('./pages/directory/DutyPage'));
+const InboxPage = lazy(() => import('./pages/InboxPage'));
 const StatusPage = lazy(() => import('./pages/public/StatusPage'));
 const SurveyPage = lazy(() => import('./pages/public/SurveyPage'));
 
@@ -45,6 +46,7 @@ export function AppRoutes() {
         <Route path="cases" element={<SearchPage />} />
         <Route path="cases/:id" element={<CasePage />} />
         <Route path="reports" element={<ReportsPage />} />
+        <Route path="inbox" element={<InboxPage />} />
         <Route path="directory" element={<Navigate to="duty" replace />} />
         <Route path="directory/leaders" element={<LeadersPage />} />
         <Route path="directory/units" element={<UnitsPage />} />
