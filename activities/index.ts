@@ -7,10 +7,12 @@ import { sampleClosedCases } from '../db/spot-checks';
 import type { CaseActivities } from '../workflows/activities';
 import type { DeliveryActivities } from '../workflows/delivery';
 import type { WebhookActivities } from '../workflows/webhooks';
+import { defaultIssuer } from '../lib/config';
 import type { HotlineMapping } from '../lib/hotline';
 import { surveyDays, type SurveyLinks } from '../lib/survey-links';
 import type { NoticeRequest } from '../workflows/model';
 import { writeOrDeadLetter } from './dead-letters';
+import { issueIfFormal } from './documents';
 import { deliveryActivities, startDelivery, type DeliveryDeps } from './delivery';
 import { webhookActivities } from './webhooks';
 
@@ -38,7 +40,12 @@ function withSurveyLink(surveys: SurveyLinks, caseId: string, notice: NoticeRequ
  */
 export function createActivities(
   { db }: { db: Db },
-  { delivery, surveys, hotline }: { delivery?: DeliveryDeps | undefined; surveys?: SurveyLinks | undefined; hotline?: HotlineMapping } = {},
+  {
+    delivery,
+    surveys,
+    hotline,
+    issuer = defaultIssuer,
+  }: { delivery?: DeliveryDeps | undefined; surveys?: SurveyLinks | undefined; hotline?: HotlineMapping; issuer?: string } = {},
 ): CaseActivities & Partial<DeliveryActivities> & WebhookActivities {
   const projectCase: CaseActivities['projectCase'] = (input) =>
     writeOrDeadLetter(db, {
@@ -53,6 +60,7 @@ export function createActivities(
     await writeOrDeadLetter(db, { activity: 'recordNotice', key: notice.key, caseId, input: { caseId, notice } });
     // Staff find it in the console's inbox (消息) whatever else reaches them.
     if (notice.recipient !== 'complainant') await redacted(fileInInboxes)(db, notice.key);
+    await redacted(issueIfFormal)(db, issuer, caseId, notice);
     const text = to && { phone: to.phone, facts: notice.params };
     // Staff are e-mailed; the complainant is texted, when the case says where.
     const reachable = notice.recipient === 'complainant' ? delivery?.sms && text : delivery?.mailer;

@@ -66,6 +66,42 @@ export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
   },
 };
 
+/**
+ * The notices that are formal documents (公文), by kind: their title and the issuer's code in their
+ * number (文号). A supervision is one when it is addressed to a unit (督办通知); the alerts to
+ * supervisors and registrars are not.
+ */
+export const formalKinds: Partial<Record<NoticeKind, { title: string; prefix: string }>> = {
+  acceptance: { title: '受理告知书', prefix: '环信受告' },
+  not_accepted: { title: '不予受理告知书', prefix: '环信不受告' },
+  transferred: { title: '转送告知书', prefix: '环信转告' },
+  supervision: { title: '督办通知', prefix: '环信督' },
+};
+
+export function formalKind(kind: NoticeKind, recipient: string): { title: string; prefix: string } | undefined {
+  if (kind === 'supervision' && !recipient.startsWith('unit:')) return undefined;
+  return formalKinds[kind];
+}
+
+/** A formal document as printed: title, number, addressee, the notice's words, the issuer and the day (in Chinese). */
+export function formalText({
+  title,
+  number,
+  addressee,
+  body,
+  issuer,
+  issuedAt,
+}: {
+  title: string;
+  number: string;
+  addressee: string;
+  body: string;
+  issuer: string;
+  issuedAt: Date;
+}): string {
+  return [title, number, '', `${addressee}：`, `    ${body}`, '', `${issuer}`, chineseDate(shanghaiDate(issuedAt.getTime()))].join('\n');
+}
+
 /** One of a notice's facts as an SMS template's variable takes it: dates, reasons and findings in Chinese. */
 export function noticeFact(params: Params, name: string): string {
   const value = params[name];

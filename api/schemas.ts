@@ -64,7 +64,21 @@ export const NoticeSchema = Type.Object(
     }),
     text: Type.String({ description: 'zh-CN' }),
     createdAt: Type.String({ format: 'date-time' }),
-    deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    deliveredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'when the first of its deliveries was sent (e-mail, SMS); null: none yet',
+    }),
+    document: Type.Union(
+      [
+        Type.Object({
+          number: Type.String({ description: '文号, e.g. 环信受告〔2026〕12号' }),
+          title: Type.String({ description: '受理告知书, 不予受理告知书, 转送告知书 or 督办通知' }),
+          issuer: Type.String({ description: '发文机关 (BUREAU_NAME)' }),
+          issuedAt: Type.String({ format: 'date-time' }),
+        }),
+        Type.Null(),
+      ],
+      { description: 'The formal document it was issued as; its text at `GET /complaints/{id}/notices/{noticeId}/document`.' },
+    ),
     deliveries: Type.Array(
       Type.Object({
         channel: DeliveryChannelSchema,

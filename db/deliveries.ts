@@ -144,8 +144,17 @@ export async function deliveryWithNotice(db: Db, id: string) {
   return row;
 }
 
-/** Counts an attempt and what it ended with: sent (with the provider's id), or the error, still queued. */
+/**
+ * Counts an attempt and what it ended with: sent (with the provider's id), or the error, still
+ * queued. The first delivery sent marks its notice delivered.
+ */
 export async function recordAttempt(db: Db, id: string, outcome: { sent: string } | { error: string }): Promise<void> {
+  if ('sent' in outcome) {
+    await db
+      .update(notices)
+      .set({ deliveredAt: sql`coalesce(${notices.deliveredAt}, now())` })
+      .where(eq(notices.id, sql`(select ${noticeDeliveries.noticeId} from ${noticeDeliveries} where ${noticeDeliveries.id} = ${id})`));
+  }
   await db
     .update(noticeDeliveries)
     .set({

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { CalendarStatus } from '../workflows/calendar';
 
 /**
@@ -176,6 +176,29 @@ export const noticeDeliveries = pgTable(
       .on(t.updatedAt)
       .where(sql`${t.status} = 'failed'`),
   ],
+);
+
+/**
+ * The notices that are formal documents (公文: 受理告知书, 不予受理告知书, 转送告知书, 督办通知),
+ * as issued: numbered per kind and year (文号), by the bureau (发文机关), on a day. One per notice.
+ */
+export const formalDocuments = pgTable(
+  'formal_documents',
+  {
+    noticeId: text('notice_id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    kind: text('kind').notNull(),
+    year: integer('year').notNull(),
+    seq: integer('seq').notNull(),
+    /** `环信受告〔2026〕12号`. */
+    number: text('number').notNull(),
+    title: text('title').notNull(),
+    issuer: text('issuer').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    /** The whole document as printed. */
+    text: text('text').notNull(),
+  },
+  (t) => [uniqueIndex('formal_documents_number_idx').on(t.kind, t.year, t.seq), index('formal_documents_case_idx').on(t.caseId)],
 );
 
 /**

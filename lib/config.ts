@@ -36,6 +36,7 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   publicUrl: string;
+  bureauName: string;
   hotlineMappingFile: string | undefined;
   smsUrl: string | undefined;
   smsSecretId: string | undefined;
@@ -46,6 +47,9 @@ export interface Config {
   webhookPollMs: number;
   webhookGiveUpSeconds: number;
 }
+
+/** The issuer of the formal documents when the deployment names none (BUREAU_NAME). */
+export const defaultIssuer = '生态环境局';
 
 interface Variable<K extends keyof Config> {
   name: string;
@@ -354,6 +358,13 @@ export const variables = [
     default: 'http://localhost:3000',
     description: 'where the public reaches this service: the satisfaction survey links sent with a result point to `<PUBLIC_URL>/console/survey/…`',
     parse: httpUrl,
+  }),
+  variable({
+    name: 'BUREAU_NAME',
+    key: 'bureauName',
+    default: defaultIssuer,
+    description: 'the issuing body (发文机关) of the formal documents (受理告知书, 不予受理告知书, 转送告知书, 督办通知), e.g. `某市生态环境局`',
+    parse: nonEmpty,
   }),
   variable({
     name: 'HOTLINE_MAPPING_FILE',

@@ -55,6 +55,7 @@ export async function startWorker(config: Config, logger: Logger, databaseUrl: s
       delivery: mailer || sms ? { mailer, sms, retry: defaultDeliveryRetry } : undefined,
       surveys: new SurveyLinks(payloadKeys, config.publicUrl),
       hotline: loadHotlineMapping(config.hotlineMappingFile),
+      issuer: config.bureauName,
     }),
     options: {
       dataConverter,

@@ -55,13 +55,17 @@ afterAll(async () => {
 });
 
 describe('the case page, notices e-mailed', () => {
-  it('shows each e-mail of a notice, sent or failed, to whom', async () => {
+  it('shows each e-mail of a notice, sent or failed, to whom, in the notices and on the timeline', async () => {
     const { context, page } = await signedIn(browser, base, supervisor, pageErrors);
     await page.goto(`${base}/cases/${caseId}`);
     await page.getByText('办理过程').waitFor();
     const row = page.getByRole('row').filter({ hasText: '交办通知' });
     await expect.poll(() => row.getByText(`${reached.id}：邮件已发送`).count()).toBe(1);
     expect(await row.getByText(`${refused.id}：邮件发送失败`).count()).toBe(1);
+    // The timeline shows the same under the step that raised the notice (交办).
+    const timeline = page.locator('.ant-card').filter({ has: page.getByText('办理过程', { exact: true }) });
+    expect(await timeline.getByText(`${reached.id}：邮件已发送`).count()).toBe(1);
+    expect(await timeline.getByText(`${refused.id}：邮件发送失败`).count()).toBe(1);
     // The acceptance notice is for the complainant, who has no account: nothing e-mailed.
     expect(await page.getByRole('row').filter({ hasText: '受理告知' }).getByText('未发送').count()).toBe(1);
     await row.scrollIntoViewIfNeeded();

@@ -83,7 +83,7 @@ describe('worker against the dev server and Postgres', () => {
         .filter((n) => n.kind !== 'escalation')
         .map((n) => n.kind)
         .sort(),
-    ).toEqual(['acceptance', 'assignment', 'result_reply']);
+    ).toEqual(['acceptance', 'assignment', 'case_assigned', 'case_closed', 'result_reply']);
     expect(stored.find((n) => n.kind === 'acceptance')?.text).toMatch(/已受理/);
     // The complainant's identity never reaches a notice text.
     expect(stored.map((n) => n.text).join('\n')).not.toMatch(/张三|13800000000/);

@@ -17,6 +17,7 @@ interface DeliveryOut {
 interface NoticeOut {
   id: string;
   kind: string;
+  deliveredAt: string | null;
   deliveries: DeliveryOut[];
 }
 
@@ -111,6 +112,7 @@ describe('notices texted to the complainant', () => {
     const notice = await eventually(() => acceptance(id), settled, 'the delivery marked sent');
     const masked = `${number.slice(0, 3)}****${number.slice(-4)}`;
     expect(notice!.deliveries).toEqual([{ channel: 'sms', to: masked, status: 'sent', attempts: 1, lastError: null, updatedAt: expect.any(String) }]);
+    expect(notice!.deliveredAt).toEqual(expect.any(String));
     // The number itself is nowhere in Postgres: only in the workflows' encrypted payloads.
     const { rows } = await h.database.db.execute(
       sql`select count(*)::int as n from notice_deliveries d join notices n on n.id = d.notice_id where d.address like ${`%${number}%`} or n.text like ${`%${number}%`}`,
@@ -154,6 +156,7 @@ describe('notices texted to the complainant', () => {
     expect(failed!.deliveries).toEqual([
       expect.objectContaining({ channel: 'sms', to: '（无手机号码）', status: 'failed', attempts: 0, lastError: '联系电话不是手机号码，无法发送短信' }),
     ]);
+    expect(failed!.deliveredAt).toBeNull();
     expect((await acceptance(byPlatform))!.deliveries).toEqual([]);
     expect(await acceptance(anonymous)).toBeUndefined();
     expect(gateway.texted.filter((t) => t.values[0] === byPlatform)).toEqual([]);

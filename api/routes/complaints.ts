@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { listCases, type CaseFilter } from '../../db/cases';
 import { holds, type Principal } from '../../lib/principal';
 import { deliveriesOf } from '../../db/deliveries';
+import { documentOf, documentsOf, type FormalDocument } from '../../db/documents';
 import { noticesOf } from '../../db/notices';
 import { channels, statuses, type Complaint } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
@@ -187,6 +188,9 @@ export async function registerComplaint(
   };
 }
 
+const documentFields = (document: FormalDocument | undefined) =>
+  document ? { number: document.number, title: document.title, issuer: document.issuer, issuedAt: document.issuedAt.toISOString() } : null;
+
 export const complaintRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: ComplaintSubmission }>(
     '/complaints',
@@ -287,11 +291,16 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       await loadVisibleCase(app, request, request.params.id);
       const { db } = app.deps.database;
-      const [notices, deliveries] = await Promise.all([noticesOf(db, request.params.id), deliveriesOf(db, request.params.id)]);
+      const [notices, deliveries, documents] = await Promise.all([
+        noticesOf(db, request.params.id),
+        deliveriesOf(db, request.params.id),
+        documentsOf(db, request.params.id),
+      ]);
       return {
         id: request.params.id,
         notices: notices.map((notice) => ({
           ...notice,
+          document: documentFields(documents.find((d) => d.noticeId === notice.id)),
           deliveries: deliveries
             .filter((d) => d.noticeId === notice.id)
             .map((d) => ({
@@ -304,6 +313,26 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
             })),
         })),
       };
+    },
+  );
+
+  app.get<{ Params: { id: string; noticeId: string } }>(
+    '/complaints/:id/notices/:noticeId/document',
+    {
+      config: { roles: ['registrar', 'supervisor', 'integrator', 'unit', 'leader', 'ops'] },
+      schema: {
+        tags: ['complaints'],
+        summary: 'A formal document (受理告知书…) as issued: its text, to print or send',
+        params: Type.Object({ id: CaseIdParams.properties.id, noticeId: Type.String({ maxLength: 300 }) }),
+        response: { 200: Type.String({ description: 'text/plain, zh-CN' }), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await loadVisibleCase(app, request, request.params.id);
+      const document = await documentOf(app.deps.database.db, request.params.noticeId);
+      if (!document || document.caseId !== request.params.id)
+        throw new Problem('not-found', `notice ${request.params.noticeId} of case ${request.params.id} is no formal document`);
+      return reply.type('text/plain; charset=utf-8').send(document.text);
     },
   );
 

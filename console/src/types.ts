@@ -58,6 +58,8 @@ export interface Notice {
   text: string;
   createdAt: string;
   deliveredAt: string | null;
+  /** The formal document it was issued as (受理告知书…), its text at `…/notices/{id}/document`. */
+  document: { number: string; title: string; issuer: string; issuedAt: string } | null;
   /** What the service sent for it: e-mails (SMTP_URL), one per person; an SMS to the complainant (SMS_URL). */
   deliveries: NoticeDelivery[];
 }

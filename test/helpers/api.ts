@@ -95,7 +95,11 @@ export async function startApiHarness(
   const surveys = new SurveyLinks(overrides.payloadKeys ?? testPayloadKeys, config.publicUrl);
   const worker: Worker = await createTestWorker(env, {
     taskQueue,
-    activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database, { delivery: overrides.delivery, surveys }),
+    activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database, {
+      delivery: overrides.delivery,
+      surveys,
+      issuer: config.bureauName,
+    }),
     dataConverter,
   });
   const running = worker.run();

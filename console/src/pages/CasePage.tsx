@@ -363,7 +363,11 @@ function Repeats({ view }: { view: CaseView }) {
   );
 }
 
-function CaseTimeline({ view }: { view: CaseView }) {
+/** The timeline entry a notice was raised by: its id is `<case>:<seq>:<kind>:<recipient>` (workflows/case.ts notify). */
+const raisedBy = (notice: Notice) => Number(notice.id.split(':')[1]);
+
+/** Each step, newest first, with the notices it raised and how each was delivered. */
+function CaseTimeline({ view, notices }: { view: CaseView; notices: readonly Notice[] }) {
   return (
     <Timeline
       items={[...view.timeline].reverse().map((entry) => ({
@@ -377,6 +381,16 @@ function CaseTimeline({ view }: { view: CaseView }) {
               {actorLabel(entry.actor, entry.actorName)}
             </Typography.Text>
             {entry.note && <div style={{ whiteSpace: 'pre-wrap' }}>{reasonZh(entry.note)}</div>}
+            {notices
+              .filter((n) => raisedBy(n) === entry.seq)
+              .map((n) => (
+                <div key={n.id} style={{ marginTop: 4 }}>
+                  <Typography.Text type="secondary">
+                    {labelZh(noticeKindZh, n.kind)} → {recipientLabel(n.recipient)}
+                  </Typography.Text>{' '}
+                  <Deliveries notice={n} />
+                </div>
+              ))}
           </div>
         ),
       }))}
@@ -405,6 +419,19 @@ function Notices({ notices }: { notices: Loaded<Notice[]> }) {
           render: (r: string, n) => (n.addressees.length > 0 ? `${recipientLabel(r)}（${n.addressees.join('、')}）` : recipientLabel(r)),
         },
         { title: '内容', dataIndex: 'text' },
+        {
+          title: '文书',
+          dataIndex: 'document',
+          width: 180,
+          render: (document: Notice['document'], n) =>
+            document && (
+              <a href={`/complaints/${encodeURIComponent(n.caseId)}/notices/${encodeURIComponent(n.id)}/document`} target="_blank" rel="noreferrer">
+                {document.title}
+                <br />
+                {document.number}
+              </a>
+            ),
+        },
         { title: '送达', dataIndex: 'deliveries', render: (_: unknown, n) => <Deliveries notice={n} />, width: 220 },
       ]}
     />
@@ -568,7 +595,7 @@ function CaseScreen({ id }: { id: string }) {
         </Col>
         <Col xs={24} xl={8}>
           <Card title="办理过程" size="small">
-            <CaseTimeline view={v} />
+            <CaseTimeline view={v} notices={notices.value ?? []} />
           </Card>
         </Col>
       </Row>
