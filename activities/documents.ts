@@ -1,8 +1,9 @@
 import type { Db } from '../db/client';
 import { issueDocument } from '../db/documents';
+import { noticeById } from '../db/notices';
 import { getUnit } from '../db/organisation';
 import type { NoticeRequest } from '../workflows/model';
-import { formalKind, formalText, renderNotice } from './notice-templates';
+import { formalKind, formalText } from './notice-templates';
 
 /** Whom a formal document is addressed to: the complainant, or the unit by its name. */
 async function addresseeOf(db: Db, recipient: string): Promise<string> {
@@ -14,10 +15,12 @@ async function addresseeOf(db: Db, recipient: string): Promise<string> {
 /** Issues a notice that is a formal document as one (受理告知书…), numbered, once; another notice: nothing. */
 export async function issueIfFormal(db: Db, issuer: string, caseId: string, notice: NoticeRequest): Promise<void> {
   const formal = formalKind(notice.kind, notice.recipient);
-  if (!formal) return;
+  // The notice as stored: its words are the document's (none when it was dead-lettered).
+  const stored = formal && (await noticeById(db, notice.key));
+  if (!formal || !stored) return;
   const addressee = await addresseeOf(db, notice.recipient);
   const issuedAt = notice.at !== undefined ? new Date(notice.at) : new Date();
-  const body = renderNotice(notice.kind, notice.params);
+  const body = stored.text;
   await issueDocument(db, {
     noticeId: notice.key,
     caseId,

@@ -112,6 +112,11 @@ export function noticeFact(params: Params, name: string): string {
   return String(value);
 }
 
+/** A bureau's own wording (db notice_templates) filled with a notice's facts, `{caseId}` and the like. */
+export function fillWording(text: string, params: Params): string {
+  return text.replace(/\{([a-zA-Z]+)\}/g, (_, name: string) => noticeFact(params, name));
+}
+
 export function renderNotice(kind: NoticeKind, params: Params): string {
   return noticeTemplates[kind](params);
 }

@@ -29,7 +29,7 @@ import { consoleRoutes } from './routes/console';
 import { temporalUiRoutes } from './routes/temporal-ui';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { deliveryRoutes } from './routes/deliveries';
-import { smsTemplateRoutes } from './routes/sms-templates';
+import { templateRoutes } from './routes/templates';
 import { publicStatusRoutes } from './routes/public-status';
 import { surveyRoutes } from './routes/survey';
 import { hotlineRoutes } from './routes/hotline';
@@ -257,7 +257,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dutyRoutes);
   await app.register(deadLetterRoutes);
   await app.register(deliveryRoutes);
-  await app.register(smsTemplateRoutes);
+  await app.register(templateRoutes);
   await app.register(publicStatusRoutes);
   await app.register(inboxRoutes);
   await app.register(consoleRoutes);

@@ -23,6 +23,12 @@ export async function storeNotices(db: Db, list: readonly Omit<Notice, 'createdA
     .onConflictDoNothing();
 }
 
+/** A notice by its id. */
+export async function noticeById(db: Db, id: string): Promise<Notice | undefined> {
+  const [row] = await db.select().from(notices).where(eq(notices.id, id));
+  return row;
+}
+
 /** A case's notices, oldest first. */
 export function noticesOf(db: Db, caseId: string): Promise<Notice[]> {
   return db.select().from(notices).where(eq(notices.caseId, caseId)).orderBy(notices.createdAt, notices.id);

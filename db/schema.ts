@@ -218,6 +218,23 @@ export const inbox = pgTable(
 );
 
 /**
+ * A bureau's own wording of a notice kind (e-mail, inbox, formal documents), versioned like the
+ * SMS templates: the version in force when a notice is made words it; without one, the built-in
+ * zh-CN wording (activities/notice-templates.ts). Facts are written `{caseId}`, `{dueAt}`….
+ */
+export const noticeTemplates = pgTable(
+  'notice_templates',
+  {
+    kind: text('kind').notNull(),
+    version: integer('version').notNull(),
+    text: text('text').notNull(),
+    effectiveFrom: timestamp('effective_from', { withTimezone: true }).notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.version] })],
+);
+
+/**
  * The SMS templates approved at the bureau's gateway (短信模板): a notice kind's wording with
  * variables `{1}`, `{2}`…, the gateway's id for it, and which of the notice's facts fill the
  * variables. Versioned: a new wording is a new row from `effective_from`, and each delivery keeps

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { addSmsTemplateVersion, allSmsTemplates, type SmsTemplate } from '../../db/sms-templates';
+import { addNoticeTemplateVersion, allNoticeTemplates } from '../../db/notice-templates';
+import { addSmsTemplateVersion, allSmsTemplates } from '../../db/sms-templates';
 import { noticeKindZh } from '../../lib/labels-zh';
 import { Instant, instantMessage, isInstant } from '../instant';
 import { Problem, problemResponses } from '../problem';
@@ -29,6 +30,29 @@ const NewVersion = Type.Object(
   { additionalProperties: false },
 );
 
+const NewWording = Type.Object(
+  {
+    kind: Type.Enum(kinds, { description: 'the notice kind it words' }),
+    text: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      pattern: '^[^{}]*(\\{[a-zA-Z]{1,40}\\}[^{}]*)*$',
+      description: "the wording, zh-CN, with the notice's facts written `{caseId}`, `{dueAt}`, `{reason}`, `{unit}`… (dates and reasons come in Chinese)",
+      examples: ['您反映的问题（编号 {caseId}）已受理，我局将于 {dispatchDueAt} 前交办处理。'],
+    }),
+    effectiveFrom: Type.Optional(Instant('notices made from then on use it (default: now)')),
+  },
+  { additionalProperties: false },
+);
+
+const NoticeTemplateSchema = Type.Object({
+  kind: Type.String(),
+  version: Type.Integer(),
+  text: Type.String(),
+  effectiveFrom: Type.String({ format: 'date-time' }),
+  createdBy: Type.String(),
+});
+
 const TemplateSchema = Type.Object({
   kind: Type.String(),
   version: Type.Integer(),
@@ -39,7 +63,7 @@ const TemplateSchema = Type.Object({
   createdBy: Type.String(),
 });
 
-const shown = (t: SmsTemplate) => ({ ...t, effectiveFrom: t.effectiveFrom.toISOString() });
+const shown = <T extends { effectiveFrom: Date }>(t: T) => ({ ...t, effectiveFrom: t.effectiveFrom.toISOString() });
 
 /** The variables a wording uses, which must be `{1}` to `{n}`, each once: what the gateway fills. */
 function variablesOf(text: string): number[] {
@@ -47,10 +71,11 @@ function variablesOf(text: string): number[] {
 }
 
 /**
- * The SMS templates approved at the gateway, one version after another: a bureau words its
- * notices, has the wording approved, and adds it here with the gateway's template id.
+ * How notices are worded, one version after another: the SMS templates approved at the gateway
+ * (a bureau words them, has them approved, and adds them with the gateway's template id), and a
+ * bureau's own wording of the notices' text, in place of the built-in one.
  */
-export const smsTemplateRoutes: FastifyPluginAsync = async (app) => {
+export const templateRoutes: FastifyPluginAsync = async (app) => {
   const db = app.deps.database.db;
   app.get(
     '/sms-templates',
@@ -97,6 +122,46 @@ export const smsTemplateRoutes: FastifyPluginAsync = async (app) => {
         text,
         params,
         providerTemplateId: providerTemplateId ?? null,
+        effectiveFrom: effectiveFrom ? new Date(effectiveFrom) : new Date(),
+        createdBy: request.principal.id,
+      });
+      if (!added) throw new Problem('conflict', `another version of ${kind} was added at the same moment; send it again`);
+      return reply.code(201).send(shown(added));
+    },
+  );
+
+  app.get(
+    '/notice-templates',
+    {
+      config: { roles: ['admin', 'ops', 'supervisor'] },
+      schema: {
+        tags: ['notices'],
+        summary: "Every version of the bureau's own wording of the notices",
+        response: { 200: Type.Object({ items: Type.Array(NoticeTemplateSchema) }), ...problemResponses },
+      },
+    },
+    async () => ({ items: (await allNoticeTemplates(db)).map(shown) }),
+  );
+
+  app.post<{ Body: Static<typeof NewWording> }>(
+    '/notice-templates',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['notices'],
+        summary: "A notice kind's next own wording, in force from `effectiveFrom`",
+        body: NewWording,
+        response: { 201: NoticeTemplateSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { kind, text, effectiveFrom } = request.body;
+      if (effectiveFrom !== undefined && !isInstant(effectiveFrom)) {
+        throw new Problem('validation', 'invalid body', { errors: [{ field: 'effectiveFrom', message: instantMessage }] });
+      }
+      const added = await addNoticeTemplateVersion(db, {
+        kind,
+        text,
         effectiveFrom: effectiveFrom ? new Date(effectiveFrom) : new Date(),
         createdBy: request.principal.id,
       });
