@@ -73,6 +73,41 @@ describe('a case that lives long', () => {
     });
   });
 
+  it('clears the overdue mark when the official calendar moves a missed deadline past now, and marks it again when that falls due', async () => {
+    const year = shanghaiYear(await suite.env.currentTimeMs());
+    const calendar: CalendarYear[] = [...calendarYears([year]), provisionalYear(year + 1)];
+    const c = await CaseDriver.start(suite.env, taskQueue, workflowInput(makeComplaint(), { calendar }));
+    await c.act('accept', { actor: actors.registrar });
+    await c.advanceTo(`${year}-12-20T02:00:00.000Z`);
+    const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });
+    const provisionalDue = assigned.deadlines.handling!.dueAt;
+    expect(assigned.deadlines.handling?.provisional).toBe(true);
+
+    // The provisional deadline passes: overdue, supervised.
+    await c.advanceTo(provisionalDue, 3_600_000);
+    await c.until((v) => v.overdue, 'overdue on the provisional deadline');
+
+    // The official year adds a New Year break the provisional one lacked: the deadline moves past now.
+    const provisional = provisionalYear(year + 1);
+    const official: CalendarYear = {
+      ...provisional,
+      status: 'official',
+      source: 'test fixture: a published schedule',
+      holidays: [...new Set([...provisional.holidays, ...[4, 5, 6, 7, 8].map((d) => `${year + 1}-01-0${d}`)])].sort(),
+    };
+    await c.handle.signal(calendarPublished, { years: [official] });
+    const updated = await c.until((v) => c.kinds(v).includes('calendar_updated'), 'the recomputation');
+    const officialDue = updated.deadlines.handling!.dueAt;
+    expect(Date.parse(officialDue)).toBeGreaterThan(Date.parse(provisionalDue) + 3_600_000);
+    expect(updated.overdue).toBe(false);
+    expect(updated.timeline.at(-1)?.data).toMatchObject({ overdueCleared: ['handling'] });
+
+    // Overdue again when the official deadline passes, marked once more, not twice.
+    await c.advanceTo(officialDue, 3_600_000);
+    const late = await c.until((v) => v.overdue, 'overdue on the official deadline');
+    expect(c.kinds(late).filter((k) => k === 'overdue')).toHaveLength(2);
+  });
+
   it('counts a handling deadline across a holiday with a make-up working Saturday', async () => {
     const year = shanghaiYear(await suite.env.currentTimeMs()) + 1;
     // The first Monday of March of next year; that week's Tuesday to Thursday are declared off

@@ -23,6 +23,7 @@ describe('replay of recorded histories', () => {
     expect(files.map((f) => f.replace('.json', '')).sort()).toEqual(
       [
         'anonymous',
+        'calendar-over-missed-deadline',
         'dispatch-overdue',
         'escalated-in-answer',
         'escalated-in-answer-lean',
@@ -36,6 +37,14 @@ describe('replay of recorded histories', () => {
         'rework-twice',
       ].sort(),
     );
+  });
+
+  it('includes a history recorded before the calendar-clears-overdue patch: a calendar published over a missed deadline', () => {
+    const history = readFileSync(path.join(fixtures, 'calendar-over-missed-deadline.json'), 'utf8');
+    // The signal reached a case already overdue, and the history has no marker of the patch:
+    // replaying it exercises the old branch of patched('calendar-clears-overdue').
+    expect(history).toContain('calendarPublished');
+    expect(history).not.toContain('calendar-clears-overdue');
   });
 
   it('includes a history recorded before the warning2-copies-superior patch, which still replays', () => {

@@ -296,8 +296,12 @@ export function startRework(state: CaseState, reason: string, actor: Actor | str
   }
 }
 
-/** Recomputes pending working-day deadlines after official calendar data arrived. */
-export function applyCalendar(state: CaseState, years: CalendarYear[], now: string): boolean {
+/**
+ * Recomputes pending working-day deadlines after official calendar data arrived. With
+ * `clearsOverdue` (patched: cases before kept the mark), a deadline already missed that the
+ * official year moves past now is missed no longer: the case is not overdue until it falls due again.
+ */
+export function applyCalendar(state: CaseState, years: CalendarYear[], now: string, clearsOverdue: boolean): boolean {
   const byYear = new Map(state.calendar.map((y) => [y.year, y]));
   for (const year of years) byYear.set(year.year, year);
   state.calendar = [...byYear.values()].sort((a, b) => a.year - b.year);
@@ -308,9 +312,20 @@ export function applyCalendar(state: CaseState, years: CalendarYear[], now: stri
     state.deadlines[name as keyof CaseState['deadlines']] = next;
     if (next.dueAt !== deadline.dueAt) changes[name] = { from: deadline.dueAt, to: next.dueAt };
   }
+  const movedPastNow = (name: string) => clearsOverdue && changes[name] !== undefined && changes[name].to > now;
+  const cleared: string[] = [];
+  if (movedPastNow('handling') && state.overdue) {
+    state.overdue = false;
+    cleared.push('handling');
+  }
+  if (movedPastNow('dispatch') && state.dispatchOverdueAt !== undefined && state.dispatchedAt === undefined) {
+    delete state.dispatchOverdueAt;
+    cleared.push('dispatch');
+  }
   record(state, now, 'calendar_updated', 'system:calendar', undefined, {
     years: years.map((y) => `${y.year}:${y.status}`),
     changes,
+    ...(cleared.length > 0 ? { overdueCleared: cleared } : {}),
   });
   return Object.keys(changes).length > 0;
 }

@@ -91,7 +91,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   setHandler(repeatReported, byRule('repeatReported'));
   setHandler(selectedForSpotCheck, byRule('selectedForSpotCheck'));
   setHandler(calendarPublished, ({ years }) => {
-    applyCalendar(state, years, nowIso());
+    // Issue 18: an official year that moves a missed deadline past now clears the overdue mark.
+    applyCalendar(state, years, nowIso(), patched('calendar-clears-overdue'));
     changed();
   });
 

@@ -1,5 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { shanghaiDate, startOfDay } from '../../workflows/calendar';
+import { calendarYears, provisionalYear } from '../../lib/calendar-data';
+import { shanghaiDate, shanghaiYear, startOfDay } from '../../workflows/calendar';
+import { calendarPublished } from '../../workflows/definitions';
 import { actors, makeComplaint, unitA, unitB, workflowInput } from '../helpers/cases';
 import { CaseDriver } from '../helpers/workflow-driver';
 
@@ -127,6 +129,30 @@ export const scenarios: Record<string, Scenario> = {
   // published. The deadline fires, and the leaders are found, both under the new ways.
   'overdue-escalated-lean': (env, taskQueue) => overdueEscalated(env, taskQueue, 'replay-overdue-lean'),
   'escalated-in-answer-lean': (env, taskQueue) => escalatedInAnswer(env, taskQueue, 'replay-escalated-in-answer-lean'),
+  // Recorded before patched('calendar-clears-overdue') (issue 18), by the code of then: the
+  // official year moves a missed provisional deadline past now, and the case stays overdue.
+  async 'calendar-over-missed-deadline'(env, taskQueue) {
+    const year = shanghaiYear(await env.currentTimeMs());
+    const c = await CaseDriver.start(
+      env,
+      taskQueue,
+      workflowInput(makeComplaint({ id: 'replay-calendar-overdue' }), { calendar: [...calendarYears([year]), provisionalYear(year + 1)] }),
+    );
+    await c.act('accept', { actor: actors.registrar });
+    await c.advanceTo(`${year}-12-20T02:00:00.000Z`);
+    const assigned = await c.act('assign', { actor: actors.registrar, unit: unitA });
+    await c.advanceTo(assigned.deadlines.handling!.dueAt, 3_600_000);
+    await c.until((v) => v.overdue, 'overdue on the provisional deadline');
+    const provisional = provisionalYear(year + 1);
+    const breakDays = [4, 5, 6, 7, 8].map((d) => `${year + 1}-01-0${d}`);
+    await c.handle.signal(calendarPublished, {
+      years: [{ ...provisional, status: 'official', source: 'scenario', holidays: [...new Set([...provisional.holidays, ...breakDays])].sort() }],
+    });
+    await c.until((v) => v.timeline.some((e) => e.kind === 'calendar_updated'), 'the recomputation');
+    await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    return c;
+  },
   async anonymous(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);
