@@ -106,6 +106,7 @@ const deadlineDescriptions: Record<DeadlineName, string> = {
   leaderReview: 'Review of a leader-owned case: still overdue then means one tier up.',
   reviewWindow: 'After closure: the case may be drawn for a spot check until then.',
   rewardPayment: 'Pay the reward of a substantiated report (有奖举报).',
+  extensionDecision: "A supervisor decides the unit's extension request (working days, policy `extensionDecisionWorkingDays`).",
 };
 
 const DeadlinesView = closed(

@@ -98,6 +98,7 @@ export const timelineKindZh = {
   on_site_report: '现场报告',
   result_submitted: '办结反馈',
   extension_requested: '申请延期',
+  extension_decision_overdue: '延期审批超期',
   extension_approved: '批准延期',
   extension_denied: '驳回延期',
   extended: '延长期限',
@@ -195,6 +196,7 @@ export const deadlineZh = {
   leaderReview: '包案复核',
   reviewWindow: '抽查复核期',
   rewardPayment: '奖励兑付期限',
+  extensionDecision: '延期审批期限',
 } as const satisfies Record<DeadlineName, string>;
 
 /** Leader ownership (领导包案) by tier; 0 is none. */
@@ -320,6 +322,8 @@ export function countKeyZh(dimension: Count['dimension'], key: string): string {
  */
 const systemReasonZh: Record<string, string> = {
   'complainant unsatisfied: decide rework or close': '投诉人不满意，请决定退回整改或结案',
+  'extension requested: decide': '承办单位申请延期，请审批',
+  'extension request awaiting decision': '延期申请尚待审批，已超审批期限',
   'new evidence or message from the complainant': '投诉人补充了证据或留言',
   'closed case drawn for spot check': '已结案件被抽中复核',
   'repeat of an open case': '重复投诉，并入办理中的案件',

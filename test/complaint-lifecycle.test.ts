@@ -198,6 +198,33 @@ describe('complaint lifecycle', () => {
     });
   });
 
+  it('sends an extension request to the supervisors with a decision deadline, reminds them when it passes, and allows another after a rework', async () => {
+    const c = await caseInProgress();
+    const requested = await c.act('requestExtension', { actor: actors.unitA, days: 5, reason: '需第三方检测' });
+    const decisionDue = requested.deadlines.extensionDecision!.dueAt;
+    await c.settled(recorded.projectedSeq);
+    const toSupervisors = () => recorded.noticesOf(c.complaint.id).filter((n) => n.kind === 'supervision' && n.recipient === 'supervisor');
+    expect(toSupervisors().map((n) => n.params.reason)).toEqual(['extension requested: decide']);
+
+    await c.advanceTo(decisionDue, 1_000);
+    const reminded = await c.until((v) => c.kinds(v).includes('extension_decision_overdue'), 'the reminder');
+    await c.settled(recorded.projectedSeq);
+    expect(toSupervisors().map((n) => n.params.reason)).toEqual(['extension requested: decide', 'extension request awaiting decision']);
+    expect(reminded.timeline.at(-1)?.data).toEqual({ dueAt: decisionDue });
+
+    const denied = await c.act('denyExtension', { actor: actors.supervisor, reason: '理由不充分' });
+    expect(denied.deadlines.extensionDecision).toBeUndefined();
+    expect(await c.rejected('requestExtension', { actor: actors.unitA, days: 3, reason: '再申请' })).toMatch(/in this handling window/);
+
+    // A rework opens a new handling window: the unit may ask again.
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied' });
+    await c.act('returnForRework', { actor: actors.supervisor, reason: '诉求合理' });
+    const again = await c.act('requestExtension', { actor: actors.unitA, days: 3, reason: '整改需采购设备' });
+    expect(again.extension).toMatchObject({ days: 3, window: again.window });
+    expect(again.deadlines.extensionDecision).toBeDefined();
+  });
+
   it('keeps the deadline when an extension is denied', async () => {
     const c = await caseInProgress();
     const before = (await c.view()).deadlines.handling!.dueAt;

@@ -43,14 +43,15 @@ const sequence = (number: string) => Number(/〕(\d+)号$/.exec(number)?.[1]);
 
 describe('formal documents (公文)', () => {
   it('issues the acceptance as a numbered 受理告知书 of the bureau, dated, and serves its text', async () => {
-    const first = await registered();
-    const second = await registered();
-    for (const id of [first, second]) {
+    const accept = async () => {
+      const id = await registered();
       const accepted = await h.app.inject({ method: 'POST', url: `/complaints/${id}/accept`, headers: credentials(keys.registrar), payload: {} });
       expect(accepted.statusCode, accepted.body).toBe(200);
-    }
-    const a = await documentNotice(first, 'acceptance');
-    const b = await documentNotice(second, 'acceptance');
+      return { id, notice: await documentNotice(id, 'acceptance') };
+    };
+    // One after the other: the second is issued after the first, so its number is higher.
+    const { id: first, notice: a } = await accept();
+    const { id: second, notice: b } = await accept();
     const year = shanghaiYear(Date.now());
     expect(a.document).toEqual({
       number: expect.stringMatching(new RegExp(`^环信受告〔${year}〕\\d+号$`)),

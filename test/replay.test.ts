@@ -27,6 +27,7 @@ describe('replay of recorded histories', () => {
         'dispatch-overdue',
         'escalated-in-answer',
         'escalated-in-answer-lean',
+        'extension-approved',
         'happy-path',
         'not-accepted',
         'overdue-escalated',

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import {
   close,
@@ -372,14 +372,23 @@ export const actions = {
   requestExtension: action({
     args: body({ days: Days, reason: Reason }),
     path: 'extension-request',
-    summary: 'Ask for an extension (once)',
+    summary: 'Ask for an extension (once per handling window)',
     roles: ['unit'],
     from: handlingStatuses,
-    when: (state) => (state.extension ? `an extension was already ${state.extension.decision ?? 'requested'} for this case (only one is allowed)` : undefined),
+    // One per handling window: after a rework the unit may ask again.
+    when: (state) =>
+      state.extension && (state.extension.window ?? state.window) === state.window
+        ? `an extension was already ${state.extension.decision ?? 'requested'} in this handling window (only one is allowed)`
+        : undefined,
     check: (state, { days }) => checkDays(days, state.policy.maxExtensionWorkingDays),
     apply(state, { actor, reason, days }, now) {
-      state.extension = { days, reason, requestedBy: actor.id, requestedAt: now };
+      state.extension = { days, reason, requestedBy: actor.id, requestedAt: now, window: state.window };
       record(state, now, 'extension_requested', actor, reason, { days });
+      // Issue 18: the supervisors hear of it at once, and are reminded when they have not decided in time.
+      if (patched('extension-to-supervisors')) {
+        state.deadlines.extensionDecision = workingDeadline(state.calendar, now, state.policy.extensionDecisionWorkingDays ?? 2);
+        notify(state, 'supervision', 'supervisor', { reason: 'extension requested: decide', days });
+      }
     },
   }),
   approveExtension: action({
@@ -392,6 +401,7 @@ export const actions = {
     apply(state, { actor, reason }, now) {
       const extension = state.extension!;
       Object.assign(extension, { decision: 'approved', decidedBy: actor.id, decidedAt: now });
+      delete state.deadlines.extensionDecision;
       extendWindow(state, extension.days, now);
       record(state, now, 'extension_approved', actor, reason, {
         days: extension.days,
@@ -409,6 +419,7 @@ export const actions = {
     when: (state) => (state.extension && !state.extension.decision ? undefined : 'no extension request is pending'),
     apply(state, { actor, reason }, now) {
       Object.assign(state.extension!, { decision: 'denied', decidedBy: actor.id, decidedAt: now });
+      delete state.deadlines.extensionDecision;
       record(state, now, 'extension_denied', actor, reason);
     },
   }),

@@ -176,6 +176,7 @@ export const deadlineNames = [
   'leaderReview',
   'reviewWindow',
   'rewardPayment',
+  'extensionDecision',
 ] as const;
 export type DeadlineName = (typeof deadlineNames)[number];
 
@@ -184,6 +185,8 @@ export interface Extension {
   reason: string;
   requestedBy: string;
   requestedAt: string;
+  /** The handling window it was asked in: one per window (a rework opens a new one). Absent: asked before windows counted. */
+  window?: number;
   decision?: 'approved' | 'denied';
   decidedBy?: string;
   decidedAt?: string;
@@ -214,6 +217,7 @@ export const timelineKinds = [
   'on_site_report',
   'result_submitted',
   'extension_requested',
+  'extension_decision_overdue',
   'extension_approved',
   'extension_denied',
   'extended',

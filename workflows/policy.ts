@@ -15,8 +15,10 @@ export interface Policy {
   warningThresholds: [number, number];
   /** Working days past the handling deadline before leader ownership. */
   escalationGapWorkingDays: number;
-  /** Longest extension a supervisor may grant, in working days; one extension per case. */
+  /** Longest extension a supervisor may grant, in working days; one extension per handling window. */
   maxExtensionWorkingDays: number;
+  /** Working days the supervisors have to decide an extension request before they are reminded (absent in policies before it: 2). */
+  extensionDecisionWorkingDays?: number;
   callbackWorkingDays: number;
   callbackAttempts: number;
   reworkWorkingDays: number;
@@ -73,6 +75,7 @@ export const defaultPolicy: Policy = {
   warningThresholds: [0.5, 0.8],
   escalationGapWorkingDays: 5,
   maxExtensionWorkingDays: 15,
+  extensionDecisionWorkingDays: 2,
   callbackWorkingDays: 5,
   callbackAttempts: 3,
   reworkWorkingDays: 10,

@@ -74,6 +74,12 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
         notify(state, 'supervision', 'supervisor', { reason: 'reward payment overdue', dueAt: deadline.dueAt });
       }
       return;
+    case 'extensionDecision':
+      if (state.extension && !state.extension.decision && inHandling) {
+        record(state, now, 'extension_decision_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        notify(state, 'supervision', 'supervisor', { reason: 'extension request awaiting decision', dueAt: deadline.dueAt });
+      }
+      return;
     case 'reviewWindow':
       // Ends the case's spot-check window; the workflow sees the fired mark and completes.
       return;

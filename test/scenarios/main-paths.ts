@@ -153,6 +153,17 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     return c;
   },
+  // Recorded before patched('extension-to-supervisors') (issue 18), by the code of then: the
+  // request notified nobody and had no decision deadline.
+  async 'extension-approved'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-extension');
+    await toInProgress(c);
+    await c.act('requestExtension', { actor: actors.unitA, days: 5, reason: '需第三方检测' });
+    await c.act('approveExtension', { actor: actors.supervisor, reason: '检测周期合理' });
+    await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    return c;
+  },
   async anonymous(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);
