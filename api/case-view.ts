@@ -186,7 +186,7 @@ export const CaseViewSchema = Type.Object(
           decidedBy: Type.Optional(ActorId('Who decided.')),
           decidedAt: Type.Optional(Instant()),
         },
-        { description: 'The one extension a unit may ask for; no decision yet while pending. Absent when archived.' },
+        { description: 'The extension the unit asked for, one per handling window; no decision yet while pending. Absent when archived.' },
       ),
     ),
     result: Type.Optional(

@@ -263,7 +263,7 @@ describe('over HTTP', () => {
       complaint: { id, complainant: { anonymous: false, name: '王***', phone: '137********' } },
       extension: { days: 3, reason: '需要检测', requestedBy: 'officer-a' },
     });
-    expect(Object.keys(body.deadlines).sort()).toEqual(['escalation', 'handling', 'warning1', 'warning2']);
+    expect(Object.keys(body.deadlines).sort()).toEqual(['escalation', 'extensionDecision', 'handling', 'warning1', 'warning2']);
     expect(Object.keys(body.deadlines.handling).sort()).toEqual(['dueAt', 'provisional', 'workingDays']);
     // Masking applies on top of the view, the same for every role.
     const forUnit = (await get(id, keys.unitA)).json();
