@@ -324,7 +324,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         tags: ['complaints'],
         summary: 'A formal document (受理告知书…) as issued: its text, to print or send',
         params: Type.Object({ id: CaseIdParams.properties.id, noticeId: Type.String({ maxLength: 300 }) }),
-        response: { 200: Type.String({ description: 'text/plain, zh-CN' }), ...problemResponses },
+        response: { 200: { description: 'The document, zh-CN', content: { 'text/plain': { schema: Type.String() } } }, ...problemResponses },
       },
     },
     async (request, reply) => {

@@ -65,6 +65,16 @@ const TemplateSchema = Type.Object({
 
 const shown = <T extends { effectiveFrom: Date }>(t: T) => ({ ...t, effectiveFrom: t.effectiveFrom.toISOString() });
 
+/** When a new version takes effect: the instant given (a real one), else now. */
+function effectiveFrom(given: string | undefined): Date {
+  if (given === undefined) return new Date();
+  if (!isInstant(given)) throw new Problem('validation', 'invalid body', { errors: [{ field: 'effectiveFrom', message: instantMessage }] });
+  return new Date(given);
+}
+
+/** Two versions of one kind added at once: the second is refused, to be sent again. */
+const addedMeanwhile = (kind: string) => new Problem('conflict', `another version of ${kind} was added at the same moment; send it again`);
+
 /** The variables a wording uses, which must be `{1}` to `{n}`, each once: what the gateway fills. */
 function variablesOf(text: string): number[] {
   return [...text.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
@@ -102,10 +112,8 @@ export const templateRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { kind, text, params, providerTemplateId, effectiveFrom } = request.body;
-      if (effectiveFrom !== undefined && !isInstant(effectiveFrom)) {
-        throw new Problem('validation', 'invalid body', { errors: [{ field: 'effectiveFrom', message: instantMessage }] });
-      }
+      const { kind, text, params, providerTemplateId } = request.body;
+      const from = effectiveFrom(request.body.effectiveFrom);
       const used = variablesOf(text);
       if (used.length !== params.length || used.some((n, i) => n !== i + 1)) {
         throw new Problem('validation', 'invalid body', {
@@ -122,10 +130,10 @@ export const templateRoutes: FastifyPluginAsync = async (app) => {
         text,
         params,
         providerTemplateId: providerTemplateId ?? null,
-        effectiveFrom: effectiveFrom ? new Date(effectiveFrom) : new Date(),
+        effectiveFrom: from,
         createdBy: request.principal.id,
       });
-      if (!added) throw new Problem('conflict', `another version of ${kind} was added at the same moment; send it again`);
+      if (!added) throw addedMeanwhile(kind);
       return reply.code(201).send(shown(added));
     },
   );
@@ -155,17 +163,15 @@ export const templateRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { kind, text, effectiveFrom } = request.body;
-      if (effectiveFrom !== undefined && !isInstant(effectiveFrom)) {
-        throw new Problem('validation', 'invalid body', { errors: [{ field: 'effectiveFrom', message: instantMessage }] });
-      }
+      const { kind, text } = request.body;
+      const from = effectiveFrom(request.body.effectiveFrom);
       const added = await addNoticeTemplateVersion(db, {
         kind,
         text,
-        effectiveFrom: effectiveFrom ? new Date(effectiveFrom) : new Date(),
+        effectiveFrom: from,
         createdBy: request.principal.id,
       });
-      if (!added) throw new Problem('conflict', `another version of ${kind} was added at the same moment; send it again`);
+      if (!added) throw addedMeanwhile(kind);
       return reply.code(201).send(shown(added));
     },
   );
