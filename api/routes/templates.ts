@@ -5,6 +5,7 @@ import { addSmsTemplateVersion, allSmsTemplates } from '../../db/sms-templates';
 import { noticeKindZh } from '../../lib/labels-zh';
 import { Instant, instantMessage, isInstant } from '../instant';
 import { Problem, problemResponses } from '../problem';
+import { Text } from '../schemas';
 
 const kinds = Object.keys(noticeKindZh) as (keyof typeof noticeKindZh)[];
 
@@ -33,12 +34,11 @@ const NewVersion = Type.Object(
 const NewWording = Type.Object(
   {
     kind: Type.Enum(kinds, { description: 'the notice kind it words' }),
-    text: Type.String({
-      minLength: 1,
-      maxLength: 2000,
-      pattern: '^[^{}]*(\\{[a-zA-Z]{1,40}\\}[^{}]*)*$',
-      description: "the wording, zh-CN, with the notice's facts written `{caseId}`, `{dueAt}`, `{reason}`, `{unit}`… (dates and reasons come in Chinese)",
-      examples: ['您反映的问题（编号 {caseId}）已受理，我局将于 {dispatchDueAt} 前交办处理。'],
+    text: Text(2000, {
+      multiLine: true,
+      description:
+        "the wording, zh-CN, with the notice's facts written `{caseId}`, `{dueAt}`, `{reason}`, `{unit}`… (dates and reasons come in Chinese); no other braces",
+      example: '您反映的问题（编号 {caseId}）已受理，我局将于 {dispatchDueAt} 前交办处理。',
     }),
     effectiveFrom: Type.Optional(Instant('notices made from then on use it (default: now)')),
   },
@@ -165,6 +165,10 @@ export const templateRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { kind, text } = request.body;
       const from = effectiveFrom(request.body.effectiveFrom);
+      // A fact is `{name}`, letters only: a brace anywhere else is a slip that would print as it is.
+      if (/[{}]/.test(text.replace(/\{[a-zA-Z]{1,40}\}/g, ''))) {
+        throw new Problem('validation', 'invalid body', { errors: [{ field: 'text', message: 'writes a fact as {name}, letters only; no other braces' }] });
+      }
       const added = await addNoticeTemplateVersion(db, {
         kind,
         text,
