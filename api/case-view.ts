@@ -12,6 +12,7 @@ import {
   timelineKinds,
   unitLevels,
   type ActionOutcome,
+  type CallbackAttempt,
   type CaseSnapshot,
   type Channel,
   type DeadlineName,
@@ -125,6 +126,7 @@ const UnitView = closed({
 
 /** Who did it: the account id of the person (`officer-a`), or an integrator's key id, without the role the timeline's actors carry. */
 const ActorId = (description: string) => Type.String({ description, examples: ['officer-a'] });
+const CallbackAttemptView = closed({ outcome: Type.Enum(callbackOutcomes), note: Type.Optional(Type.String()), at: Instant(), by: ActorId('Who called.') });
 
 export const TimelineEntrySchema = Type.Object(
   {
@@ -202,8 +204,9 @@ export const CaseViewSchema = Type.Object(
         { description: "The unit's latest result (办结反馈). Absent when archived." },
       ),
     ),
-    callbacks: Type.Array(closed({ outcome: Type.Enum(callbackOutcomes), note: Type.Optional(Type.String()), at: Instant(), by: ActorId('Who called.') }), {
-      description: 'Callback attempts (回访) since the latest result.',
+    callbacks: Type.Array(CallbackAttemptView, { description: 'Callback attempts (回访) since the latest result.' }),
+    callbackRounds: Type.Array(Type.Array(CallbackAttemptView), {
+      description: 'The callback rounds before, one per rework, oldest first: the first is the first-time satisfaction (一次办理满意率).',
     }),
     reworkCount: Type.Integer({ minimum: 0, description: 'Times returned to the unit for rework (退回整改).' }),
     escalation: closed(
@@ -296,6 +299,10 @@ export function actionReceipt(caseId: string, answer: ActionOutcome | CaseSnapsh
   return { id: caseId, status, onDuty, dueAt, recorded: recorded.map(timelineEntryView) };
 }
 
+function attemptView(a: CallbackAttempt): Static<typeof CallbackAttemptView> {
+  return { outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by };
+}
+
 function timelineEntryView(t: TimelineEntry): TimelineEntryView {
   return {
     seq: t.seq,
@@ -378,7 +385,8 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
           },
         }
       : {}),
-    callbacks: s.callbacks.map((a) => ({ outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by })),
+    callbacks: s.callbacks.map(attemptView),
+    callbackRounds: s.callbackRounds.map((round) => round.map(attemptView)),
     reworkCount: s.reworkCount,
     escalation: {
       tier: e.tier,
@@ -457,7 +465,8 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
     deadlines: {},
     // The row's overdue counts a missed dispatch too; the view tells the two apart.
     overdue: row.overdue && !dispatchLate,
-    callbacks: (projection.callbacks ?? []).map((a) => ({ outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by })),
+    callbacks: (projection.callbacks ?? []).map(attemptView),
+    callbackRounds: (projection.callbackRounds ?? []).map((round) => round.map(attemptView)),
     reworkCount: row.reworkCount,
     escalation: {
       tier: row.escalationTier,

@@ -47,6 +47,8 @@ export const complaints = pgTable(
     /** Warnings (预警) raised in the open handling window: 0, 1 or 2. */
     warningLevel: integer('warning_level').notNull().default(0),
     satisfaction: text('satisfaction'),
+    /** The first round's satisfaction, before any rework (一次办理满意率). */
+    firstSatisfaction: text('first_satisfaction'),
     dispatchedOnTime: boolean('dispatched_on_time'),
     resultOnTime: boolean('result_on_time'),
     spotCheck: text('spot_check'),

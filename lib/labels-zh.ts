@@ -68,12 +68,13 @@ export const hotspotTypeZh = {
   cluster: '集中投诉',
 } as const satisfies Record<Hotspot['type'], string>;
 
-/** The four rates (四率). */
+/** The four rates (四率), and the first-time satisfaction beside the final one. */
 export const rateZh = {
   timelyAcceptance: '及时受理率',
   onTimeCompletion: '按期办结率',
   standardisation: '办理规范率',
   satisfaction: '群众满意率',
+  firstTimeSatisfaction: '一次办理满意率',
 } as const satisfies Record<keyof Kpi, string>;
 
 /** Every kind of timeline entry (workflows/model.ts timelineKinds). */

@@ -259,6 +259,24 @@ describe('complaint lifecycle', () => {
     expect(second.escalation.tier).toBe(1);
   });
 
+  it('keeps every callback round through reworks, and the first-time satisfaction beside the final one', async () => {
+    const c = await caseInProgress();
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unreachable' });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied', note: '仍有异味' });
+    const rework = await c.act('returnForRework', { actor: actors.supervisor, reason: '诉求合理，异味仍存在' });
+    // The new result starts a new round: the attempts count afresh, and the first round stays.
+    expect(rework.callbacks).toEqual([]);
+    expect(rework.callbackRounds.map((round) => round.map((a) => a.outcome))).toEqual([['unreachable', 'unsatisfied']]);
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    const closed = await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    expect(closed.status).toBe('closed');
+    expect(closed.callbacks.map((a) => a.outcome)).toEqual(['satisfied']);
+    expect(closed.callbackRounds).toHaveLength(1);
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.projectionOf(c.complaint.id)).toMatchObject({ satisfaction: 'satisfied', firstSatisfaction: 'unsatisfied' });
+  });
+
   it('closes after the last unreachable callback attempt', async () => {
     const c = await caseInProgress();
     await c.act('submitResult', { actor: actors.unitA, ...result });

@@ -44,6 +44,7 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
     warnings: [],
     overdue: false,
     callbacks: [],
+    callbackRounds: [],
     reworkCount: 0,
     escalation: { tier: 0, owners: [], progress: [], resolved: false },
     repeatReports: [],
@@ -283,6 +284,8 @@ export function startRework(state: CaseState, reason: string, actor: Actor | str
   delete state.closeReason;
   delete state.deadlines.callback;
   delete state.deadlines.reviewWindow;
+  // The round's verdict stays (一次办理满意率 is the first round's); the new result starts a new one.
+  state.callbackRounds.push(state.callbacks);
   state.callbacks = [];
   openWindow(state, now, state.policy.reworkWorkingDays);
   record(state, now, 'returned_for_rework', actor, reason, {
@@ -358,6 +361,7 @@ export function onDuty(state: CaseState): string | null {
 export function resumed(state: CaseState): CaseState {
   // Before dispatchOverdueAt, the timeline's dispatch_overdue entry was the only record of it.
   state.dispatchOverdueAt ??= state.timeline.find((e) => e.kind === 'dispatch_overdue')?.at;
+  state.callbackRounds ??= [];
   return state;
 }
 

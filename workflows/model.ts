@@ -302,7 +302,14 @@ export interface CaseState {
   overdue: boolean;
   extension?: Extension;
   result?: Result;
+  /** The callback attempts (回访) of the current round: since the latest result. */
   callbacks: CallbackAttempt[];
+  /**
+   * The rounds before, one per rework, oldest first: the first is the first-time satisfaction
+   * (一次办理满意率). Empty in a case resumed from before rounds were kept, whose earlier rounds
+   * are gone.
+   */
+  callbackRounds: CallbackAttempt[][];
   reworkCount: number;
   escalation: Escalation;
   spotCheck?: { selectedAt: string; passed?: boolean; note?: string; decidedAt?: string };

@@ -242,7 +242,9 @@ function handlingSections(view: CaseView): ReactNode[] {
       />,
     );
   }
-  if (view.callbacks.length > 0) {
+  // Every round, numbered: the first is the first-time satisfaction (一次办理满意率), the last the current one.
+  const attempts = [...view.callbackRounds, view.callbacks].flatMap((round, i) => round.map((a) => ({ ...a, round: i + 1 })));
+  if (attempts.length > 0) {
     sections.push(
       <div key="callbacks">
         <Typography.Title level={5}>回访</Typography.Title>
@@ -250,8 +252,9 @@ function handlingSections(view: CaseView): ReactNode[] {
           rowKey="at"
           size="small"
           pagination={false}
-          dataSource={view.callbacks}
+          dataSource={attempts}
           columns={[
+            { title: '轮次', dataIndex: 'round', render: (round: number) => `第${round}轮` },
             { title: '时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
             { title: '结果', dataIndex: 'outcome', render: (o: string) => labelZh(callbackOutcomeZh, o) },
             { title: '回访人', dataIndex: 'by' },
