@@ -108,6 +108,8 @@ const deadlineDescriptions: Record<DeadlineName, string> = {
   reviewWindow: 'After closure: the case may be drawn for a spot check until then.',
   rewardPayment: 'Pay the reward of a substantiated report (有奖举报).',
   extensionDecision: "A supervisor decides the unit's extension request (working days, policy `extensionDecisionWorkingDays`).",
+  resultReview: 'The bureau reviews a result before its reply reaches the complainant (working days, policy `resultReviewWorkingDays`).',
+  spotCheck: 'A supervisor decides the spot check of a case drawn for it (working days, policy `spotCheckWorkingDays`).',
 };
 
 const DeadlinesView = closed(

@@ -28,6 +28,7 @@ export const statusZh = {
   assigned: '已交办',
   in_progress: '办理中',
   rework: '整改中',
+  result_review: '结果审核中',
   callback: '回访中',
   closed: '已办结',
   under_review: '抽查中',
@@ -98,6 +99,9 @@ export const timelineKindZh = {
   acknowledged: '签收',
   on_site_report: '现场报告',
   result_submitted: '办结反馈',
+  result_review_overdue: '结果审核超期',
+  result_approved: '结果审核通过',
+  result_rejected: '结果审核退回',
   extension_requested: '申请延期',
   extension_decision_overdue: '延期审批超期',
   extension_approved: '批准延期',
@@ -116,6 +120,7 @@ export const timelineKindZh = {
   spot_check_selected: '抽中复核',
   spot_check_passed: '抽查通过',
   spot_check_failed: '抽查未通过',
+  spot_check_overdue: '抽查复核超期',
   escalated: '升级包案',
   escalation_kept: '维持包案',
   leaders_assigned: '确定包案领导',
@@ -198,6 +203,8 @@ export const deadlineZh = {
   reviewWindow: '抽查复核期',
   rewardPayment: '奖励兑付期限',
   extensionDecision: '延期审批期限',
+  resultReview: '结果审核期限',
+  spotCheck: '抽查复核期限',
 } as const satisfies Record<DeadlineName, string>;
 
 /** Leader ownership (领导包案) by tier; 0 is none. */
@@ -238,6 +245,8 @@ export const actionZh = {
   acknowledge: '签收',
   reportOnSite: '现场报告',
   submitResult: '办结反馈',
+  approveResult: '审核通过',
+  rejectResult: '审核退回重办',
   recordCallback: '回访',
   requestExtension: '申请延期',
   approveExtension: '批准延期',

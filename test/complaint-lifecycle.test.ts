@@ -225,6 +225,41 @@ describe('complaint lifecycle', () => {
     expect(again.deadlines.extensionDecision).toBeDefined();
   });
 
+  it("holds a not-substantiated result for the bureau's review, reminds the supervisors when it is late, and replies once approved", async () => {
+    const c = await caseInProgress();
+    const notFound = { finding: 'not_substantiated' as const, actions: ['inspection' as const], reply: '经现场核查，未发现夜间生产。' };
+    const held = await c.act('submitResult', { actor: actors.unitA, ...notFound });
+    expect(held).toMatchObject({ status: 'result_review', onDuty: 'supervisor' });
+    expect(held.deadlines.callback).toBeUndefined();
+    const reviewDue = held.deadlines.resultReview!.dueAt;
+    await c.settled(recorded.projectedSeq);
+    const kinds = () => recorded.noticesOf(c.complaint.id).map((n) => `${n.kind}->${n.recipient}`);
+    // The complainant hears nothing of a result still under review.
+    expect(kinds()).not.toContain('result_reply->complainant');
+    expect(kinds()).toContain('supervision->supervisor');
+    expect(await c.rejected('recordCallback', { actor: actors.registrar, outcome: 'satisfied' })).toMatch(/result_review/);
+
+    await c.advanceTo(reviewDue, 1_000);
+    await c.until((v) => c.kinds(v).includes('result_review_overdue'), 'the review reminder');
+    const approved = await c.act('approveResult', { actor: actors.supervisor, note: '核查属实' });
+    expect(approved.status).toBe('callback');
+    expect(approved.deadlines.resultReview).toBeUndefined();
+    expect(approved.deadlines.callback).toBeDefined();
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).find((n) => n.kind === 'result_reply')?.params).toMatchObject({ finding: 'not_substantiated' });
+  });
+
+  it('sends a result the review rejects back to the unit for rework, and replies at once to a finding the policy does not review', async () => {
+    const c = await caseInProgress();
+    await c.act('submitResult', { actor: actors.unitA, finding: 'not_substantiated', actions: ['inspection'], reply: '未发现问题' });
+    expect(await c.rejected('approveResult', { actor: actors.unitA })).toMatch(/not allowed for role unit/);
+    const rejected = await c.act('rejectResult', { actor: actors.supervisor, reason: '核查不充分，应夜间复查' });
+    expect(rejected).toMatchObject({ status: 'rework', reworkCount: 1, onDuty: 'unit:unit-a' });
+    expect(c.kinds(rejected).slice(-2)).toEqual(['result_rejected', 'returned_for_rework']);
+    const replied = await c.act('submitResult', { actor: actors.unitA, ...result });
+    expect(replied.status).toBe('callback');
+  });
+
   it('keeps the deadline when an extension is denied', async () => {
     const c = await caseInProgress();
     const before = (await c.view()).deadlines.handling!.dueAt;
@@ -338,8 +373,21 @@ describe('complaint lifecycle', () => {
       args: [{ rate: 1, day: '2026-11-24' }],
     });
     expect(check.selected).toEqual([c.complaint.id]);
-    await c.until((v) => v.status === 'under_review', 'under review');
+    const underReview = await c.until((v) => v.status === 'under_review', 'under review');
+    // The supervisor has a deadline to decide, and is reminded when it passes.
+    const decisionDue = underReview.deadlines.spotCheck!.dueAt;
+    await c.advanceTo(decisionDue, 1_000);
+    const reminded = await c.until((v) => c.kinds(v).includes('spot_check_overdue'), 'the spot-check reminder');
+    expect(reminded).toMatchObject({ status: 'under_review', onDuty: 'supervisor' });
+    await c.settled(recorded.projectedSeq);
+    expect(
+      recorded
+        .noticesOf(c.complaint.id)
+        .filter((n) => n.recipient === 'supervisor')
+        .map((n) => n.params.reason),
+    ).toEqual(['closed case drawn for spot check', 'spot check awaiting decision']);
     const failed = await c.act('recordSpotCheck', { actor: actors.supervisor, passed: false, note: '未附整改照片' });
+    expect(failed.deadlines.spotCheck).toBeUndefined();
     expect(failed.status).toBe('rework');
     expect(failed.reworkCount).toBe(1);
     expect(failed.spotCheck?.passed).toBe(false);

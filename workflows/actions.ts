@@ -95,6 +95,29 @@ function claim(state: CaseState, actor: Actor, now: string): void {
   record(state, now, 'claimed', actor);
 }
 
+/** The findings the bureau reviews: the case's policy's, or before the rule existed, not-substantiated ones. */
+function reviewedFindings(state: CaseState): readonly string[] {
+  return state.policy.resultReviewFindings ?? ['not_substantiated'];
+}
+
+/**
+ * The result reaches the complainant: the reply, a reward if one is due, and the callback's
+ * deadline, or the close of an anonymous case (nobody to call back).
+ */
+function releaseResult(state: CaseState, now: string): 'callback' | 'closed' {
+  const { finding, reply } = state.result!;
+  notify(state, 'result_reply', 'complainant', { finding, reply });
+  if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
+    openReward(state, now);
+  }
+  if (state.complaint.complainant.anonymous) {
+    close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
+    return 'closed';
+  }
+  state.deadlines.callback = workingDeadline(state.calendar, now, state.policy.callbackWorkingDays);
+  return 'callback';
+}
+
 function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
   if (!unit.id || !unit.name) return 'unit needs an id and a name';
   if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
@@ -319,24 +342,47 @@ export const actions = {
     summary: 'Submit the handling result (办结反馈)',
     roles: ['unit'],
     from: ['assigned', 'in_progress', 'rework'],
-    // An anonymous complainant cannot be called back: the case closes at once.
-    to: ['callback', 'closed'],
+    // A finding the bureau reviews waits for it; an anonymous complainant cannot be called back: the case closes at once.
+    to: ['callback', 'closed', 'result_review'],
     apply(state, { actor, finding, actions: taken, reply }, now) {
       const due = state.deadlines.handling?.dueAt;
       const onTime = due === undefined || now < due;
       state.result = { finding, actions: taken, reply, submittedAt: now, by: actor.id, onTime };
       closeWindow(state);
       delete state.deadlines.rapidResponse;
-      record(state, now, 'result_submitted', actor, undefined, { finding, actions: taken, onTime });
-      notify(state, 'result_reply', 'complainant', { finding, reply });
-      if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
-        openReward(state, now);
-      }
-      if (state.complaint.complainant.anonymous) {
-        close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
-        return 'closed';
-      }
-      state.deadlines.callback = workingDeadline(state.calendar, now, state.policy.callbackWorkingDays);
+      const review = reviewedFindings(state).includes(finding) && patched('result-review');
+      record(state, now, 'result_submitted', actor, undefined, { finding, actions: taken, onTime, ...(review ? { review } : {}) });
+      if (!review) return releaseResult(state, now);
+      // Issue 18: the reply waits for the bureau's review (Jiangsu re-checks each not-substantiated result).
+      state.deadlines.resultReview = workingDeadline(state.calendar, now, state.policy.resultReviewWorkingDays ?? 2);
+      notify(state, 'supervision', 'supervisor', { reason: `result to review: ${finding}` });
+      return 'result_review';
+    },
+  }),
+  approveResult: action({
+    args: body({ note: Type.Optional(Note) }),
+    path: 'result-review/approve',
+    summary: "Approve the unit's result after review (结果审核): the reply goes to the complainant",
+    roles: ['supervisor'],
+    from: ['result_review'],
+    to: ['callback', 'closed'],
+    apply(state, { actor, note }, now) {
+      delete state.deadlines.resultReview;
+      record(state, now, 'result_approved', actor, note, { finding: state.result?.finding });
+      return releaseResult(state, now);
+    },
+  }),
+  rejectResult: action({
+    args: reasoned,
+    path: 'result-review/reject',
+    summary: "Reject the unit's result after review: back to the unit for rework (退回重办)",
+    roles: ['supervisor'],
+    from: ['result_review'],
+    to: ['rework'],
+    apply(state, { actor, reason }, now) {
+      delete state.deadlines.resultReview;
+      record(state, now, 'result_rejected', actor, reason, { finding: state.result?.finding });
+      startRework(state, reason, actor, now);
     },
   }),
   recordCallback: action({
@@ -491,6 +537,7 @@ export const actions = {
     to: ['closed', 'rework'],
     apply(state, { actor, passed, note }, now) {
       state.spotCheck = { ...state.spotCheck!, passed, note, decidedAt: now };
+      delete state.deadlines.spotCheck;
       record(state, now, passed ? 'spot_check_passed' : 'spot_check_failed', actor, note);
       if (passed) return 'closed';
       startRework(state, `spot check failed: ${note}`, actor, now);
@@ -745,7 +792,14 @@ export const rules: { [K in keyof RuleArgsByName]: RuleSpec<RuleArgsByName[K]> }
     applies: (state) => !state.spotCheck?.selectedAt,
     apply(state, { day }, now) {
       state.spotCheck = { selectedAt: now };
-      record(state, now, 'spot_check_selected', 'system:spot-check', undefined, { day });
+      // Issue 18: the review gets a deadline and a reminder instead of waiting for ever.
+      if (patched('spot-check-deadline')) {
+        state.deadlines.spotCheck = workingDeadline(state.calendar, now, state.policy.spotCheckWorkingDays ?? 5);
+      }
+      record(state, now, 'spot_check_selected', 'system:spot-check', undefined, {
+        day,
+        ...(state.deadlines.spotCheck ? { dueAt: state.deadlines.spotCheck.dueAt } : {}),
+      });
       notify(state, 'supervision', 'supervisor', { reason: 'closed case drawn for spot check' });
     },
   },

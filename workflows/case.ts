@@ -216,7 +216,7 @@ export function escalate(state: CaseState, tier: Escalation['tier'], reason: str
   notify(state, 'escalation', superiorRecipient(state), { tier: next, reason });
 }
 
-export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback'];
+export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'result_review', 'callback'];
 export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
 
 /** Closes the case (办结): its deadlines end and the spot-check window opens. */
@@ -227,6 +227,8 @@ export function close(state: CaseState, reason: string, actor: Actor | string, n
   delete state.deadlines.callback;
   delete state.deadlines.rapidResponse;
   delete state.deadlines.dispatch;
+  delete state.deadlines.resultReview;
+  delete state.deadlines.spotCheck;
   if (state.escalation.tier > 0) {
     state.escalation.resolved = true;
     delete state.deadlines.leaderReview;
@@ -284,6 +286,7 @@ export function startRework(state: CaseState, reason: string, actor: Actor | str
   delete state.closeReason;
   delete state.deadlines.callback;
   delete state.deadlines.reviewWindow;
+  delete state.deadlines.spotCheck;
   // The round's verdict stays (一次办理满意率 is the first round's); the new result starts a new one.
   state.callbackRounds.push(state.callbacks);
   state.callbacks = [];
@@ -348,6 +351,7 @@ export function onDuty(state: CaseState): string | null {
       // After an unsatisfied callback the supervisor decides: rework or close.
       return state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'supervisor' : registrar;
     case 'under_review':
+    case 'result_review':
       return 'supervisor';
     default:
       return null;

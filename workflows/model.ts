@@ -15,6 +15,7 @@ export const statuses = [
   'assigned',
   'in_progress',
   'rework',
+  'result_review',
   'callback',
   'closed',
   'under_review',
@@ -177,6 +178,8 @@ export const deadlineNames = [
   'reviewWindow',
   'rewardPayment',
   'extensionDecision',
+  'resultReview',
+  'spotCheck',
 ] as const;
 export type DeadlineName = (typeof deadlineNames)[number];
 
@@ -216,6 +219,9 @@ export const timelineKinds = [
   'acknowledged',
   'on_site_report',
   'result_submitted',
+  'result_review_overdue',
+  'result_approved',
+  'result_rejected',
   'extension_requested',
   'extension_decision_overdue',
   'extension_approved',
@@ -236,6 +242,7 @@ export const timelineKinds = [
   'spot_check_selected',
   'spot_check_passed',
   'spot_check_failed',
+  'spot_check_overdue',
   // Leader ownership (领导包案).
   'escalated',
   'escalation_kept',

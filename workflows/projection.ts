@@ -58,10 +58,10 @@ export interface CaseProjection {
   spotCheckSelectedAt: string | null;
 }
 
-/** The deadline that matters to people now: dispatch, then handling/rework, then callback. */
+/** The deadline that matters to people now: dispatch, then handling/rework, then the result's review, the callback, the spot check. */
 export function currentDueAt(state: Pick<CaseState, 'deadlines'>): string | undefined {
-  const { dispatch, handling, callback } = state.deadlines;
-  return (handling ?? callback ?? dispatch)?.dueAt;
+  const { dispatch, handling, resultReview, callback, spotCheck } = state.deadlines;
+  return (handling ?? resultReview ?? callback ?? spotCheck ?? dispatch)?.dueAt;
 }
 
 /** An action's answer: the case after it, and the timeline entries from position `since` on. */
