@@ -37,6 +37,8 @@ export const complaints = pgTable(
     summary: text('summary').notNull(),
     urgent: boolean('urgent').notNull().default(false),
     anonymous: boolean('anonymous').notNull().default(false),
+    /** How many people made the report: more than 1 for a collective one (集体信访). */
+    complainants: integer('complainants').notNull().default(1),
     status: text('status').notNull(),
     handlingUnit: text('handling_unit'),
     escalationTier: integer('escalation_tier').notNull().default(0),

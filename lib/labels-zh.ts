@@ -51,6 +51,8 @@ export const channelZh = {
   app: '客户端',
   media: '媒体',
   hotline_12345: '12345热线',
+  hotline_12369: '12369环保热线',
+  email: '电子邮件',
   superior_transfer: '上级转办',
   inspection_transfer: '督察转办',
 } as const satisfies Record<Channel, string>;
@@ -93,6 +95,9 @@ export const timelineKindZh = {
   handed_over: '移交',
   unit_warned: '预警',
   unit_supervised: '督办',
+  supervision_ordered: '督办（限期回复）',
+  supervision_answered: '督办回复',
+  supervision_reply_overdue: '督办回复超期',
   assigned: '交办',
   reassigned: '改派',
   jurisdiction_refused: '退回（非本单位管辖）',
@@ -205,6 +210,7 @@ export const deadlineZh = {
   extensionDecision: '延期审批期限',
   resultReview: '结果审核期限',
   spotCheck: '抽查复核期限',
+  supervisionReply: '督办回复期限',
 } as const satisfies Record<DeadlineName, string>;
 
 /** Leader ownership (领导包案) by tier; 0 is none. */
@@ -239,6 +245,8 @@ export const actionZh = {
   handOver: '移交',
   warnUnit: '预警',
   superviseUnit: '督办',
+  supervise: '督办（限期回复）',
+  answerSupervision: '督办回复',
   assign: '交办',
   rapidDispatch: '值班快速出警',
   refuseJurisdiction: '退回（非本单位管辖）',

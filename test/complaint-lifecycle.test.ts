@@ -260,6 +260,36 @@ describe('complaint lifecycle', () => {
     expect(replied.status).toBe('callback');
   });
 
+  it("takes a supervisor's supervision order (督办) with a reply deadline, marks it overdue when unanswered, and records the unit's late answer", async () => {
+    const c = await caseInProgress();
+    const ordered = await c.act('supervise', { actor: actors.supervisor, note: '群众反映强烈，请三日内书面回复' });
+    const replyDue = ordered.deadlines.supervisionReply!.dueAt;
+    expect(ordered.supervisions).toEqual([expect.objectContaining({ note: '群众反映强烈，请三日内书面回复', by: actors.supervisor.id, dueAt: replyDue })]);
+    expect(await c.rejected('supervise', { actor: actors.supervisor, note: '再次督办' })).toMatch(/already awaits its answer/);
+    await c.settled(recorded.projectedSeq);
+    const supervisionsTo = () =>
+      recorded
+        .noticesOf(c.complaint.id)
+        .filter((n) => n.kind === 'supervision')
+        .map((n) => `${n.recipient}:${String(n.params.reason)}`);
+    expect(supervisionsTo()).toEqual(['unit:unit-a:群众反映强烈，请三日内书面回复', 'superior-of:unit-a:群众反映强烈，请三日内书面回复']);
+
+    await c.advanceTo(replyDue, 1_000);
+    const late = await c.until((v) => c.kinds(v).includes('supervision_reply_overdue'), 'the unanswered supervision');
+    expect(late.supervisions[0]?.overdue).toBe(true);
+    await c.settled(recorded.projectedSeq);
+    expect(supervisionsTo().slice(2)).toEqual(['superior-of:unit-a:supervision order unanswered', 'supervisor:supervision order unanswered']);
+
+    const answered = await c.act('answerSupervision', { actor: actors.unitA, reply: '已约谈企业负责人，限期整改' });
+    expect(answered.supervisions[0]?.reply).toMatchObject({ note: '已约谈企业负责人，限期整改', onTime: false });
+    expect(answered.deadlines.supervisionReply).toBeUndefined();
+    expect(await c.rejected('answerSupervision', { actor: actors.unitA, reply: 'x' })).toMatch(/no supervision order/);
+    // Answered, a new order may follow; in time, its answer is on time.
+    await c.act('supervise', { actor: actors.supervisor, note: '请报送整改照片', days: 1 });
+    const again = await c.act('answerSupervision', { actor: actors.unitA, reply: '已报送' });
+    expect(again.supervisions.map((v) => v.reply?.onTime)).toEqual([false, true]);
+  });
+
   it('keeps the deadline when an extension is denied', async () => {
     const c = await caseInProgress();
     const before = (await c.view()).deadlines.handling!.dueAt;

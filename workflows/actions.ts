@@ -118,6 +118,12 @@ function releaseResult(state: CaseState, now: string): 'callback' | 'closed' {
   return 'callback';
 }
 
+/** The supervision order that awaits the unit's answer, if any. */
+function openSupervision(state: CaseFacts): CaseFacts['supervisions'][number] | undefined {
+  const last = state.supervisions.at(-1);
+  return last && !last.reply ? last : undefined;
+}
+
 function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
   if (!unit.id || !unit.name) return 'unit needs an id and a name';
   if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
@@ -240,6 +246,39 @@ export const actions = {
       const params = { reason: note, dueAt: state.deadlines.handling?.dueAt ?? '' };
       notify(state, 'supervision', unitRecipient(state), params);
       notify(state, 'supervision', superiorRecipient(state), params);
+    },
+  }),
+  supervise: action({
+    args: body({ note: Note, days: Type.Optional(Days) }),
+    path: 'supervision',
+    summary: "A supervisor's supervision order (督办): the unit answers in writing by its reply deadline",
+    roles: ['supervisor'],
+    from: handlingStatuses,
+    when: (state) => (openSupervision(state) ? 'a supervision order already awaits its answer' : undefined),
+    check: (state, { days }) => (days === undefined ? undefined : checkDays(days, state.policy.maxExtensionWorkingDays)),
+    apply(state, { actor, note, days }, now) {
+      const deadline = workingDeadline(state.calendar, now, days ?? state.policy.supervisionReplyWorkingDays ?? 3);
+      state.deadlines.supervisionReply = deadline;
+      state.supervisions.push({ note, by: actor.id, at: now, dueAt: deadline.dueAt });
+      record(state, now, 'supervision_ordered', actor, note, { dueAt: deadline.dueAt });
+      const params = { reason: note, replyDueAt: deadline.dueAt };
+      notify(state, 'supervision', unitRecipient(state), params);
+      notify(state, 'supervision', superiorRecipient(state), params);
+    },
+  }),
+  answerSupervision: action({
+    args: body({ reply: Note }),
+    path: 'supervision/reply',
+    summary: 'The unit answers the supervision order (督办回复)',
+    roles: ['unit'],
+    from: [...handlingStatuses, 'result_review', 'callback'],
+    when: (state) => (openSupervision(state) ? undefined : 'no supervision order awaits an answer'),
+    apply(state, { actor, reply }, now) {
+      const supervision = openSupervision(state)!;
+      supervision.reply = { note: reply, by: actor.id, at: now, onTime: now < supervision.dueAt };
+      delete state.deadlines.supervisionReply;
+      record(state, now, 'supervision_answered', actor, reply, { onTime: supervision.reply.onTime });
+      notify(state, 'supervision', 'supervisor', { reason: 'supervision answered' });
     },
   }),
   assign: action({

@@ -46,6 +46,7 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
     callbacks: [],
     callbackRounds: [],
     reworkCount: 0,
+    supervisions: [],
     escalation: { tier: 0, owners: [], progress: [], resolved: false },
     repeatReports: [],
     timeline: [],
@@ -68,6 +69,7 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
       category: complaint.category,
       district: complaint.location.district,
       urgent: complaint.urgent,
+      ...(complaint.collective ? { collective: complaint.collective.complainants } : {}),
       repeatOf: complaint.repeatOf,
       policy: policy.version,
       // Kept with the case's first event, which every projection rebuild keeps: POST /status checks it there.
@@ -229,6 +231,7 @@ export function close(state: CaseState, reason: string, actor: Actor | string, n
   delete state.deadlines.dispatch;
   delete state.deadlines.resultReview;
   delete state.deadlines.spotCheck;
+  delete state.deadlines.supervisionReply;
   if (state.escalation.tier > 0) {
     state.escalation.resolved = true;
     delete state.deadlines.leaderReview;
@@ -366,6 +369,7 @@ export function resumed(state: CaseState): CaseState {
   // Before dispatchOverdueAt, the timeline's dispatch_overdue entry was the only record of it.
   state.dispatchOverdueAt ??= state.timeline.find((e) => e.kind === 'dispatch_overdue')?.at;
   state.callbackRounds ??= [];
+  state.supervisions ??= [];
   return state;
 }
 

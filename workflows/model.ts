@@ -86,6 +86,8 @@ export interface Complaint {
    * from cases registered before it existed.
    */
   queryCode?: string;
+  /** 集体信访: a report made by several people together, and how many (2 or more). Absent: one person's. */
+  collective?: { complainants: number };
   /** The hotline work order (工单) it came as: the platform's number, and its deadline as the platform wrote it. */
   workOrder?: { number: string; dueAt?: string };
 }
@@ -180,6 +182,7 @@ export const deadlineNames = [
   'extensionDecision',
   'resultReview',
   'spotCheck',
+  'supervisionReply',
 ] as const;
 export type DeadlineName = (typeof deadlineNames)[number];
 
@@ -193,6 +196,17 @@ export interface Extension {
   decision?: 'approved' | 'denied';
   decidedBy?: string;
   decidedAt?: string;
+}
+
+/** A supervisor's supervision order (督办): what they ask, and the unit's written answer by the reply deadline. */
+export interface Supervision {
+  note: string;
+  by: string;
+  at: string;
+  dueAt: string;
+  reply?: { note: string; by: string; at: string; onTime: boolean };
+  /** The reply deadline passed unanswered. */
+  overdue?: boolean;
 }
 
 /** Every kind of timeline entry: what people did, what timers and policy did, what systems reported. */
@@ -212,6 +226,10 @@ export const timelineKinds = [
   'handed_over',
   'unit_warned',
   'unit_supervised',
+  // A supervisor's 督办, and the unit's answer.
+  'supervision_ordered',
+  'supervision_answered',
+  'supervision_reply_overdue',
   // Assignment and handling.
   'assigned',
   'reassigned',
@@ -318,6 +336,8 @@ export interface CaseState {
    */
   callbackRounds: CallbackAttempt[][];
   reworkCount: number;
+  /** The supervisor's supervision orders (督办), oldest first; at most the last awaits its answer. */
+  supervisions: Supervision[];
   escalation: Escalation;
   spotCheck?: { selectedAt: string; passed?: boolean; note?: string; decidedAt?: string };
   /** 有奖举报: a substantiated report in a reward category; paid within the policy's months. */

@@ -29,6 +29,8 @@ export interface Policy {
   resultReviewWorkingDays?: number;
   /** Working days the supervisor has to decide a case drawn for the spot check before a reminder (absent before: 5). */
   spotCheckWorkingDays?: number;
+  /** Working days a unit has to answer a supervisor's supervision order (督办) (absent in policies before: 3). */
+  supervisionReplyWorkingDays?: number;
   callbackWorkingDays: number;
   callbackAttempts: number;
   reworkWorkingDays: number;
@@ -89,6 +91,7 @@ export const defaultPolicy: Policy = {
   resultReviewFindings: ['not_substantiated'],
   resultReviewWorkingDays: 2,
   spotCheckWorkingDays: 5,
+  supervisionReplyWorkingDays: 3,
   callbackWorkingDays: 5,
   callbackAttempts: 3,
   reworkWorkingDays: 10,

@@ -24,6 +24,8 @@ export interface CaseProjection {
   summary: string;
   urgent: boolean;
   anonymous: boolean;
+  /** How many people made the report: more than 1 for a collective one (集体信访). */
+  complainants: number;
   status: Status;
   handlingUnit: string | null;
   escalationTier: number;
@@ -87,6 +89,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     summary: summaryOf(state),
     urgent: complaint.urgent,
     anonymous: complaint.complainant.anonymous,
+    complainants: complaint.collective?.complainants ?? 1,
     status: state.status,
     handlingUnit: state.unit?.id ?? null,
     escalationTier: state.escalation.tier,
