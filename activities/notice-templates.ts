@@ -60,6 +60,7 @@ export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
   case_merged: (p) => `您反映的问题与编号 ${p.intoCaseId} 的信访件为同一问题，已合并办理，请以该编号查询办理进展。`,
   case_reworked: (p) => `您反映的问题（编号 ${p.caseId}）已退回重新办理，新的办理期限至 ${shanghai(p.dueAt)}。`,
   case_closed: (p) => `您反映的问题（编号 ${p.caseId}）已办结。感谢您对生态环境保护工作的监督。`,
+  information_requested: (p) => `您反映的问题（编号 ${p.caseId}）需要补充材料：${p.question}。请于 ${shanghai(p.dueAt)} 前提供，办理期限在此期间中止计算。`,
   roster_gap: (p) => {
     const duty = labelZh(dutyZh, String(p.duty));
     return `【值班空缺】信访件 ${p.caseId}：${shanghai(p.at)} 辖区 ${p.district || '（全局）'} 无${duty}在班，发给${duty}的通知无人接收，请立即安排值班人员跟进。`;

@@ -8,6 +8,7 @@ import {
   enforcementActions,
   findings,
   ownerKinds,
+  pauseParties,
   statuses,
   timelineKinds,
   unitLevels,
@@ -114,6 +115,7 @@ const deadlineDescriptions: Record<DeadlineName, string> = {
   resultReview: 'The bureau reviews a result before its reply reaches the complainant (working days, policy `resultReviewWorkingDays`).',
   spotCheck: 'A supervisor decides the spot check of a case drawn for it (working days, policy `spotCheckWorkingDays`).',
   supervisionReply: "The unit answers a supervisor's supervision order (督办) (working days, policy `supervisionReplyWorkingDays`).",
+  pauseAnswer: 'The answer a stopped clock waits for (中止): the clock runs again then, answered or not.',
 };
 
 const DeadlinesView = closed(
@@ -215,6 +217,26 @@ export const CaseViewSchema = Type.Object(
       description: 'The callback rounds before, one per rework, oldest first: the first is the first-time satisfaction (一次办理满意率).',
     }),
     reworkCount: Type.Integer({ minimum: 0, description: 'Times returned to the unit for rework (退回整改).' }),
+    pauses: Type.Optional(
+      Type.Array(
+        closed({
+          awaiting: Type.Enum(pauseParties),
+          party: Type.Optional(Type.String({ description: 'The third party asked (检测机构…).' })),
+          question: Type.String({ description: 'What is missing.' }),
+          by: ActorId('Who stopped the clock.'),
+          at: Instant(),
+          dueAt: Instant("The answer's deadline."),
+          resumedAt: Type.Optional(Instant('When the clock ran again.')),
+          answer: Type.Optional(Type.String()),
+          expired: Type.Optional(Type.Boolean({ description: 'No answer by its deadline: the clock ran again without it.' })),
+          workingDays: Type.Optional(Type.Integer({ minimum: 0, description: "Working days the clock's deadlines moved by." })),
+        }),
+        {
+          description:
+            'The stops of the clock for missing information (中止/补充材料), oldest first; the last stops it while it has no `resumedAt`. Absent when archived.',
+        },
+      ),
+    ),
     supervisions: Type.Optional(
       Type.Array(
         closed({
@@ -408,6 +430,14 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
     callbacks: s.callbacks.map(attemptView),
     callbackRounds: s.callbackRounds.map((round) => round.map(attemptView)),
     reworkCount: s.reworkCount,
+    pauses: s.pauses.map((p) => ({
+      awaiting: p.awaiting,
+      question: p.question,
+      by: p.by,
+      at: p.at,
+      dueAt: p.dueAt,
+      ...defined({ party: p.party, resumedAt: p.resumedAt, answer: p.answer, expired: p.expired, workingDays: p.workingDays }),
+    })),
     supervisions: s.supervisions.map((v) => ({
       note: v.note,
       by: v.by,

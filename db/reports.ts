@@ -23,6 +23,8 @@ export interface Kpi {
   satisfaction: Rate;
   /** Satisfied at the first callback, before any rework (一次办理满意率). */
   firstTimeSatisfaction: Rate;
+  /** Cases whose clock stopped for missing information (中止), of the cases registered (their deadlines moved by the stops). */
+  paused: Rate;
 }
 
 const rate = (numerator: number, denominator: number): Rate => ({
@@ -60,7 +62,9 @@ export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; 
       count(*) filter (where satisfaction in ('satisfied', 'basically_satisfied')) as satisfied_num,
       count(*) filter (where satisfaction is not null and satisfaction <> 'unreachable') as satisfied_den,
       count(*) filter (where first_satisfaction in ('satisfied', 'basically_satisfied')) as first_satisfied_num,
-      count(*) filter (where first_satisfaction is not null and first_satisfaction <> 'unreachable') as first_satisfied_den
+      count(*) filter (where first_satisfaction is not null and first_satisfaction <> 'unreachable') as first_satisfied_den,
+      count(*) filter (where pause_count > 0) as paused_num,
+      count(*) as paused_den
     from complaints where ${sql.join(filters, sql` and `)}`);
   const r = Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
   return {
@@ -69,6 +73,7 @@ export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; 
     standardisation: rate(r.standard_num ?? 0, r.standard_den ?? 0),
     satisfaction: rate(r.satisfied_num ?? 0, r.satisfied_den ?? 0),
     firstTimeSatisfaction: rate(r.first_satisfied_num ?? 0, r.first_satisfied_den ?? 0),
+    paused: rate(r.paused_num ?? 0, r.paused_den ?? 0),
   };
 }
 

@@ -64,6 +64,11 @@ export const complaints = pgTable(
     /** Who must act next (`unit:unit-a`, `registrar:reg-1`…), as the case says; null once finished. */
     onDuty: text('on_duty'),
     extensionPending: boolean('extension_pending').notNull().default(false),
+    /** The clock stands still, waiting for missing information (中止). */
+    paused: boolean('paused').notNull().default(false),
+    /** How often the clock stopped, and the working days its deadlines moved by in all. */
+    pauseCount: integer('pause_count').notNull().default(0),
+    pausedWorkingDays: integer('paused_working_days').notNull().default(0),
     /** Sequence of the last event applied; an event with a lower or equal one is a replay. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),

@@ -16,6 +16,7 @@ import type {
   Finding,
   LeaderOwner,
   NoticeKind,
+  Pause,
   Role,
   Status,
   TimelineKind,
@@ -71,13 +72,14 @@ export const hotspotTypeZh = {
   cluster: '集中投诉',
 } as const satisfies Record<Hotspot['type'], string>;
 
-/** The four rates (四率), and the first-time satisfaction beside the final one. */
+/** The four rates (四率), the first-time satisfaction beside the final one, and the share of cases whose clock stopped (中止). */
 export const rateZh = {
   timelyAcceptance: '及时受理率',
   onTimeCompletion: '按期办结率',
   standardisation: '办理规范率',
   satisfaction: '群众满意率',
   firstTimeSatisfaction: '一次办理满意率',
+  paused: '中止办理占比',
 } as const satisfies Record<keyof Kpi, string>;
 
 /** Every kind of timeline entry (workflows/model.ts timelineKinds). */
@@ -113,6 +115,8 @@ export const timelineKindZh = {
   extension_denied: '驳回延期',
   extended: '延长期限',
   urgency_changed: '变更紧急程度',
+  clock_paused: '中止办理（补充材料）',
+  clock_resumed: '恢复计时',
   dispatch_overdue: '交办超期',
   warning: '超时预警',
   overdue: '办理超期',
@@ -158,8 +162,12 @@ export const noticeKindZh = {
   case_merged: '合并办理告知',
   case_reworked: '重新办理告知',
   case_closed: '办结告知',
+  information_requested: '补充材料告知',
   roster_gap: '值班空缺告警',
 } as const satisfies Record<NoticeKind, string>;
+
+/** Who a stopped clock waits for (中止). */
+export const pausePartyZh = { complainant: '投诉人', third_party: '第三方' } as const satisfies Record<Pause['awaiting'], string>;
 
 export const findingZh = {
   substantiated: '属实',
@@ -211,6 +219,7 @@ export const deadlineZh = {
   resultReview: '结果审核期限',
   spotCheck: '抽查复核期限',
   supervisionReply: '督办回复期限',
+  pauseAnswer: '补充材料期限',
 } as const satisfies Record<DeadlineName, string>;
 
 /** Leader ownership (领导包案) by tier; 0 is none. */
@@ -245,6 +254,8 @@ export const actionZh = {
   handOver: '移交',
   warnUnit: '预警',
   superviseUnit: '督办',
+  pause: '中止办理（补充材料）',
+  resume: '恢复计时',
   supervise: '督办（限期回复）',
   answerSupervision: '督办回复',
   assign: '交办',
@@ -344,6 +355,11 @@ const systemReasonZh: Record<string, string> = {
   'extension request awaiting decision': '延期申请尚待审批，已超审批期限',
   'new evidence or message from the complainant': '投诉人补充了证据或留言',
   'closed case drawn for spot check': '已结案件被抽中复核',
+  'spot check awaiting decision': '抽查复核尚待决定，已超复核期限',
+  'result awaiting review': '办理结果尚待审核，已超审核期限',
+  'supervision order unanswered': '督办事项逾期未回复',
+  'supervision answered': '承办单位已回复督办事项',
+  'no answer by its deadline: the clock runs again': '补充材料逾期未收到，已恢复计时',
   'repeat of an open case': '重复投诉，并入办理中的案件',
   'repeat complaint': '重复投诉',
   'anonymous complaint: callback skipped': '匿名投诉，不回访',
@@ -359,6 +375,7 @@ const systemReasonPatternsZh: [RegExp, (...parts: string[]) => string][] = [
   [/^callback: (\w+)$/, (outcome) => `回访结果：${labelZh(callbackOutcomeZh, outcome ?? '')}`],
   [/^spot check failed: ([\s\S]*)$/, (note) => `抽查不合格：${note}`],
   [/^withdrawn: ([\s\S]*)$/, (reason) => `投诉人撤回：${reason}`],
+  [/^result to review: (\w+)$/, (finding) => `办理结果（${labelZh(findingZh, finding ?? '')}）待审核`],
   [/^no leader of tier (\d) on file: designate one$/, (tier) => `未登记第 ${tier} 级包案领导，请指定`],
 ];
 

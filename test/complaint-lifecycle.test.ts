@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { workingDeadline } from '../workflows/deadlines';
 import { actors, makeComplaint, unitA, unitB, workflowInput } from './helpers/cases';
 import { timeSkippingSuite } from './helpers/temporal';
 import { CaseDriver } from './helpers/workflow-driver';
@@ -288,6 +289,55 @@ describe('complaint lifecycle', () => {
     await c.act('supervise', { actor: actors.supervisor, note: '请报送整改照片', days: 1 });
     const again = await c.act('answerSupervision', { actor: actors.unitA, reply: '已报送' });
     expect(again.supervisions.map((v) => v.reply?.onTime)).toEqual([false, true]);
+  });
+
+  it('stops the clock while a third party supplies what is missing: no warning fires, and the deadlines move by the working days it stood still', async () => {
+    const c = await caseInProgress();
+    const before = await c.view();
+    const paused = await c.act('pause', { actor: actors.unitA, awaiting: 'third_party', party: '第三方检测机构', question: '需检测废水pH值', days: 15 });
+    expect(paused.pauses).toEqual([expect.objectContaining({ awaiting: 'third_party', party: '第三方检测机构', by: actors.unitA.id })]);
+    expect(await c.rejected('pause', { actor: actors.unitA, awaiting: 'third_party', party: 'x', question: 'y', days: 1 })).toMatch(/already stopped/);
+    // The first warning's instant passes while the clock stands still: nothing fires.
+    await c.advanceTo(before.deadlines.warning1!.dueAt, 3_600_000);
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.projectionOf(c.complaint.id)).toMatchObject({ paused: true, pauseCount: 1 });
+    const resumed = await c.act('resume', { actor: actors.unitA, answer: '检测报告已收到，pH 值超标' });
+    expect(c.kinds(resumed)).not.toContain('warning');
+    const moved = resumed.pauses[0]!.workingDays!;
+    expect(moved).toBeGreaterThanOrEqual(7);
+    // Each deadline of the clock moves by exactly those working days.
+    const calendar = workflowInput(c.complaint).calendar;
+    expect(resumed.deadlines.handling!.dueAt).toBe(workingDeadline(calendar, before.deadlines.handling!.dueAt, moved).dueAt);
+    expect(resumed.deadlines.warning2!.dueAt).toBe(workingDeadline(calendar, before.deadlines.warning2!.dueAt, moved).dueAt);
+    expect(resumed.timeline.at(-1)).toMatchObject({ kind: 'clock_resumed', data: { workingDays: moved, dueAt: resumed.deadlines.handling!.dueAt } });
+    // Running again, the moved warning fires once at its new instant.
+    await c.advanceTo(resumed.deadlines.warning1!.dueAt, 1_000);
+    const warned = await c.until((v) => c.kinds(v).includes('warning'), 'the moved warning');
+    expect(warned.warnings).toHaveLength(1);
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.projectionOf(c.complaint.id)).toMatchObject({ paused: false, pauseCount: 1, pausedWorkingDays: moved });
+  });
+
+  it('asks the complainant for what is missing, runs the clock again when the answer is late, and restarts it before a result', async () => {
+    const c = await caseInProgress();
+    const paused = await c.act('pause', { actor: actors.unitA, awaiting: 'complainant', question: '请提供夜间噪声发生的具体时段', days: 2 });
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).find((n) => n.kind === 'information_requested')).toMatchObject({
+      recipient: 'complainant',
+      params: { question: '请提供夜间噪声发生的具体时段', dueAt: paused.deadlines.pauseAnswer!.dueAt },
+    });
+    await c.advanceTo(paused.deadlines.pauseAnswer!.dueAt, 1_000);
+    const expired = await c.until((v) => c.kinds(v).includes('clock_resumed'), 'the clock running again');
+    expect(expired.pauses[0]).toMatchObject({ expired: true, workingDays: 2 });
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).at(-1)).toMatchObject({ kind: 'supervision', recipient: 'unit:unit-a' });
+
+    // Stopped again, a result starts the clock first: the result is judged on a running clock.
+    await c.act('pause', { actor: actors.unitA, awaiting: 'third_party', party: '自然资源局', question: '核实用地性质', days: 5 });
+    const submitted = await c.act('submitResult', { actor: actors.unitA, ...result });
+    expect(c.kinds(submitted).slice(-2)).toEqual(['clock_resumed', 'result_submitted']);
+    expect(submitted.pauses.map((p) => p.resumedAt !== undefined)).toEqual([true, true]);
+    expect(await c.rejected('pause', { actor: actors.unitA, awaiting: 'complainant', question: 'x', days: 1 })).toMatch(/cannot pause a case that is callback/);
   });
 
   it('keeps the deadline when an extension is denied', async () => {

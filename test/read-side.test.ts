@@ -162,6 +162,7 @@ describe('reports', () => {
     // Results on time: a, b; late: c → 2/3. Spot checks: a passed, b failed → 1/2.
     // Callbacks reached: a satisfied, b basically satisfied, c unsatisfied; d unreachable → 2/3.
     // First time (before any rework): a satisfied, b unsatisfied (reworked), c unsatisfied → 1/3.
+    // Clock stopped for missing information: c → 1/5.
     ids.push(
       await seed(here('甲路 1 号', '甲厂'), at, {
         dispatchedOnTime: true,
@@ -188,6 +189,8 @@ describe('reports', () => {
         resultOnTime: false,
         satisfaction: 'unsatisfied',
         firstSatisfaction: 'unsatisfied',
+        pauseCount: 1,
+        pausedWorkingDays: 4,
         status: 'callback',
       }),
     );
@@ -219,6 +222,7 @@ describe('reports', () => {
       standardisation: { numerator: 1, denominator: 2, value: 0.5 },
       satisfaction: { numerator: 2, denominator: 3, value: 0.6667 },
       firstTimeSatisfaction: { numerator: 1, denominator: 3, value: 0.3333 },
+      paused: { numerator: 1, denominator: 5, value: 0.2 },
     });
   });
 
@@ -232,6 +236,7 @@ describe('reports', () => {
       ['standardisation', 1, 2],
       ['satisfaction', 2, 3],
       ['firstTimeSatisfaction', 1, 3],
+      ['paused', 1, 5],
     ]);
   });
 

@@ -18,16 +18,28 @@ import {
   openWindow,
   record,
   registrarRecipient,
+  restartClock,
   startRapidResponse,
   startRework,
+  stopClock,
   superiorRecipient,
   tellComplainant,
   unitRecipient,
   type RegistrationRules,
 } from './case';
-import { firedKey, workingDeadline } from './deadlines';
+import { clockStopped, firedKey, workingDeadline } from './deadlines';
 import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
-import { statuses, type Actor, type CaseFacts, type CaseState, type ComplaintWorkflowInput, type Escalation, type Role, type Status } from './model';
+import {
+  pauseParties,
+  statuses,
+  type Actor,
+  type CaseFacts,
+  type CaseState,
+  type ComplaintWorkflowInput,
+  type Escalation,
+  type Role,
+  type Status,
+} from './model';
 
 /**
  * Every action a person can take on a case, as data: its arguments, who may take it, from which
@@ -71,6 +83,8 @@ const body = <P extends TProperties>(properties: P) => Type.Object(properties, {
 const reasoned = body({ reason: Reason });
 
 const handlingOrAccepted: readonly Status[] = ['accepted', ...handlingStatuses];
+/** Where a clock runs that may stop for missing information: the dispatch's, then the handling's. */
+const pausable: readonly Status[] = ['registered', ...handlingOrAccepted];
 
 function checkDays(days: number, max: number): string | undefined {
   if (!Number.isInteger(days) || days < 1) return 'days must be a whole number of working days, at least 1';
@@ -279,6 +293,39 @@ export const actions = {
       delete state.deadlines.supervisionReply;
       record(state, now, 'supervision_answered', actor, reply, { onTime: supervision.reply.onTime });
       notify(state, 'supervision', 'supervisor', { reason: 'supervision answered' });
+    },
+  }),
+  pause: action({
+    args: body({
+      awaiting: Type.Enum(pauseParties),
+      party: Type.Optional(Text(200, { example: '第三方检测机构' })),
+      question: Note,
+      days: Days,
+    }),
+    path: 'pause',
+    summary: 'Stop the clock for missing information (中止/补充材料): ask the complainant or a third party, with a deadline for the answer',
+    firstReceiver: true,
+    roles: ['registrar', 'unit'],
+    from: pausable,
+    when: (state) => (clockStopped(state) ? 'the clock is already stopped: it waits for an answer' : undefined),
+    check: (state, { awaiting, party, days }) =>
+      checkDays(days, state.policy.maxPauseWorkingDays ?? 15) ??
+      (awaiting === 'third_party' && !party?.trim() ? 'party is required when a third party is asked' : undefined) ??
+      (awaiting === 'complainant' && state.complaint.complainant.anonymous ? 'an anonymous complainant cannot be asked' : undefined),
+    apply(state, { actor, awaiting, party, question, days }, now) {
+      stopClock(state, { awaiting, ...(party !== undefined ? { party } : {}), question, by: actor.id }, days, actor, now);
+    },
+  }),
+  resume: action({
+    args: body({ answer: Note }),
+    path: 'pause/resume',
+    summary: 'The answer came: the clock runs again, its deadlines moved by the working days it stood still',
+    firstReceiver: true,
+    roles: ['registrar', 'unit'],
+    from: pausable,
+    when: (state) => (clockStopped(state) ? undefined : 'the clock is not stopped'),
+    apply(state, { actor, answer }, now) {
+      restartClock(state, { answer }, actor, now);
     },
   }),
   assign: action({
@@ -783,6 +830,8 @@ export function applyAction<K extends ActionName>(state: CaseState, name: K, arg
   const spec = specOf(name);
   const { actor } = args as ActionArgs;
   if (spec.firstReceiver && firstReceiverRule(state, actor) === 'claims') claim(state, actor, now);
+  // An action that may move the case starts a stopped clock first: what follows counts on a running clock.
+  if (spec.to && clockStopped(state)) restartClock(state, {}, actor, now);
   const next = spec.apply(state, args, now) ?? spec.to?.[0] ?? state.status;
   moveTo(state, next, spec.to, name);
 }

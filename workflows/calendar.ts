@@ -93,6 +93,18 @@ export function addWorkingDays(start: number, n: number, years: readonly Calenda
   return addWorkingTime(start, n, years);
 }
 
+/**
+ * Working days that began at or after `from` and before `to`: the days a clock stopped between
+ * the two would have counted, wholly or in part (a stop within one day that began before it: 0).
+ */
+export function workingDaysBegun(from: number, to: number, years: readonly CalendarYear[]): number {
+  let day = startOfDay(shanghaiDate(from));
+  if (day < from) day += DAY_MS;
+  let count = 0;
+  for (; day < to; day += DAY_MS) if (isWorkingDay(shanghaiDate(day), years)) count += 1;
+  return count;
+}
+
 /** Whole working days, counted as `addWorkingTime` counts them, that have ended by `to`. */
 export function workingDaysBetween(from: number, to: number, years: readonly CalendarYear[]): number {
   let day = startOfDay(shanghaiDate(from));

@@ -1,7 +1,7 @@
-import { monthsLater, recompute, wallClockDeadline, workingDeadline } from './deadlines';
-import type { Actor, CaseState, CaseSnapshot, ComplaintWorkflowInput, Escalation, NoticeKind, Status, TimelineEntry, TimelineKind } from './model';
+import { clockDeadlines, monthsLater, recompute, wallClockDeadline, workingDeadline } from './deadlines';
+import type { Actor, CaseState, CaseSnapshot, ComplaintWorkflowInput, Escalation, NoticeKind, Pause, Status, TimelineEntry, TimelineKind } from './model';
 import { dispatchWorkingDays, inRapidResponseNight } from './policy';
-import type { CalendarYear } from './calendar';
+import { workingDaysBegun, type CalendarYear } from './calendar';
 
 /**
  * The case as state plus the small steps every action and timer is made of: record a timeline
@@ -46,6 +46,7 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
     callbacks: [],
     callbackRounds: [],
     reworkCount: 0,
+    pauses: [],
     supervisions: [],
     escalation: { tier: 0, owners: [], progress: [], resolved: false },
     repeatReports: [],
@@ -194,6 +195,41 @@ export function extendWindow(state: CaseState, days: number, now: string): void 
   state.deadlines.warning2 = workingDeadline(state.calendar, from, total * second);
   state.deadlines.escalation = workingDeadline(state.calendar, from, total + state.policy.escalationGapWorkingDays);
   if (Date.parse(state.deadlines.handling.dueAt) > Date.parse(now)) state.overdue = false;
+}
+
+/** Stops the case's clock (中止) until the answer, or its deadline `days` working days on. */
+export function stopClock(state: CaseState, pause: Omit<Pause, 'at' | 'dueAt'>, days: number, actor: Actor, now: string): void {
+  const deadline = workingDeadline(state.calendar, now, days);
+  state.deadlines.pauseAnswer = deadline;
+  state.pauses.push({ ...pause, at: now, dueAt: deadline.dueAt });
+  record(state, now, 'clock_paused', actor, pause.question, {
+    awaiting: pause.awaiting,
+    ...(pause.party !== undefined ? { party: pause.party } : {}),
+    dueAt: deadline.dueAt,
+  });
+  if (pause.awaiting === 'complainant') notify(state, 'information_requested', 'complainant', { question: pause.question, dueAt: deadline.dueAt });
+}
+
+/**
+ * Starts the stopped clock again: each of its deadlines still to come when it stopped moves later
+ * by the working days that began while it stood still (whole days, as deadlines end at 24:00).
+ */
+export function restartClock(state: CaseState, how: { answer?: string; expired?: true }, actor: Actor | string, now: string): void {
+  const pause = state.pauses.at(-1)!;
+  // An unanswered stop lasted to its deadline, however late the timer ran.
+  const days = workingDaysBegun(Date.parse(pause.at), Date.parse(how.expired ? pause.dueAt : now), state.calendar);
+  Object.assign(pause, { resumedAt: now, workingDays: days, ...how });
+  delete state.deadlines.pauseAnswer;
+  for (const name of days > 0 ? clockDeadlines : []) {
+    const deadline = state.deadlines[name];
+    if (!deadline || deadline.dueAt <= pause.at || !('workingDays' in deadline.basis)) continue;
+    state.deadlines[name] = workingDeadline(state.calendar, deadline.basis.from, deadline.basis.workingDays + days);
+  }
+  record(state, now, 'clock_resumed', actor, how.answer, {
+    workingDays: days,
+    ...(how.expired ? { expired: true } : {}),
+    dueAt: (state.deadlines.handling ?? state.deadlines.dispatch)?.dueAt,
+  });
 }
 
 /** Leader ownership: raise to at least `tier` and review again a quarter later. */
@@ -370,6 +406,7 @@ export function resumed(state: CaseState): CaseState {
   state.dispatchOverdueAt ??= state.timeline.find((e) => e.kind === 'dispatch_overdue')?.at;
   state.callbackRounds ??= [];
   state.supervisions ??= [];
+  state.pauses ??= [];
   return state;
 }
 

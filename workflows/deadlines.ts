@@ -32,8 +32,20 @@ export function firedKey(state: CaseState, name: DeadlineName, deadline: Deadlin
   return `${name}#${state.window}@${deadline.dueAt}`;
 }
 
+/** The deadlines of the case's clock: stopped while it waits for missing information (中止). */
+export const clockDeadlines: readonly DeadlineName[] = ['dispatch', 'handling', 'warning1', 'warning2', 'escalation'];
+
+/** Whether the clock is stopped now: the last pause has not resumed. */
+export function clockStopped(state: Pick<CaseState, 'pauses'>): boolean {
+  const last = state.pauses.at(-1);
+  return last !== undefined && last.resumedAt === undefined;
+}
+
 export function pendingDeadlines(state: CaseState): [DeadlineName, Deadline][] {
-  return (Object.entries(state.deadlines) as [DeadlineName, Deadline][]).filter(([name, deadline]) => !state.fired.includes(firedKey(state, name, deadline)));
+  const stopped = clockStopped(state);
+  return (Object.entries(state.deadlines) as [DeadlineName, Deadline][]).filter(
+    ([name, deadline]) => !state.fired.includes(firedKey(state, name, deadline)) && !(stopped && clockDeadlines.includes(name)),
+  );
 }
 
 /** The earliest instant at which some pending deadline falls due, if any. */

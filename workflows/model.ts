@@ -183,6 +183,7 @@ export const deadlineNames = [
   'resultReview',
   'spotCheck',
   'supervisionReply',
+  'pauseAnswer',
 ] as const;
 export type DeadlineName = (typeof deadlineNames)[number];
 
@@ -207,6 +208,29 @@ export interface Supervision {
   reply?: { note: string; by: string; at: string; onTime: boolean };
   /** The reply deadline passed unanswered. */
   overdue?: boolean;
+}
+
+export const pauseParties = ['complainant', 'third_party'] as const;
+
+/**
+ * The handling clock stopped (中止) while the complainant or a third party (a test lab, another
+ * authority) supplies what is missing: until the answer, or its deadline.
+ */
+export interface Pause {
+  awaiting: (typeof pauseParties)[number];
+  /** Who the third party is (检测机构, 自然资源局). */
+  party?: string;
+  question: string;
+  by: string;
+  at: string;
+  /** The answer's deadline: the clock starts again then, answered or not. */
+  dueAt: string;
+  resumedAt?: string;
+  answer?: string;
+  /** The answer's deadline passed: the clock started again without it. */
+  expired?: boolean;
+  /** Working days the stopped deadlines moved by, once the clock started again. */
+  workingDays?: number;
 }
 
 /** Every kind of timeline entry: what people did, what timers and policy did, what systems reported. */
@@ -246,6 +270,9 @@ export const timelineKinds = [
   'extension_denied',
   'extended',
   'urgency_changed',
+  // The clock stopped for missing information (中止/补充材料), and started again.
+  'clock_paused',
+  'clock_resumed',
   // Deadlines.
   'dispatch_overdue',
   'warning',
@@ -336,6 +363,8 @@ export interface CaseState {
    */
   callbackRounds: CallbackAttempt[][];
   reworkCount: number;
+  /** The clock's stops (中止), oldest first; the last one stops it while it has not resumed. */
+  pauses: Pause[];
   /** The supervisor's supervision orders (督办), oldest first; at most the last awaits its answer. */
   supervisions: Supervision[];
   escalation: Escalation;
@@ -373,6 +402,8 @@ export type NoticeKind =
   | 'case_merged'
   | 'case_reworked'
   | 'case_closed'
+  // To the complainant whenever the clock stops for what they must supply (补充材料).
+  | 'information_requested'
   // Stored by the notice activity, never by the workflow: a duty recipient nobody was on duty for.
   | 'roster_gap';
 

@@ -29,6 +29,8 @@ export interface Policy {
   resultReviewWorkingDays?: number;
   /** Working days the supervisor has to decide a case drawn for the spot check before a reminder (absent before: 5). */
   spotCheckWorkingDays?: number;
+  /** The longest answer deadline of a clock stop (中止) for missing information, in working days (absent before: 15). */
+  maxPauseWorkingDays?: number;
   /** Working days a unit has to answer a supervisor's supervision order (督办) (absent in policies before: 3). */
   supervisionReplyWorkingDays?: number;
   callbackWorkingDays: number;
@@ -92,6 +94,7 @@ export const defaultPolicy: Policy = {
   resultReviewWorkingDays: 2,
   spotCheckWorkingDays: 5,
   supervisionReplyWorkingDays: 3,
+  maxPauseWorkingDays: 15,
   callbackWorkingDays: 5,
   callbackAttempts: 3,
   reworkWorkingDays: 10,

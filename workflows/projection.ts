@@ -1,5 +1,5 @@
 import { dispatchMissed, dispatchOverdue, firstReceiverOf, handlingStatuses, onDuty } from './case';
-import { hasProvisionalDeadline } from './deadlines';
+import { clockStopped, hasProvisionalDeadline } from './deadlines';
 import type { ActionOutcome, CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
 
 /** Where a case drawn for the spot check (随机抽查) stands: `pending` awaits the supervisor's review. */
@@ -47,6 +47,11 @@ export interface CaseProjection {
   firstReceiver: string | null;
   onDuty: string | null;
   extensionPending: boolean;
+  /** The clock stands still now, waiting for missing information (中止). */
+  paused: boolean;
+  /** How often the clock stopped, and the working days its deadlines moved by in all (stops that ended). */
+  pauseCount: number;
+  pausedWorkingDays: number;
   registeredAt: string;
   acceptedAt: string | null;
   assignedAt: string | null;
@@ -107,6 +112,9 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     firstReceiver: firstReceiverOf(state) ?? null,
     onDuty: onDuty(state),
     extensionPending: state.extension !== undefined && state.extension.decision === undefined,
+    paused: clockStopped(state),
+    pauseCount: state.pauses.length,
+    pausedWorkingDays: state.pauses.reduce((sum, p) => sum + (p.workingDays ?? 0), 0),
     registeredAt: state.registeredAt,
     acceptedAt: state.acceptedAt ?? null,
     assignedAt: state.dispatchedAt ?? null,
@@ -158,6 +166,7 @@ export function summaryOf(state: CaseState): string {
     state.unit ? `unit ${state.unit.id}` : undefined,
     state.escalation.tier > 0 ? `tier ${state.escalation.tier}` : undefined,
     state.overdue ? 'OVERDUE' : undefined,
+    clockStopped(state) ? 'clock stopped' : undefined,
     hasProvisionalDeadline(state) ? 'provisional deadline' : undefined,
   ];
   return parts.filter(Boolean).join(' · ');

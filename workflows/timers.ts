@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
-import { escalate, handlingStatuses, notify, openStatuses, record, registrarRecipient, superiorRecipient, unitRecipient } from './case';
-import { firedKey, monthsLater } from './deadlines';
+import { escalate, handlingStatuses, notify, openStatuses, record, registrarRecipient, restartClock, superiorRecipient, unitRecipient } from './case';
+import { clockStopped, firedKey, monthsLater } from './deadlines';
 import type { CaseState, Deadline, DeadlineName, Escalation } from './model';
 
 /**
@@ -103,6 +103,15 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
       }
       return;
     }
+    case 'pauseAnswer':
+      // Unanswered by its deadline: the clock runs again with what the case has, and whoever stopped it hears so.
+      if (clockStopped(state)) {
+        restartClock(state, { expired: true }, 'system:timer', now);
+        notify(state, 'supervision', handlingStatuses.includes(state.status) ? unitRecipient(state) : registrarRecipient(state), {
+          reason: 'no answer by its deadline: the clock runs again',
+        });
+      }
+      return;
     case 'reviewWindow':
       // Ends the case's spot-check window; the workflow sees the fired mark and completes.
       return;

@@ -3,7 +3,18 @@
  * exports); here only what the console adds: names of the action forms' fields, who is on duty,
  * who acted, and problems in plain Chinese.
  */
-import { actionZh, callbackOutcomeZh, enforcementActionZh, escalationTierZh, findingZh, labelZh, ownerKindZh, roleZh, unitLevelZh } from '../../lib/labels-zh';
+import {
+  actionZh,
+  callbackOutcomeZh,
+  enforcementActionZh,
+  escalationTierZh,
+  findingZh,
+  labelZh,
+  ownerKindZh,
+  pausePartyZh,
+  roleZh,
+  unitLevelZh,
+} from '../../lib/labels-zh';
 import { ApiError, NetworkError } from './api';
 
 export * from '../../lib/labels-zh';
@@ -32,6 +43,10 @@ export const fieldZh: Readonly<Record<string, string>> = {
   urgent: '紧急',
   tier: '包案层级',
   owners: '包案领导',
+  awaiting: '向谁补充',
+  party: '第三方名称',
+  question: '需补充的内容',
+  answer: '补充结果',
 };
 
 /** The labels of an enum field's values, by the field's name. */
@@ -42,6 +57,7 @@ export const enumLabels: Readonly<Record<string, Readonly<Record<string, string>
   level: unitLevelZh,
   kind: ownerKindZh,
   tier: escalationTierZh,
+  awaiting: pausePartyZh,
 };
 
 export const fieldLabel = (name: string): string => fieldZh[name] ?? name;

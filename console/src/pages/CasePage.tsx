@@ -40,6 +40,7 @@ import {
   onDutyLabel,
   recipientLabel,
   ownerKindZh,
+  pausePartyZh,
   problemZh,
   reasonZh,
   timelineKindZh,
@@ -285,6 +286,39 @@ function handlingSections(view: CaseView): ReactNode[] {
           ...(escalation.resolved ? [{ label: '化解', children: '已化解' }] : []),
         ]}
       />,
+    );
+  }
+  if (view.pauses && view.pauses.length > 0) {
+    sections.push(
+      <div key="pauses">
+        <Typography.Title level={5}>中止办理（补充材料）</Typography.Title>
+        <Table
+          rowKey="at"
+          size="small"
+          pagination={false}
+          dataSource={view.pauses}
+          columns={[
+            { title: '中止时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
+            {
+              title: '向谁补充',
+              key: 'awaiting',
+              render: (_: unknown, p: NonNullable<CaseView['pauses']>[number]) => `${labelZh(pausePartyZh, p.awaiting)}${p.party ? `（${p.party}）` : ''}`,
+            },
+            { title: '需补充的内容', dataIndex: 'question' },
+            { title: '答复期限', dataIndex: 'dueAt', render: (dueAt: string) => formatTime(dueAt) },
+            {
+              title: '恢复计时',
+              key: 'resumed',
+              render: (_: unknown, p: NonNullable<CaseView['pauses']>[number]) =>
+                p.resumedAt ? (
+                  `${formatTime(p.resumedAt)}${p.expired ? '（逾期未收到）' : ''}，期限顺延 ${p.workingDays ?? 0} 个工作日`
+                ) : (
+                  <Tag color="orange">计时中止</Tag>
+                ),
+            },
+          ]}
+        />
+      </div>,
     );
   }
   if (view.supervisions && view.supervisions.length > 0) {
