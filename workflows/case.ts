@@ -358,6 +358,8 @@ export function onDuty(state: CaseState): string | null {
 export function resumed(state: CaseState): CaseState {
   // Before dispatchOverdueAt, the timeline's dispatch_overdue entry was the only record of it.
   state.dispatchOverdueAt ??= state.timeline.find((e) => e.kind === 'dispatch_overdue')?.at;
+  // Before attachments: none.
+  state.attachments ??= [];
   return state;
 }
 
