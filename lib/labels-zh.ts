@@ -8,6 +8,7 @@ import type { Count, Hotspot, Kpi, unassignedUnit, unknownIndustry } from '../db
 import type { Duty } from '../db/duty';
 import type { ActionName } from '../workflows/actions';
 import type {
+  AttachmentKind,
   CallbackOutcome,
   Channel,
   DeadlineName,
@@ -199,6 +200,14 @@ export const deadlineZh = {
   rewardPayment: '奖励兑付期限',
   extensionDecision: '延期审批期限',
 } as const satisfies Record<DeadlineName, string>;
+
+/** What a file attached to a case is (附件). */
+export const attachmentKindZh = {
+  evidence_photo: '现场照片',
+  inspection_record: '检查记录',
+  penalty_decision: '处罚决定书',
+  other: '其他',
+} as const satisfies Record<AttachmentKind, string>;
 
 /** Leader ownership (领导包案) by tier; 0 is none. */
 export const escalationTierZh = {
