@@ -3,7 +3,7 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { attachmentIdPattern, sha256, sniffType, type Attachments } from '../../lib/attachments';
 import { whyNot } from '../../workflows/actions';
-import { attachmentKinds, type AttachmentKind, type AttachmentType } from '../../workflows/model';
+import { attachmentKinds, attachmentTypes, type AttachmentKind, type AttachmentType } from '../../workflows/model';
 import { isArchived } from '../archived-case';
 import { actorOf } from '../auth';
 import { loadVisibleCase, readVisibleCase } from '../case-access';
@@ -100,7 +100,7 @@ export const attachmentRoutes: FastifyPluginAsync<{ attachments: Attachments }> 
         tags: ['actions'],
         summary: 'Attach a file to the case (上传附件): an evidence photo, an inspection record, a penalty decision',
         description:
-          `Update \`attach\` of the case workflow. Roles: ${roles.join(', ')} (a unit on its own cases). ` +
+          `Update \`attach\` of the case workflow. Roles: ${roles.join(', ')}. A unit attaches to its own cases only. ` +
           'The body is the file itself (`Content-Type: application/octet-stream`, or its own type), not a form: JPEG, PNG, WebP, PDF or MP4, ' +
           `judged by its content, not its name or Content-Type (415 otherwise), at most ${maxBytes / 1024 / 1024} MiB (413). ` +
           'The file is stored, encrypted, before the case is told; the case keeps its id, SHA-256, size and type, never the bytes. ' +
@@ -173,7 +173,11 @@ export const attachmentRoutes: FastifyPluginAsync<{ attachments: Attachments }> 
           '404 when the store has lost the file, 500 `attachment-corrupt` when what it holds is not that file.',
         params: AttachmentParams,
         response: {
-          200: { description: 'The file', content: { 'application/octet-stream': { schema: Type.Unsafe({ type: 'string', format: 'binary' }) } } },
+          // Each type a file may have: the answer's Content-Type is the file's own.
+          200: {
+            description: 'The file',
+            content: Object.fromEntries(attachmentTypes.map((type) => [type, { schema: Type.Unsafe({ type: 'string', format: 'binary' }) }])),
+          },
           ...problemResponses,
         },
       },
