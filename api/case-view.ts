@@ -15,6 +15,7 @@ import {
   unitLevels,
   type ActionOutcome,
   type AttachmentRef,
+  type CallbackAttempt,
   type CaseSnapshot,
   type Channel,
   type DeadlineName,
@@ -69,6 +70,9 @@ const ComplaintView = closed({
   complainant: ComplainantView,
   evidence: Type.Optional(Type.Array(Type.String(), { description: 'Links to photos, videos, documents. Absent when archived.' })),
   urgent: Type.Boolean(),
+  collective: Type.Optional(
+    closed({ complainants: Type.Integer({ minimum: 2 }) }, { description: '集体信访: a report made by several people together, and how many.' }),
+  ),
   receivedAt: Type.Optional(Instant('When the complaint reached the bureau; the deadlines count from here. Absent when archived.')),
   firstReceiver: Type.Optional(
     Type.String({ description: 'The first receiver (首接负责人): the registrar or integrator who registered the case and owns it to the end.' }),
@@ -110,6 +114,9 @@ const deadlineDescriptions: Record<DeadlineName, string> = {
   reviewWindow: 'After closure: the case may be drawn for a spot check until then.',
   rewardPayment: 'Pay the reward of a substantiated report (有奖举报).',
   extensionDecision: "A supervisor decides the unit's extension request (working days, policy `extensionDecisionWorkingDays`).",
+  resultReview: 'The bureau reviews a result before its reply reaches the complainant (working days, policy `resultReviewWorkingDays`).',
+  spotCheck: 'A supervisor decides the spot check of a case drawn for it (working days, policy `spotCheckWorkingDays`).',
+  supervisionReply: "The unit answers a supervisor's supervision order (督办) (working days, policy `supervisionReplyWorkingDays`).",
 };
 
 const DeadlinesView = closed(
@@ -128,6 +135,7 @@ const UnitView = closed({
 
 /** Who did it: the account id of the person (`officer-a`), or an integrator's key id, without the role the timeline's actors carry. */
 const ActorId = (description: string) => Type.String({ description, examples: ['officer-a'] });
+const CallbackAttemptView = closed({ outcome: Type.Enum(callbackOutcomes), note: Type.Optional(Type.String()), at: Instant(), by: ActorId('Who called.') });
 
 export const TimelineEntrySchema = Type.Object(
   {
@@ -221,10 +229,24 @@ export const CaseViewSchema = Type.Object(
         { description: "The unit's latest result (办结反馈). Absent when archived." },
       ),
     ),
-    callbacks: Type.Array(closed({ outcome: Type.Enum(callbackOutcomes), note: Type.Optional(Type.String()), at: Instant(), by: ActorId('Who called.') }), {
-      description: 'Callback attempts (回访) since the latest result.',
+    callbacks: Type.Array(CallbackAttemptView, { description: 'Callback attempts (回访) since the latest result.' }),
+    callbackRounds: Type.Array(Type.Array(CallbackAttemptView), {
+      description: 'The callback rounds before, one per rework, oldest first: the first is the first-time satisfaction (一次办理满意率).',
     }),
     reworkCount: Type.Integer({ minimum: 0, description: 'Times returned to the unit for rework (退回整改).' }),
+    supervisions: Type.Optional(
+      Type.Array(
+        closed({
+          note: Type.String({ description: 'What the supervisor asks.' }),
+          by: ActorId('The supervisor.'),
+          at: Instant(),
+          dueAt: Instant('The reply deadline.'),
+          reply: Type.Optional(closed({ note: Type.String(), by: ActorId('Who answered for the unit.'), at: Instant(), onTime: Type.Boolean() })),
+          overdue: Type.Optional(Type.Boolean({ description: 'The reply deadline passed unanswered.' })),
+        }),
+        { description: "The supervisor's supervision orders (督办), oldest first, each with the unit's answer. Absent when archived." },
+      ),
+    ),
     escalation: closed(
       {
         tier: Type.Integer({ minimum: 0, maximum: 3, description: '0 none, 1 section chief, 2 branch bureau head, 3 city bureau leader.' }),
@@ -319,6 +341,10 @@ export function actionReceipt(caseId: string, answer: ActionOutcome | CaseSnapsh
   return { id: caseId, status, onDuty, dueAt, recorded: recorded.map(timelineEntryView) };
 }
 
+function attemptView(a: CallbackAttempt): Static<typeof CallbackAttemptView> {
+  return { outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by };
+}
+
 function timelineEntryView(t: TimelineEntry): TimelineEntryView {
   return {
     seq: t.seq,
@@ -356,6 +382,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       },
       evidence: [...c.evidence],
       urgent: c.urgent,
+      ...defined({ collective: c.collective && { complainants: c.collective.complainants } }),
       receivedAt: c.receivedAt,
       firstReceiver: c.firstReceiver,
       repeatOf: [...c.repeatOf],
@@ -401,8 +428,16 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
           },
         }
       : {}),
-    callbacks: s.callbacks.map((a) => ({ outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by })),
+    callbacks: s.callbacks.map(attemptView),
+    callbackRounds: s.callbackRounds.map((round) => round.map(attemptView)),
     reworkCount: s.reworkCount,
+    supervisions: s.supervisions.map((v) => ({
+      note: v.note,
+      by: v.by,
+      at: v.at,
+      dueAt: v.dueAt,
+      ...defined({ reply: v.reply && { ...v.reply }, overdue: v.overdue }),
+    })),
     escalation: {
       tier: e.tier,
       owners: e.owners.map((o) => ({ leaderId: o.leaderId, kind: o.kind })),
@@ -466,6 +501,7 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
       ...defined({ polluter: row.polluter ?? undefined, industry: row.industry ?? undefined }),
       complainant: { anonymous: row.anonymous },
       urgent: row.urgent,
+      ...(row.complainants > 1 ? { collective: { complainants: row.complainants } } : {}),
       ...defined({ firstReceiver: firstReceiverOf(record) }),
       repeatOf: isStringArray(registeredRepeats) ? registeredRepeats : row.repeatOf ? [row.repeatOf] : [],
     },
@@ -481,7 +517,8 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
     deadlines: {},
     // The row's overdue counts a missed dispatch too; the view tells the two apart.
     overdue: row.overdue && !dispatchLate,
-    callbacks: (projection.callbacks ?? []).map((a) => ({ outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by })),
+    callbacks: (projection.callbacks ?? []).map(attemptView),
+    callbackRounds: (projection.callbackRounds ?? []).map((round) => round.map(attemptView)),
     reworkCount: row.reworkCount,
     escalation: {
       tier: row.escalationTier,

@@ -44,6 +44,12 @@ export const ComplaintSubmissionSchema = Type.Object(
     complainant: ComplainantSchema,
     evidence: Type.Optional(Type.Array(Type.String({ format: 'uri' }), { maxItems: 50 })),
     urgent: Type.Optional(Type.Boolean()),
+    collective: Type.Optional(
+      Type.Object(
+        { complainants: Type.Integer({ minimum: 2, maximum: 100_000, description: 'how many people made the report together' }) },
+        { additionalProperties: false, description: '集体信访: a report made by several people together' },
+      ),
+    ),
     receivedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the bureau received it; defaults to now' })),
   },
   { $id: 'ComplaintSubmission', additionalProperties: false },

@@ -40,6 +40,8 @@ export interface CaseFilter {
   owner?: string;
   /** Cases that repeat an earlier one. */
   repeat?: boolean;
+  /** Collective reports (集体信访): more than one complainant. */
+  collective?: boolean;
   extensionPending?: boolean;
   /** Open cases (someone still has to act), or finished ones. */
   open?: boolean;
@@ -91,6 +93,7 @@ export async function listCases(db: Db, q: CaseFilter, limit: number): Promise<{
     q.channel ? eq(complaints.channel, q.channel) : undefined,
     q.overdue !== undefined ? eq(complaints.overdue, q.overdue) : undefined,
     q.urgent !== undefined ? eq(complaints.urgent, q.urgent) : undefined,
+    q.collective !== undefined ? (q.collective ? gt(complaints.complainants, 1) : eq(complaints.complainants, 1)) : undefined,
     q.escalated !== undefined ? (q.escalated ? sql`${complaints.escalationTier} > 0` : eq(complaints.escalationTier, 0)) : undefined,
     q.registeredFrom ? gte(complaints.registeredAt, q.registeredFrom) : undefined,
     q.registeredTo ? lt(complaints.registeredAt, q.registeredTo) : undefined,

@@ -50,7 +50,9 @@ export async function projectCase(db: Db, { projection, events }: { projection: 
 export async function writeProjection(tx: Tx | Db, projection: CaseProjection, seq: number): Promise<void> {
   // The unit stays in the projection (the archived view reads it from the events); its row is
   // `complaints.handling_unit`, and `units` belongs to the organisation registry (db/organisation.ts).
-  const { unit: _unit, owners, callbacks: attempts, spotCheckSelectedAt, ...row } = projection;
+  const { unit: _unit, owners, callbacks: current, callbackRounds, spotCheckSelectedAt, ...row } = projection;
+  // Every round's attempts: a projection written before rounds were kept has only the current one.
+  const attempts = [...(callbackRounds ?? []).flat(), ...current];
   // The unit before this write, for the change feed: a reassignment takes the case out of a unit's queue.
   const [before] = seq > 0 ? await tx.select({ unit: complaints.handlingUnit }).from(complaints).where(eq(complaints.id, row.id)) : [];
   const updatedAt = new Date();

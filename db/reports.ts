@@ -21,6 +21,8 @@ export interface Kpi {
   onTimeCompletion: Rate;
   standardisation: Rate;
   satisfaction: Rate;
+  /** Satisfied at the first callback, before any rework (一次办理满意率). */
+  firstTimeSatisfaction: Rate;
 }
 
 const rate = (numerator: number, denominator: number): Rate => ({
@@ -56,7 +58,9 @@ export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; 
       count(*) filter (where spot_check = 'passed') as standard_num,
       count(*) filter (where spot_check in ('passed', 'failed')) as standard_den,
       count(*) filter (where satisfaction in ('satisfied', 'basically_satisfied')) as satisfied_num,
-      count(*) filter (where satisfaction is not null and satisfaction <> 'unreachable') as satisfied_den
+      count(*) filter (where satisfaction is not null and satisfaction <> 'unreachable') as satisfied_den,
+      count(*) filter (where first_satisfaction in ('satisfied', 'basically_satisfied')) as first_satisfied_num,
+      count(*) filter (where first_satisfaction is not null and first_satisfaction <> 'unreachable') as first_satisfied_den
     from complaints where ${sql.join(filters, sql` and `)}`);
   const r = Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
   return {
@@ -64,6 +68,7 @@ export async function kpi(db: Db, q: { from: Date; to: Date; district?: string; 
     onTimeCompletion: rate(r.on_time_num ?? 0, r.on_time_den ?? 0),
     standardisation: rate(r.standard_num ?? 0, r.standard_den ?? 0),
     satisfaction: rate(r.satisfied_num ?? 0, r.satisfied_den ?? 0),
+    firstTimeSatisfaction: rate(r.first_satisfied_num ?? 0, r.first_satisfied_den ?? 0),
   };
 }
 

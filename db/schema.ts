@@ -37,6 +37,8 @@ export const complaints = pgTable(
     summary: text('summary').notNull(),
     urgent: boolean('urgent').notNull().default(false),
     anonymous: boolean('anonymous').notNull().default(false),
+    /** How many people made the report: more than 1 for a collective one (集体信访). */
+    complainants: integer('complainants').notNull().default(1),
     status: text('status').notNull(),
     handlingUnit: text('handling_unit'),
     escalationTier: integer('escalation_tier').notNull().default(0),
@@ -47,6 +49,8 @@ export const complaints = pgTable(
     /** Warnings (预警) raised in the open handling window: 0, 1 or 2. */
     warningLevel: integer('warning_level').notNull().default(0),
     satisfaction: text('satisfaction'),
+    /** The first round's satisfaction, before any rework (一次办理满意率). */
+    firstSatisfaction: text('first_satisfaction'),
     dispatchedOnTime: boolean('dispatched_on_time'),
     resultOnTime: boolean('result_on_time'),
     spotCheck: text('spot_check'),

@@ -32,6 +32,8 @@ export const HotlineMappingSchema = Type.Object(
     districts: Type.Record(Type.String(), Type.String()),
     /** The platform's words for the steps it is told of: signed for (签收), the result (办结), the callback (回访). */
     steps: Type.Object({ accepted: Type.String(), result_submitted: Type.String(), callback: Type.String() }),
+    /** Which hotline the platform is: the channel its cases come by (absent: 12345). */
+    channel: Type.Optional(Type.Union([Type.Literal('hotline_12345'), Type.Literal('hotline_12369')])),
   },
   { additionalProperties: false },
 );

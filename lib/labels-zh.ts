@@ -29,6 +29,7 @@ export const statusZh = {
   assigned: '已交办',
   in_progress: '办理中',
   rework: '整改中',
+  result_review: '结果审核中',
   callback: '回访中',
   closed: '已办结',
   under_review: '抽查中',
@@ -51,6 +52,8 @@ export const channelZh = {
   app: '客户端',
   media: '媒体',
   hotline_12345: '12345热线',
+  hotline_12369: '12369环保热线',
+  email: '电子邮件',
   superior_transfer: '上级转办',
   inspection_transfer: '督察转办',
 } as const satisfies Record<Channel, string>;
@@ -69,12 +72,13 @@ export const hotspotTypeZh = {
   cluster: '集中投诉',
 } as const satisfies Record<Hotspot['type'], string>;
 
-/** The four rates (四率). */
+/** The four rates (四率), and the first-time satisfaction beside the final one. */
 export const rateZh = {
   timelyAcceptance: '及时受理率',
   onTimeCompletion: '按期办结率',
   standardisation: '办理规范率',
   satisfaction: '群众满意率',
+  firstTimeSatisfaction: '一次办理满意率',
 } as const satisfies Record<keyof Kpi, string>;
 
 /** Every kind of timeline entry (workflows/model.ts timelineKinds). */
@@ -93,12 +97,18 @@ export const timelineKindZh = {
   handed_over: '移交',
   unit_warned: '预警',
   unit_supervised: '督办',
+  supervision_ordered: '督办（限期回复）',
+  supervision_answered: '督办回复',
+  supervision_reply_overdue: '督办回复超期',
   assigned: '交办',
   reassigned: '改派',
   jurisdiction_refused: '退回（非本单位管辖）',
   acknowledged: '签收',
   on_site_report: '现场报告',
   result_submitted: '办结反馈',
+  result_review_overdue: '结果审核超期',
+  result_approved: '结果审核通过',
+  result_rejected: '结果审核退回',
   extension_requested: '申请延期',
   extension_decision_overdue: '延期审批超期',
   extension_approved: '批准延期',
@@ -117,6 +127,7 @@ export const timelineKindZh = {
   spot_check_selected: '抽中复核',
   spot_check_passed: '抽查通过',
   spot_check_failed: '抽查未通过',
+  spot_check_overdue: '抽查复核超期',
   escalated: '升级包案',
   escalation_kept: '维持包案',
   leaders_assigned: '确定包案领导',
@@ -199,6 +210,9 @@ export const deadlineZh = {
   reviewWindow: '抽查复核期',
   rewardPayment: '奖励兑付期限',
   extensionDecision: '延期审批期限',
+  resultReview: '结果审核期限',
+  spotCheck: '抽查复核期限',
+  supervisionReply: '督办回复期限',
 } as const satisfies Record<DeadlineName, string>;
 
 /** What a file attached to a case is (附件). */
@@ -241,12 +255,16 @@ export const actionZh = {
   handOver: '移交',
   warnUnit: '预警',
   superviseUnit: '督办',
+  supervise: '督办（限期回复）',
+  answerSupervision: '督办回复',
   assign: '交办',
   rapidDispatch: '值班快速出警',
   refuseJurisdiction: '退回（非本单位管辖）',
   acknowledge: '签收',
   reportOnSite: '现场报告',
   submitResult: '办结反馈',
+  approveResult: '审核通过',
+  rejectResult: '审核退回重办',
   recordCallback: '回访',
   requestExtension: '申请延期',
   approveExtension: '批准延期',

@@ -225,6 +225,71 @@ describe('complaint lifecycle', () => {
     expect(again.deadlines.extensionDecision).toBeDefined();
   });
 
+  it("holds a not-substantiated result for the bureau's review, reminds the supervisors when it is late, and replies once approved", async () => {
+    const c = await caseInProgress();
+    const notFound = { finding: 'not_substantiated' as const, actions: ['inspection' as const], reply: '经现场核查，未发现夜间生产。' };
+    const held = await c.act('submitResult', { actor: actors.unitA, ...notFound });
+    expect(held).toMatchObject({ status: 'result_review', onDuty: 'supervisor' });
+    expect(held.deadlines.callback).toBeUndefined();
+    const reviewDue = held.deadlines.resultReview!.dueAt;
+    await c.settled(recorded.projectedSeq);
+    const kinds = () => recorded.noticesOf(c.complaint.id).map((n) => `${n.kind}->${n.recipient}`);
+    // The complainant hears nothing of a result still under review.
+    expect(kinds()).not.toContain('result_reply->complainant');
+    expect(kinds()).toContain('supervision->supervisor');
+    expect(await c.rejected('recordCallback', { actor: actors.registrar, outcome: 'satisfied' })).toMatch(/result_review/);
+
+    await c.advanceTo(reviewDue, 1_000);
+    await c.until((v) => c.kinds(v).includes('result_review_overdue'), 'the review reminder');
+    const approved = await c.act('approveResult', { actor: actors.supervisor, note: '核查属实' });
+    expect(approved.status).toBe('callback');
+    expect(approved.deadlines.resultReview).toBeUndefined();
+    expect(approved.deadlines.callback).toBeDefined();
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.noticesOf(c.complaint.id).find((n) => n.kind === 'result_reply')?.params).toMatchObject({ finding: 'not_substantiated' });
+  });
+
+  it('sends a result the review rejects back to the unit for rework, and replies at once to a finding the policy does not review', async () => {
+    const c = await caseInProgress();
+    await c.act('submitResult', { actor: actors.unitA, finding: 'not_substantiated', actions: ['inspection'], reply: '未发现问题' });
+    expect(await c.rejected('approveResult', { actor: actors.unitA })).toMatch(/not allowed for role unit/);
+    const rejected = await c.act('rejectResult', { actor: actors.supervisor, reason: '核查不充分，应夜间复查' });
+    expect(rejected).toMatchObject({ status: 'rework', reworkCount: 1, onDuty: 'unit:unit-a' });
+    expect(c.kinds(rejected).slice(-2)).toEqual(['result_rejected', 'returned_for_rework']);
+    const replied = await c.act('submitResult', { actor: actors.unitA, ...result });
+    expect(replied.status).toBe('callback');
+  });
+
+  it("takes a supervisor's supervision order (督办) with a reply deadline, marks it overdue when unanswered, and records the unit's late answer", async () => {
+    const c = await caseInProgress();
+    const ordered = await c.act('supervise', { actor: actors.supervisor, note: '群众反映强烈，请三日内书面回复' });
+    const replyDue = ordered.deadlines.supervisionReply!.dueAt;
+    expect(ordered.supervisions).toEqual([expect.objectContaining({ note: '群众反映强烈，请三日内书面回复', by: actors.supervisor.id, dueAt: replyDue })]);
+    expect(await c.rejected('supervise', { actor: actors.supervisor, note: '再次督办' })).toMatch(/already awaits its answer/);
+    await c.settled(recorded.projectedSeq);
+    const supervisionsTo = () =>
+      recorded
+        .noticesOf(c.complaint.id)
+        .filter((n) => n.kind === 'supervision')
+        .map((n) => `${n.recipient}:${String(n.params.reason)}`);
+    expect(supervisionsTo()).toEqual(['unit:unit-a:群众反映强烈，请三日内书面回复', 'superior-of:unit-a:群众反映强烈，请三日内书面回复']);
+
+    await c.advanceTo(replyDue, 1_000);
+    const late = await c.until((v) => c.kinds(v).includes('supervision_reply_overdue'), 'the unanswered supervision');
+    expect(late.supervisions[0]?.overdue).toBe(true);
+    await c.settled(recorded.projectedSeq);
+    expect(supervisionsTo().slice(2)).toEqual(['superior-of:unit-a:supervision order unanswered', 'supervisor:supervision order unanswered']);
+
+    const answered = await c.act('answerSupervision', { actor: actors.unitA, reply: '已约谈企业负责人，限期整改' });
+    expect(answered.supervisions[0]?.reply).toMatchObject({ note: '已约谈企业负责人，限期整改', onTime: false });
+    expect(answered.deadlines.supervisionReply).toBeUndefined();
+    expect(await c.rejected('answerSupervision', { actor: actors.unitA, reply: 'x' })).toMatch(/no supervision order/);
+    // Answered, a new order may follow; in time, its answer is on time.
+    await c.act('supervise', { actor: actors.supervisor, note: '请报送整改照片', days: 1 });
+    const again = await c.act('answerSupervision', { actor: actors.unitA, reply: '已报送' });
+    expect(again.supervisions.map((v) => v.reply?.onTime)).toEqual([false, true]);
+  });
+
   it('keeps the deadline when an extension is denied', async () => {
     const c = await caseInProgress();
     const before = (await c.view()).deadlines.handling!.dueAt;
@@ -257,6 +322,24 @@ describe('complaint lifecycle', () => {
     const second = await c.act('returnForRework', { actor: actors.supervisor, reason: '第二次整改' });
     expect(second.reworkCount).toBe(2);
     expect(second.escalation.tier).toBe(1);
+  });
+
+  it('keeps every callback round through reworks, and the first-time satisfaction beside the final one', async () => {
+    const c = await caseInProgress();
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unreachable' });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied', note: '仍有异味' });
+    const rework = await c.act('returnForRework', { actor: actors.supervisor, reason: '诉求合理，异味仍存在' });
+    // The new result starts a new round: the attempts count afresh, and the first round stays.
+    expect(rework.callbacks).toEqual([]);
+    expect(rework.callbackRounds.map((round) => round.map((a) => a.outcome))).toEqual([['unreachable', 'unsatisfied']]);
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    const closed = await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    expect(closed.status).toBe('closed');
+    expect(closed.callbacks.map((a) => a.outcome)).toEqual(['satisfied']);
+    expect(closed.callbackRounds).toHaveLength(1);
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.projectionOf(c.complaint.id)).toMatchObject({ satisfaction: 'satisfied', firstSatisfaction: 'unsatisfied' });
   });
 
   it('closes after the last unreachable callback attempt', async () => {
@@ -320,8 +403,21 @@ describe('complaint lifecycle', () => {
       args: [{ rate: 1, day: '2026-11-24' }],
     });
     expect(check.selected).toEqual([c.complaint.id]);
-    await c.until((v) => v.status === 'under_review', 'under review');
+    const underReview = await c.until((v) => v.status === 'under_review', 'under review');
+    // The supervisor has a deadline to decide, and is reminded when it passes.
+    const decisionDue = underReview.deadlines.spotCheck!.dueAt;
+    await c.advanceTo(decisionDue, 1_000);
+    const reminded = await c.until((v) => c.kinds(v).includes('spot_check_overdue'), 'the spot-check reminder');
+    expect(reminded).toMatchObject({ status: 'under_review', onDuty: 'supervisor' });
+    await c.settled(recorded.projectedSeq);
+    expect(
+      recorded
+        .noticesOf(c.complaint.id)
+        .filter((n) => n.recipient === 'supervisor')
+        .map((n) => n.params.reason),
+    ).toEqual(['closed case drawn for spot check', 'spot check awaiting decision']);
     const failed = await c.act('recordSpotCheck', { actor: actors.supervisor, passed: false, note: '未附整改照片' });
+    expect(failed.deadlines.spotCheck).toBeUndefined();
     expect(failed.status).toBe('rework');
     expect(failed.reworkCount).toBe(1);
     expect(failed.spotCheck?.passed).toBe(false);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultHotlineMapping } from '../lib/hotline';
 import { credentials, keys, startApiHarness, type ApiHarness } from './helpers/api';
 import { unitA } from './helpers/cases';
 import { eventually } from './helpers/people';
@@ -169,5 +170,20 @@ describe('hotline work orders (12345)', () => {
     const badContact = await platform.handOver(workOrder({ 联系方式: '请拨打 138' }));
     expect(badContact.status).toBe(400);
     expect((badContact.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['联系方式']);
+  });
+});
+
+describe('hotline work orders (12369)', () => {
+  it('come by the channel of the platform the mapping names', async () => {
+    const h12369 = await startApiHarness('hotline-12369', { hotline: { ...defaultHotlineMapping, channel: 'hotline_12369' } });
+    try {
+      const order = workOrder({ 诉求类型: '异味' });
+      const response = await h12369.app.inject({ method: 'POST', url: '/hotline/work-orders', headers: credentials(keys.integrator), payload: order });
+      expect(response.statusCode, response.body).toBe(201);
+      const view = await h12369.app.inject({ url: `/complaints/${response.json().id as string}`, headers: credentials(keys.supervisor) });
+      expect(view.json().complaint).toMatchObject({ channel: 'hotline_12369', category: 'odour', workOrder: { number: order.工单号 } });
+    } finally {
+      await h12369.close();
+    }
   });
 });

@@ -122,3 +122,29 @@ describe('coordinates', () => {
     expect([row!.lat, row!.lng]).toEqual([0, 0]);
   });
 });
+
+describe('channels and collective reports', () => {
+  it('takes the 12369 hotline and e-mail as channels, and a collective report with its number of complainants', async () => {
+    const place = (n: number) => ({ address: `集体路 ${process.pid}-${Date.now()}-${n} 号`, district: 'dongcheng' });
+    const byEmail = await register(h, submission({ channel: 'email', category: 'water', location: place(1) }));
+    expect(byEmail.statusCode, byEmail.body).toBe(201);
+    const collective = await register(h, submission({ channel: 'hotline_12369', category: 'air', location: place(2), collective: { complainants: 12 } }));
+    expect(collective.statusCode, collective.body).toBe(201);
+    const id = collective.json().id as string;
+    const view = await h.app.inject({ url: `/complaints/${id}`, headers: credentials(keys.supervisor) });
+    expect(view.json().complaint).toMatchObject({ channel: 'hotline_12369', collective: { complainants: 12 } });
+    const [row] = await h.database.db.select().from(complaints).where(eq(complaints.id, id));
+    expect(row?.complainants).toBe(12);
+    const listed = await h.app.inject({ url: '/complaints?collective=true&limit=100', headers: credentials(keys.supervisor) });
+    const ids = (listed.json().items as { id: string }[]).map((c) => c.id);
+    expect(ids).toContain(id);
+    expect(ids).not.toContain(byEmail.json().id);
+  });
+
+  it('refuses a collective report of fewer than two, naming the field', async () => {
+    const response = await register(h, submission({ collective: { complainants: 1 } }));
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/problem\+json/);
+    expect(response.json().errors).toEqual([expect.objectContaining({ field: 'collective.complainants' })]);
+  });
+});

@@ -161,12 +161,14 @@ describe('reports', () => {
     // Hand-made: 5 cases. Dispatched on time: a, b, c; late: d; not yet: e → 3/4.
     // Results on time: a, b; late: c → 2/3. Spot checks: a passed, b failed → 1/2.
     // Callbacks reached: a satisfied, b basically satisfied, c unsatisfied; d unreachable → 2/3.
+    // First time (before any rework): a satisfied, b unsatisfied (reworked), c unsatisfied → 1/3.
     ids.push(
       await seed(here('甲路 1 号', '甲厂'), at, {
         dispatchedOnTime: true,
         resultOnTime: true,
         spotCheck: 'passed',
         satisfaction: 'satisfied',
+        firstSatisfaction: 'satisfied',
         status: 'closed',
       }),
     );
@@ -176,6 +178,7 @@ describe('reports', () => {
         resultOnTime: true,
         spotCheck: 'failed',
         satisfaction: 'basically_satisfied',
+        firstSatisfaction: 'unsatisfied',
         status: 'rework',
       }),
     );
@@ -184,6 +187,7 @@ describe('reports', () => {
         dispatchedOnTime: true,
         resultOnTime: false,
         satisfaction: 'unsatisfied',
+        firstSatisfaction: 'unsatisfied',
         status: 'callback',
       }),
     );
@@ -206,7 +210,7 @@ describe('reports', () => {
 
   const get = (url: string, accept = 'application/json') => h.app.inject({ method: 'GET', url, headers: { ...credentials(keys.supervisor), accept } });
 
-  it('computes each of the four rates with its numerator and denominator', async () => {
+  it('computes each of the four rates and the first-time satisfaction with its numerator and denominator', async () => {
     const response = await get(`/reports/kpi?from=${from.toISOString()}&to=${to.toISOString()}&district=${district}`);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -214,6 +218,7 @@ describe('reports', () => {
       onTimeCompletion: { numerator: 2, denominator: 3, value: 0.6667 },
       standardisation: { numerator: 1, denominator: 2, value: 0.5 },
       satisfaction: { numerator: 2, denominator: 3, value: 0.6667 },
+      firstTimeSatisfaction: { numerator: 1, denominator: 3, value: 0.3333 },
     });
   });
 
@@ -226,6 +231,7 @@ describe('reports', () => {
       ['onTimeCompletion', 2, 3],
       ['standardisation', 1, 2],
       ['satisfaction', 2, 3],
+      ['firstTimeSatisfaction', 1, 3],
     ]);
   });
 

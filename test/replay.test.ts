@@ -30,6 +30,7 @@ describe('replay of recorded histories', () => {
         'extension-approved',
         'happy-path',
         'not-accepted',
+        'not-substantiated-spot-checked',
         'overdue-escalated',
         'overdue-escalated-lean',
         'rapid-response-daytime',
@@ -46,6 +47,13 @@ describe('replay of recorded histories', () => {
     // replaying it exercises the old branch of patched('calendar-clears-overdue').
     expect(history).toContain('calendarPublished');
     expect(history).not.toContain('calendar-clears-overdue');
+  });
+
+  it('includes a history recorded before the result-review and spot-check-deadline patches: a not-substantiated result replied at once', () => {
+    const history = readFileSync(path.join(fixtures, 'not-substantiated-spot-checked.json'), 'utf8');
+    expect(history).toContain('selectedForSpotCheck');
+    expect(history).not.toContain('result-review');
+    expect(history).not.toContain('spot-check-deadline');
   });
 
   it('includes a history recorded before the warning2-copies-superior patch, which still replays', () => {

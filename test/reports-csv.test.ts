@@ -85,14 +85,14 @@ describe('CSV reports', () => {
     expect([...response.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(response.headers['content-disposition']).toBe(`attachment; filename="kpi-${from}_${to}.csv"`);
     expect(response.body.split('\r\n')[0]).toBe(`${BOM}指标,分子,分母,比率`);
-    expect(rowsOf(response.body).map((r) => r['指标'])).toEqual(['及时受理率', '按期办结率', '办理规范率', '群众满意率']);
+    expect(rowsOf(response.body).map((r) => r['指标'])).toEqual(['及时受理率', '按期办结率', '办理规范率', '群众满意率', '一次办理满意率']);
   });
 
   it('answer ?format=csv without an Accept header, and format=json wins over Accept with the JSON as before', async () => {
     const url = `/reports/kpi?from=${from}&to=${to}&district=${encodeURIComponent(district)}`;
     const csv = await h.app.inject({ method: 'GET', url: `${url}&format=csv`, headers: credentials(keys.supervisor) });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(rowsOf(csv.body)).toHaveLength(4);
+    expect(rowsOf(csv.body)).toHaveLength(5);
     const json = await get(url);
     const forced = await get(`${url}&format=json`, 'text/csv');
     expect(forced.headers['content-type']).toMatch(/^application\/json/);

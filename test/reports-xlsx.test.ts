@@ -88,6 +88,7 @@ describe('Excel reports', () => {
       ['按期办结率', 0, 0, null],
       ['办理规范率', 0, 0, null],
       ['群众满意率', 0, 0, null],
+      ['一次办理满意率', 0, 0, null],
     ]);
     // The rate reads as a percentage in Excel, and stays a number to compute with.
     expect(sheet.getCell('D2').numFmt).toBe('0.00%');

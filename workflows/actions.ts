@@ -114,6 +114,35 @@ function claim(state: CaseState, actor: Actor, now: string): void {
   record(state, now, 'claimed', actor);
 }
 
+/** The findings the bureau reviews: the case's policy's, or before the rule existed, not-substantiated ones. */
+function reviewedFindings(state: CaseState): readonly string[] {
+  return state.policy.resultReviewFindings ?? ['not_substantiated'];
+}
+
+/**
+ * The result reaches the complainant: the reply, a reward if one is due, and the callback's
+ * deadline, or the close of an anonymous case (nobody to call back).
+ */
+function releaseResult(state: CaseState, now: string): 'callback' | 'closed' {
+  const { finding, reply } = state.result!;
+  notify(state, 'result_reply', 'complainant', { finding, reply });
+  if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
+    openReward(state, now);
+  }
+  if (state.complaint.complainant.anonymous) {
+    close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
+    return 'closed';
+  }
+  state.deadlines.callback = workingDeadline(state.calendar, now, state.policy.callbackWorkingDays);
+  return 'callback';
+}
+
+/** The supervision order that awaits the unit's answer, if any. */
+function openSupervision(state: CaseFacts): CaseFacts['supervisions'][number] | undefined {
+  const last = state.supervisions.at(-1);
+  return last && !last.reply ? last : undefined;
+}
+
 function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
   if (!unit.id || !unit.name) return 'unit needs an id and a name';
   if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
@@ -238,6 +267,39 @@ export const actions = {
       notify(state, 'supervision', superiorRecipient(state), params);
     },
   }),
+  supervise: action({
+    args: body({ note: Note, days: Type.Optional(Days) }),
+    path: 'supervision',
+    summary: "A supervisor's supervision order (督办): the unit answers in writing by its reply deadline",
+    roles: ['supervisor'],
+    from: handlingStatuses,
+    when: (state) => (openSupervision(state) ? 'a supervision order already awaits its answer' : undefined),
+    check: (state, { days }) => (days === undefined ? undefined : checkDays(days, state.policy.maxExtensionWorkingDays)),
+    apply(state, { actor, note, days }, now) {
+      const deadline = workingDeadline(state.calendar, now, days ?? state.policy.supervisionReplyWorkingDays ?? 3);
+      state.deadlines.supervisionReply = deadline;
+      state.supervisions.push({ note, by: actor.id, at: now, dueAt: deadline.dueAt });
+      record(state, now, 'supervision_ordered', actor, note, { dueAt: deadline.dueAt });
+      const params = { reason: note, replyDueAt: deadline.dueAt };
+      notify(state, 'supervision', unitRecipient(state), params);
+      notify(state, 'supervision', superiorRecipient(state), params);
+    },
+  }),
+  answerSupervision: action({
+    args: body({ reply: Note }),
+    path: 'supervision/reply',
+    summary: 'The unit answers the supervision order (督办回复)',
+    roles: ['unit'],
+    from: [...handlingStatuses, 'result_review', 'callback'],
+    when: (state) => (openSupervision(state) ? undefined : 'no supervision order awaits an answer'),
+    apply(state, { actor, reply }, now) {
+      const supervision = openSupervision(state)!;
+      supervision.reply = { note: reply, by: actor.id, at: now, onTime: now < supervision.dueAt };
+      delete state.deadlines.supervisionReply;
+      record(state, now, 'supervision_answered', actor, reply, { onTime: supervision.reply.onTime });
+      notify(state, 'supervision', 'supervisor', { reason: 'supervision answered' });
+    },
+  }),
   assign: action({
     args: body({ unit: UnitSchema, dutyOfficer: Type.Optional(Text(100)) }),
     path: 'assign',
@@ -338,24 +400,47 @@ export const actions = {
     summary: 'Submit the handling result (办结反馈)',
     roles: ['unit'],
     from: ['assigned', 'in_progress', 'rework'],
-    // An anonymous complainant cannot be called back: the case closes at once.
-    to: ['callback', 'closed'],
+    // A finding the bureau reviews waits for it; an anonymous complainant cannot be called back: the case closes at once.
+    to: ['callback', 'closed', 'result_review'],
     apply(state, { actor, finding, actions: taken, reply }, now) {
       const due = state.deadlines.handling?.dueAt;
       const onTime = due === undefined || now < due;
       state.result = { finding, actions: taken, reply, submittedAt: now, by: actor.id, onTime };
       closeWindow(state);
       delete state.deadlines.rapidResponse;
-      record(state, now, 'result_submitted', actor, undefined, { finding, actions: taken, onTime });
-      notify(state, 'result_reply', 'complainant', { finding, reply });
-      if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
-        openReward(state, now);
-      }
-      if (state.complaint.complainant.anonymous) {
-        close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
-        return 'closed';
-      }
-      state.deadlines.callback = workingDeadline(state.calendar, now, state.policy.callbackWorkingDays);
+      const review = reviewedFindings(state).includes(finding) && patched('result-review');
+      record(state, now, 'result_submitted', actor, undefined, { finding, actions: taken, onTime, ...(review ? { review } : {}) });
+      if (!review) return releaseResult(state, now);
+      // Issue 18: the reply waits for the bureau's review (Jiangsu re-checks each not-substantiated result).
+      state.deadlines.resultReview = workingDeadline(state.calendar, now, state.policy.resultReviewWorkingDays ?? 2);
+      notify(state, 'supervision', 'supervisor', { reason: `result to review: ${finding}` });
+      return 'result_review';
+    },
+  }),
+  approveResult: action({
+    args: body({ note: Type.Optional(Note) }),
+    path: 'result-review/approve',
+    summary: "Approve the unit's result after review (结果审核): the reply goes to the complainant",
+    roles: ['supervisor'],
+    from: ['result_review'],
+    to: ['callback', 'closed'],
+    apply(state, { actor, note }, now) {
+      delete state.deadlines.resultReview;
+      record(state, now, 'result_approved', actor, note, { finding: state.result?.finding });
+      return releaseResult(state, now);
+    },
+  }),
+  rejectResult: action({
+    args: reasoned,
+    path: 'result-review/reject',
+    summary: "Reject the unit's result after review: back to the unit for rework (退回重办)",
+    roles: ['supervisor'],
+    from: ['result_review'],
+    to: ['rework'],
+    apply(state, { actor, reason }, now) {
+      delete state.deadlines.resultReview;
+      record(state, now, 'result_rejected', actor, reason, { finding: state.result?.finding });
+      startRework(state, reason, actor, now);
     },
   }),
   recordCallback: action({
@@ -534,6 +619,7 @@ export const actions = {
     to: ['closed', 'rework'],
     apply(state, { actor, passed, note }, now) {
       state.spotCheck = { ...state.spotCheck!, passed, note, decidedAt: now };
+      delete state.deadlines.spotCheck;
       record(state, now, passed ? 'spot_check_passed' : 'spot_check_failed', actor, note);
       if (passed) return 'closed';
       startRework(state, `spot check failed: ${note}`, actor, now);
@@ -788,7 +874,14 @@ export const rules: { [K in keyof RuleArgsByName]: RuleSpec<RuleArgsByName[K]> }
     applies: (state) => !state.spotCheck?.selectedAt,
     apply(state, { day }, now) {
       state.spotCheck = { selectedAt: now };
-      record(state, now, 'spot_check_selected', 'system:spot-check', undefined, { day });
+      // Issue 18: the review gets a deadline and a reminder instead of waiting for ever.
+      if (patched('spot-check-deadline')) {
+        state.deadlines.spotCheck = workingDeadline(state.calendar, now, state.policy.spotCheckWorkingDays ?? 5);
+      }
+      record(state, now, 'spot_check_selected', 'system:spot-check', undefined, {
+        day,
+        ...(state.deadlines.spotCheck ? { dueAt: state.deadlines.spotCheck.dueAt } : {}),
+      });
       notify(state, 'supervision', 'supervisor', { reason: 'closed case drawn for spot check' });
     },
   },

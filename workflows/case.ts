@@ -44,7 +44,9 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
     warnings: [],
     overdue: false,
     callbacks: [],
+    callbackRounds: [],
     reworkCount: 0,
+    supervisions: [],
     escalation: { tier: 0, owners: [], progress: [], resolved: false },
     repeatReports: [],
     timeline: [],
@@ -67,6 +69,7 @@ export function newCase(input: ComplaintWorkflowInput, now: string, rules: Regis
       category: complaint.category,
       district: complaint.location.district,
       urgent: complaint.urgent,
+      ...(complaint.collective ? { collective: complaint.collective.complainants } : {}),
       repeatOf: complaint.repeatOf,
       policy: policy.version,
       // Kept with the case's first event, which every projection rebuild keeps: POST /status checks it there.
@@ -215,7 +218,7 @@ export function escalate(state: CaseState, tier: Escalation['tier'], reason: str
   notify(state, 'escalation', superiorRecipient(state), { tier: next, reason });
 }
 
-export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'callback'];
+export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'result_review', 'callback'];
 export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
 
 /** Closes the case (办结): its deadlines end and the spot-check window opens. */
@@ -226,6 +229,9 @@ export function close(state: CaseState, reason: string, actor: Actor | string, n
   delete state.deadlines.callback;
   delete state.deadlines.rapidResponse;
   delete state.deadlines.dispatch;
+  delete state.deadlines.resultReview;
+  delete state.deadlines.spotCheck;
+  delete state.deadlines.supervisionReply;
   if (state.escalation.tier > 0) {
     state.escalation.resolved = true;
     delete state.deadlines.leaderReview;
@@ -283,6 +289,9 @@ export function startRework(state: CaseState, reason: string, actor: Actor | str
   delete state.closeReason;
   delete state.deadlines.callback;
   delete state.deadlines.reviewWindow;
+  delete state.deadlines.spotCheck;
+  // The round's verdict stays (一次办理满意率 is the first round's); the new result starts a new one.
+  state.callbackRounds.push(state.callbacks);
   state.callbacks = [];
   openWindow(state, now, state.policy.reworkWorkingDays);
   record(state, now, 'returned_for_rework', actor, reason, {
@@ -345,6 +354,7 @@ export function onDuty(state: CaseState): string | null {
       // After an unsatisfied callback the supervisor decides: rework or close.
       return state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'supervisor' : registrar;
     case 'under_review':
+    case 'result_review':
       return 'supervisor';
     default:
       return null;
@@ -358,6 +368,8 @@ export function onDuty(state: CaseState): string | null {
 export function resumed(state: CaseState): CaseState {
   // Before dispatchOverdueAt, the timeline's dispatch_overdue entry was the only record of it.
   state.dispatchOverdueAt ??= state.timeline.find((e) => e.kind === 'dispatch_overdue')?.at;
+  state.callbackRounds ??= [];
+  state.supervisions ??= [];
   // Before attachments: none.
   state.attachments ??= [];
   return state;

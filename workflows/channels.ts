@@ -12,6 +12,9 @@ export const channels = [
   'app',
   'media',
   'hotline_12345',
+  // The environmental hotline (12369), and e-mail (Dongguan's main channel for reward reports).
+  'hotline_12369',
+  'email',
   'superior_transfer',
   'inspection_transfer',
 ] as const;

@@ -15,6 +15,7 @@ export const statuses = [
   'assigned',
   'in_progress',
   'rework',
+  'result_review',
   'callback',
   'closed',
   'under_review',
@@ -85,6 +86,8 @@ export interface Complaint {
    * from cases registered before it existed.
    */
   queryCode?: string;
+  /** 集体信访: a report made by several people together, and how many (2 or more). Absent: one person's. */
+  collective?: { complainants: number };
   /** The hotline work order (工单) it came as: the platform's number, and its deadline as the platform wrote it. */
   workOrder?: { number: string; dueAt?: string };
 }
@@ -177,6 +180,9 @@ export const deadlineNames = [
   'reviewWindow',
   'rewardPayment',
   'extensionDecision',
+  'resultReview',
+  'spotCheck',
+  'supervisionReply',
 ] as const;
 export type DeadlineName = (typeof deadlineNames)[number];
 
@@ -218,6 +224,17 @@ export interface AttachmentRef {
   at: string;
 }
 
+/** A supervisor's supervision order (督办): what they ask, and the unit's written answer by the reply deadline. */
+export interface Supervision {
+  note: string;
+  by: string;
+  at: string;
+  dueAt: string;
+  reply?: { note: string; by: string; at: string; onTime: boolean };
+  /** The reply deadline passed unanswered. */
+  overdue?: boolean;
+}
+
 /** Every kind of timeline entry: what people did, what timers and policy did, what systems reported. */
 export const timelineKinds = [
   // Registration and intake decisions.
@@ -236,6 +253,10 @@ export const timelineKinds = [
   'handed_over',
   'unit_warned',
   'unit_supervised',
+  // A supervisor's 督办, and the unit's answer.
+  'supervision_ordered',
+  'supervision_answered',
+  'supervision_reply_overdue',
   // Assignment and handling.
   'assigned',
   'reassigned',
@@ -243,6 +264,9 @@ export const timelineKinds = [
   'acknowledged',
   'on_site_report',
   'result_submitted',
+  'result_review_overdue',
+  'result_approved',
+  'result_rejected',
   'extension_requested',
   'extension_decision_overdue',
   'extension_approved',
@@ -263,6 +287,7 @@ export const timelineKinds = [
   'spot_check_selected',
   'spot_check_passed',
   'spot_check_failed',
+  'spot_check_overdue',
   // Leader ownership (领导包案).
   'escalated',
   'escalation_kept',
@@ -329,8 +354,17 @@ export interface CaseState {
   overdue: boolean;
   extension?: Extension;
   result?: Result;
+  /** The callback attempts (回访) of the current round: since the latest result. */
   callbacks: CallbackAttempt[];
+  /**
+   * The rounds before, one per rework, oldest first: the first is the first-time satisfaction
+   * (一次办理满意率). Empty in a case resumed from before rounds were kept, whose earlier rounds
+   * are gone.
+   */
+  callbackRounds: CallbackAttempt[][];
   reworkCount: number;
+  /** The supervisor's supervision orders (督办), oldest first; at most the last awaits its answer. */
+  supervisions: Supervision[];
   escalation: Escalation;
   spotCheck?: { selectedAt: string; passed?: boolean; note?: string; decidedAt?: string };
   /** 有奖举报: a substantiated report in a reward category; paid within the policy's months. */

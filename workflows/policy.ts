@@ -1,5 +1,6 @@
 import { shanghaiDate, startOfDay } from './calendar';
 import type { Channel } from './channels';
+import type { Finding } from './model';
 
 /**
  * The rules a bureau may tune (docs/domain.md, numbers marked "policy"). A case is started with
@@ -19,6 +20,17 @@ export interface Policy {
   maxExtensionWorkingDays: number;
   /** Working days the supervisors have to decide an extension request before they are reminded (absent in policies before it: 2). */
   extensionDecisionWorkingDays?: number;
+  /**
+   * Findings whose result the bureau reviews before the reply reaches the complainant (Jiangsu
+   * re-checks every `not_substantiated` one), and the working days the review takes before the
+   * supervisors are reminded. Absent in policies before the review: `not_substantiated`, 2 days.
+   */
+  resultReviewFindings?: Finding[];
+  resultReviewWorkingDays?: number;
+  /** Working days the supervisor has to decide a case drawn for the spot check before a reminder (absent before: 5). */
+  spotCheckWorkingDays?: number;
+  /** Working days a unit has to answer a supervisor's supervision order (督办) (absent in policies before: 3). */
+  supervisionReplyWorkingDays?: number;
   callbackWorkingDays: number;
   callbackAttempts: number;
   reworkWorkingDays: number;
@@ -76,6 +88,10 @@ export const defaultPolicy: Policy = {
   escalationGapWorkingDays: 5,
   maxExtensionWorkingDays: 15,
   extensionDecisionWorkingDays: 2,
+  resultReviewFindings: ['not_substantiated'],
+  resultReviewWorkingDays: 2,
+  spotCheckWorkingDays: 5,
+  supervisionReplyWorkingDays: 3,
   callbackWorkingDays: 5,
   callbackAttempts: 3,
   reworkWorkingDays: 10,

@@ -24,6 +24,8 @@ export interface CaseProjection {
   summary: string;
   urgent: boolean;
   anonymous: boolean;
+  /** How many people made the report: more than 1 for a collective one (集体信访). */
+  complainants: number;
   status: Status;
   handlingUnit: string | null;
   escalationTier: number;
@@ -34,6 +36,8 @@ export interface CaseProjection {
   /** The warnings (预警) raised in the handling window open now: 0 none, 1 at 50 %, 2 at 80 % (policy). */
   warningLevel: 0 | 1 | 2;
   satisfaction: string | null;
+  /** The first round's satisfaction (一次办理满意率): before any rework; null until reached, or when that round is not known. */
+  firstSatisfaction: string | null;
   /** null until dispatched, or until the dispatch deadline passed without it. */
   dispatchedOnTime: boolean | null;
   /** null until a result is in; the latest result's timeliness after rework. */
@@ -52,13 +56,14 @@ export interface CaseProjection {
   unit: Unit | null;
   owners: LeaderOwner[];
   callbacks: CallbackAttempt[];
+  callbackRounds: CallbackAttempt[][];
   spotCheckSelectedAt: string | null;
 }
 
-/** The deadline that matters to people now: dispatch, then handling/rework, then callback. */
+/** The deadline that matters to people now: dispatch, then handling/rework, then the result's review, the callback, the spot check. */
 export function currentDueAt(state: Pick<CaseState, 'deadlines'>): string | undefined {
-  const { dispatch, handling, callback } = state.deadlines;
-  return (handling ?? callback ?? dispatch)?.dueAt;
+  const { dispatch, handling, resultReview, callback, spotCheck } = state.deadlines;
+  return (handling ?? resultReview ?? callback ?? spotCheck ?? dispatch)?.dueAt;
 }
 
 /** An action's answer: the case after it, and the timeline entries from position `since` on. */
@@ -68,7 +73,6 @@ export function actionOutcome(state: CaseState, since: number): ActionOutcome {
 
 export function projectionOf(state: CaseState, workflowId: string): CaseProjection {
   const { complaint } = state;
-  const reached = state.callbacks.filter((c) => c.outcome !== 'unreachable').at(-1);
   return {
     id: complaint.id,
     workflowId,
@@ -85,6 +89,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     summary: summaryOf(state),
     urgent: complaint.urgent,
     anonymous: complaint.complainant.anonymous,
+    complainants: complaint.collective?.complainants ?? 1,
     status: state.status,
     handlingUnit: state.unit?.id ?? null,
     escalationTier: state.escalation.tier,
@@ -94,7 +99,8 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     // Lists and the backlog ask for every late case: late on handling, or never dispatched in time.
     overdue: state.overdue || dispatchOverdue(state),
     warningLevel: warningLevel(state),
-    satisfaction: reached?.outcome ?? null,
+    satisfaction: verdictOf(state.callbacks),
+    firstSatisfaction: verdictOf(firstRound(state)),
     dispatchedOnTime: state.dispatchedOnTime ?? (dispatchMissed(state) ? false : null),
     resultOnTime: state.result?.onTime ?? null,
     spotCheck: state.spotCheck ? (state.spotCheck.passed === undefined ? 'pending' : state.spotCheck.passed ? 'passed' : 'failed') : null,
@@ -109,8 +115,20 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     unit: state.unit ?? null,
     owners: state.escalation.owners,
     callbacks: state.callbacks,
+    callbackRounds: state.callbackRounds,
     spotCheckSelectedAt: state.spotCheck?.selectedAt ?? null,
   };
+}
+
+/** What the complainant said in a round: its last answer (an unreachable attempt says nothing). */
+function verdictOf(round: CallbackAttempt[] | undefined): string | null {
+  return round?.filter((c) => c.outcome !== 'unreachable').at(-1)?.outcome ?? null;
+}
+
+/** The callbacks before any rework, when every round since is known (a case resumed from before rounds were kept may have lost them). */
+function firstRound(state: CaseState): CallbackAttempt[] | undefined {
+  if (state.callbackRounds.length !== state.reworkCount) return undefined;
+  return state.callbackRounds[0] ?? state.callbacks;
 }
 
 /** Warnings belong to a handling window; a reassignment or rework opens a new one without them. */

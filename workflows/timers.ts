@@ -80,6 +80,29 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
         notify(state, 'supervision', 'supervisor', { reason: 'extension request awaiting decision', dueAt: deadline.dueAt });
       }
       return;
+    case 'resultReview':
+      if (state.status === 'result_review') {
+        record(state, now, 'result_review_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        notify(state, 'supervision', 'supervisor', { reason: 'result awaiting review', dueAt: deadline.dueAt });
+      }
+      return;
+    case 'spotCheck':
+      if (state.status === 'under_review' && state.spotCheck?.passed === undefined) {
+        record(state, now, 'spot_check_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        notify(state, 'supervision', 'supervisor', { reason: 'spot check awaiting decision', dueAt: deadline.dueAt });
+      }
+      return;
+    case 'supervisionReply': {
+      const supervision = state.supervisions.at(-1);
+      if (supervision && !supervision.reply && openStatuses.includes(state.status)) {
+        supervision.overdue = true;
+        record(state, now, 'supervision_reply_overdue', 'system:timer', undefined, { dueAt: deadline.dueAt });
+        const params = { reason: 'supervision order unanswered', dueAt: deadline.dueAt };
+        notify(state, 'supervision', superiorRecipient(state), params);
+        notify(state, 'supervision', 'supervisor', params);
+      }
+      return;
+    }
     case 'reviewWindow':
       // Ends the case's spot-check window; the workflow sees the fired mark and completes.
       return;

@@ -43,7 +43,7 @@ export const hotlineRoutes: FastifyPluginAsync<{ mapping: HotlineMapping }> = as
       const order = readWorkOrder(mapping, request.body);
       if ('errors' in order) throw new Problem('validation', 'invalid work order', { errors: order.errors });
       const submission: Omit<ComplaintSubmission, 'externalId'> = {
-        channel: 'hotline_12345',
+        channel: mapping.channel ?? 'hotline_12345',
         category: order.category,
         description: order.description,
         location: { address: order.address, district: order.district },

@@ -32,7 +32,7 @@ const Rate = Type.Object({
   denominator: Type.Integer(),
   value: Type.Union([Type.Number(), Type.Null()], { description: 'numerator / denominator; null when nothing was measured' }),
 });
-const KpiSchema = Type.Object({ timelyAcceptance: Rate, onTimeCompletion: Rate, standardisation: Rate, satisfaction: Rate });
+const KpiSchema = Type.Object({ timelyAcceptance: Rate, onTimeCompletion: Rate, standardisation: Rate, satisfaction: Rate, firstTimeSatisfaction: Rate });
 const MonthlySchema = Type.Object({
   month: Type.String(),
   counts: Type.Array(

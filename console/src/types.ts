@@ -32,6 +32,8 @@ export interface CaseRow {
   escalationTier: number;
   overdue: boolean;
   urgent: boolean;
+  /** More than 1: a collective report (集体信访). */
+  complainants: number;
   dueAt: string | null;
   registeredAt: string;
   summary: string;

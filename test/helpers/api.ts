@@ -16,6 +16,7 @@ import { hashKey, type ApiKey } from '../../lib/api-keys';
 import { AesGcmCodec, dataConverterFor, newKeyEntry, parsePayloadKeys, type PayloadKeys } from '../../lib/codec';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import type { HotlineMapping } from '../../lib/hotline';
 import type { Unit } from '../../workflows/model';
 import type { Policy } from '../../workflows/policy';
 import { eventually } from './people';
@@ -82,6 +83,8 @@ export async function startApiHarness(
     policy?: Policy;
     /** A Temporal of the test's own (host:port) instead of the run's shared dev server, e.g. one with its Web UI. */
     temporalAddress?: string;
+    /** How the hotline platform writes its work orders (default: the 12345 platforms'). */
+    hotline?: HotlineMapping;
     /** The worker delivers notices (e-mail) as with SMTP_URL set. */
     delivery?: DeliveryDeps;
   } = {},
@@ -124,6 +127,7 @@ export async function startApiHarness(
     ...(overrides.workerPollWindowMs ? { workerPollWindowMs: overrides.workerPollWindowMs } : {}),
     ...(overrides.policy ? { policy: overrides.policy } : {}),
     attachments: await attachmentsFor({ ...config, attachmentsDir }, overrides.payloadKeys ?? testPayloadKeys),
+    ...(overrides.hotline ? { hotline: overrides.hotline } : {}),
   });
   let workerStopped = false;
   const stopWorker = async () => {

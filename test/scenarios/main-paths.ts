@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { calendarYears, provisionalYear } from '../../lib/calendar-data';
 import { shanghaiDate, shanghaiYear, startOfDay } from '../../workflows/calendar';
-import { calendarPublished } from '../../workflows/definitions';
+import { calendarPublished, selectedForSpotCheck } from '../../workflows/definitions';
 import { actors, makeComplaint, unitA, unitB, workflowInput } from '../helpers/cases';
 import { CaseDriver } from '../helpers/workflow-driver';
 
@@ -162,6 +162,18 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('approveExtension', { actor: actors.supervisor, reason: '检测周期合理' });
     await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    return c;
+  },
+  // Recorded before patched('result-review') and patched('spot-check-deadline') (issue 18), by the
+  // code of then: a not-substantiated result replied at once, and the spot check had no deadline.
+  async 'not-substantiated-spot-checked'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-not-substantiated');
+    await toInProgress(c);
+    await c.act('submitResult', { actor: actors.unitA, finding: 'not_substantiated', actions: ['inspection'], reply: '未发现夜间生产' });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    await c.handle.signal(selectedForSpotCheck, { day: '2026-12-04' });
+    await c.until((v) => v.status === 'under_review', 'under review');
+    await c.act('recordSpotCheck', { actor: actors.supervisor, passed: true, note: '核查记录完整' });
     return c;
   },
   async anonymous(env, taskQueue) {

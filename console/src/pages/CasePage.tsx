@@ -106,6 +106,7 @@ function Facts({ view }: { view: CaseView }) {
     { label: '渠道', children: labelZh(channelZh, c.channel) },
     { label: '类别', children: labelZh(categoryZh, c.category) },
     { label: '紧急程度', children: c.urgent ? <Tag color="red">紧急</Tag> : '一般' },
+    ...(c.collective ? [{ label: '集体信访', children: `${c.collective.complainants} 人` }] : []),
     { label: '区县', children: c.location.district },
     { label: '地址', children: c.location.address, span: 2 },
     { label: '污染源', children: c.polluter ?? '—' },
@@ -243,7 +244,9 @@ function handlingSections(view: CaseView): ReactNode[] {
       />,
     );
   }
-  if (view.callbacks.length > 0) {
+  // Every round, numbered: the first is the first-time satisfaction (一次办理满意率), the last the current one.
+  const attempts = [...view.callbackRounds, view.callbacks].flatMap((round, i) => round.map((a) => ({ ...a, round: i + 1 })));
+  if (attempts.length > 0) {
     sections.push(
       <div key="callbacks">
         <Typography.Title level={5}>回访</Typography.Title>
@@ -251,8 +254,9 @@ function handlingSections(view: CaseView): ReactNode[] {
           rowKey="at"
           size="small"
           pagination={false}
-          dataSource={view.callbacks}
+          dataSource={attempts}
           columns={[
+            { title: '轮次', dataIndex: 'round', render: (round: number) => `第${round}轮` },
             { title: '时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
             { title: '结果', dataIndex: 'outcome', render: (o: string) => labelZh(callbackOutcomeZh, o) },
             { title: '回访人', dataIndex: 'by' },
@@ -282,6 +286,39 @@ function handlingSections(view: CaseView): ReactNode[] {
           ...(escalation.resolved ? [{ label: '化解', children: '已化解' }] : []),
         ]}
       />,
+    );
+  }
+  if (view.supervisions && view.supervisions.length > 0) {
+    sections.push(
+      <div key="supervisions">
+        <Typography.Title level={5}>督办</Typography.Title>
+        <Table
+          rowKey="at"
+          size="small"
+          pagination={false}
+          dataSource={view.supervisions}
+          columns={[
+            { title: '督办时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
+            { title: '督办事项', dataIndex: 'note' },
+            { title: '回复期限', dataIndex: 'dueAt', render: (dueAt: string) => formatTime(dueAt) },
+            {
+              title: '回复',
+              key: 'reply',
+              render: (_: unknown, v: NonNullable<CaseView['supervisions']>[number]) =>
+                v.reply ? (
+                  <span>
+                    {v.reply.note}（{formatTime(v.reply.at)}
+                    {v.reply.onTime ? '' : '，超期'}）
+                  </span>
+                ) : v.overdue ? (
+                  <Typography.Text type="danger">超期未回复</Typography.Text>
+                ) : (
+                  '待回复'
+                ),
+            },
+          ]}
+        />
+      </div>,
     );
   }
   if (spotCheck) {

@@ -1,0 +1,1 @@
+ALTER TABLE "complaints" ADD COLUMN "complainants" integer DEFAULT 1 NOT NULL;
