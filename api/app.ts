@@ -12,6 +12,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type ConnectionError, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../db/client';
 import type { ApiKey } from '../lib/api-keys';
+import type { Attachments } from '../lib/attachments';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { defaultPolicy, type Policy } from '../workflows/policy';
@@ -24,6 +25,7 @@ import { defaultDeadlines, holdToDeadline, type Deadlines } from './deadline';
 import { Intake } from './intake';
 import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
+import { attachmentRoutes } from './routes/attachments';
 import { codecRoutes } from './routes/codec';
 import { consoleRoutes } from './routes/console';
 import { temporalUiRoutes } from './routes/temporal-ui';
@@ -75,6 +77,8 @@ export interface AppDeps {
   intakeDeadlineMs?: number;
   /** How recent a poll must be for /readyz to count a worker (default: api/routes/health.ts workerPollWindowMs). */
   workerPollWindowMs?: number;
+  /** Where attachments are kept (lib/attachments): without it, no attachment routes. */
+  attachments?: Attachments;
   /** Whether the hourly sweep of stale intake claims runs (api/claim-expiry.ts); default yes. */
   sweepIntakeClaims?: boolean;
 }
@@ -267,6 +271,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => sweeper.stop());
   }
   if (deps.surveys) await app.register(surveyRoutes, { surveys: deps.surveys });
+  if (deps.attachments) await app.register(attachmentRoutes, { attachments: deps.attachments });
   await app.register(hotlineRoutes, { mapping: deps.hotline ?? defaultHotlineMapping });
   if (deps.codec) await app.register(codecRoutes, { codec: deps.codec, origins: deps.config.codecCorsOrigins });
   return app;

@@ -2,6 +2,8 @@ import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox'
 import type { CaseEvent } from '../db/cases';
 import { awaitingDispatch, dispatchMissed, dispatchOverdue } from '../workflows/case';
 import {
+  attachmentKinds,
+  attachmentTypes,
   callbackOutcomes,
   channels,
   deadlineNames,
@@ -13,6 +15,7 @@ import {
   timelineKinds,
   unitLevels,
   type ActionOutcome,
+  type AttachmentRef,
   type CallbackAttempt,
   type CaseSnapshot,
   type Channel,
@@ -151,6 +154,22 @@ export const TimelineEntrySchema = Type.Object(
   },
   { $id: 'TimelineEntry', additionalProperties: false },
 );
+
+export const AttachmentSchema = Type.Object(
+  {
+    id: Type.String({ description: 'Its id: the file is at `GET /complaints/{id}/attachments/{attachmentId}`.', examples: ['q3Vb0m1aT2yJ5kQ9xW8cZA'] }),
+    kind: Type.Enum(attachmentKinds),
+    name: Type.String({ description: 'The file name as the uploader gave it.', examples: ['现场照片.jpg'] }),
+    mimeType: Type.Enum(attachmentTypes, { description: 'The type its content shows (not its name).' }),
+    size: Type.Integer({ minimum: 1, description: 'Bytes.' }),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, hex: checked on every download.' }),
+    by: ActorId('Who attached it.'),
+    at: Instant(),
+  },
+  { $id: 'Attachment', additionalProperties: false },
+);
+
+export type AttachmentView = Static<typeof AttachmentSchema>;
 
 export const CaseViewSchema = Type.Object(
   {
@@ -297,6 +316,10 @@ export const CaseViewSchema = Type.Object(
         description: 'Later reports of the same problem, merged into this case. Absent when archived.',
       }),
     ),
+    attachments: Type.Array(AttachmentSchema, {
+      description:
+        'Files of the case (附件): evidence photos, inspection records, penalty decisions; by reference, never the bytes. An archived case lists them from its timeline.',
+    }),
     timeline: Type.Array(TimelineEntrySchema, { description: 'Every step, in order: the audit trail.' }),
   },
   { $id: 'CaseView', additionalProperties: false },
@@ -472,6 +495,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       : {}),
     ...defined({ closedAt: s.closedAt, closeReason: s.closeReason, mergedInto: s.mergedInto }),
     repeatReports: s.repeatReports.map((r) => ({ caseId: r.caseId, at: r.at, summary: r.summary })),
+    attachments: (s.attachments ?? []).map(attachmentView),
     timeline: s.timeline.map(timelineEntryView),
   };
 }
@@ -539,8 +563,26 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
         }
       : {}),
     ...defined({ closedAt: iso(row.closedAt) }),
+    attachments: attachmentsOf(events.map(timelineEntryOf)),
     timeline: events.map(timelineEntryOf),
   };
+}
+
+function attachmentView(a: AttachmentRef): AttachmentView {
+  return { id: a.id, kind: a.kind, name: a.name, mimeType: a.mimeType, size: a.size, sha256: a.sha256, by: a.by, at: a.at };
+}
+
+/** An archived case's attachments, from the entries that added them (their data is the reference). */
+function attachmentsOf(timeline: TimelineEntryView[]): AttachmentView[] {
+  return timeline.flatMap((t) => {
+    const d = t.kind === 'attachment_added' ? t.data : undefined;
+    if (!d || typeof d.id !== 'string' || typeof d.name !== 'string' || typeof d.size !== 'number' || typeof d.sha256 !== 'string') return [];
+    const kind = attachmentKinds.find((k) => k === d.kind);
+    const mimeType = attachmentTypes.find((m) => m === d.mimeType);
+    if (!kind || !mimeType) return [];
+    // `role:account` in the timeline, the account alone in the view (as `by` everywhere).
+    return [{ id: d.id, kind, name: d.name, mimeType, size: d.size, sha256: d.sha256, by: t.actor.slice(t.actor.indexOf(':') + 1), at: t.at }];
+  });
 }
 
 /** An event of the audit trail as a timeline entry: its payload less the note and the projection. */

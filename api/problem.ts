@@ -27,6 +27,7 @@ export const problemTypes = {
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'uri-too-long': { status: 414, title: 'The URL or one of its path segments is too long' },
   'unsupported-media-type': { status: 415, title: 'Send application/json' },
+  'unsupported-file-type': { status: 415, title: 'The file is not of a type taken (JPEG, PNG, WebP, PDF, MP4, judged by its content)' },
   'rate-limited': { status: 429, title: 'Too many requests for this key' },
   'too-many-failed-logins': { status: 429, title: 'Too many failed authentications from this address' },
   'headers-too-large': { status: 431, title: 'The request line or headers are too large' },
@@ -34,8 +35,10 @@ export const problemTypes = {
   'temporal-unavailable': { status: 503, title: 'The workflow service is unavailable' },
   'database-unavailable': { status: 503, title: 'The database is unavailable' },
   'not-ready': { status: 503, title: 'A part the service needs does not answer' },
+  'object-store-unavailable': { status: 503, title: 'The attachment store is unavailable' },
   'deadline-exceeded': { status: 503, title: 'The service could not answer within its deadline' },
   overloaded: { status: 503, title: 'Too many requests of this kind at once' },
+  'attachment-corrupt': { status: 500, title: 'The stored file does not match what the case recorded of it' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 

@@ -46,6 +46,13 @@ export interface Config {
   smsRegion: string;
   webhookPollMs: number;
   webhookGiveUpSeconds: number;
+  attachmentsDir: string | undefined;
+  attachmentsMaxMb: number;
+  attachmentsS3Endpoint: string | undefined;
+  attachmentsS3Bucket: string | undefined;
+  attachmentsS3AccessKey: string | undefined;
+  attachmentsS3SecretKey: string | undefined;
+  attachmentsS3Region: string;
 }
 
 /** The issuer of the formal documents when the deployment names none (BUREAU_NAME). */
@@ -132,6 +139,15 @@ function smtpUrl(raw: string): string {
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error(`must use smtp:// or smtps://, not ${url.protocol}//`);
   return raw.trim();
+}
+
+/** S3's bucket naming rules, so a bad name is refused at startup rather than by the first upload. */
+function s3Bucket(raw: string): string {
+  const name = raw.trim();
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || name.includes('..')) {
+    throw new Error('must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit');
+  }
+  return name;
 }
 
 function variable<K extends keyof Config>(v: Variable<K>): Variable<K> {
@@ -414,12 +430,54 @@ export const variables = [
       'how long a webhook message is retried (waits doubling from a hundredth of this, at most 10 minutes apart) before it is given up into `GET /webhooks/failures`',
     parse: wholeNumber(1, 30 * 86_400),
   }),
+  variable({
+    name: 'ATTACHMENTS_DIR',
+    key: 'attachmentsDir',
+    default: undefined,
+    description: 'the folder attachments are kept in (encrypted) when no S3 store is set; unset, `DATA_DIR/attachments`',
+    parse: nonEmpty,
+  }),
+  variable({
+    name: 'ATTACHMENTS_MAX_MB',
+    key: 'attachmentsMaxMb',
+    default: '20',
+    description: 'the largest attachment taken, in MiB (a larger upload is refused with 413)',
+    parse: wholeNumber(1, 1024),
+  }),
+  variable({
+    name: 'ATTACHMENTS_S3_ENDPOINT',
+    key: 'attachmentsS3Endpoint',
+    default: undefined,
+    description:
+      'an S3-compatible object store (MinIO: `http://minio:9000`) the attachments are kept in, encrypted, path-style; unset, the local disk (`ATTACHMENTS_DIR`)',
+    parse: httpUrl,
+  }),
+  variable({
+    name: 'ATTACHMENTS_S3_BUCKET',
+    key: 'attachmentsS3Bucket',
+    default: undefined,
+    description: 'its bucket (created at startup when missing)',
+    parse: s3Bucket,
+  }),
+  variable({ name: 'ATTACHMENTS_S3_ACCESS_KEY', key: 'attachmentsS3AccessKey', default: undefined, description: 'its access key id', parse: nonEmpty }),
+  variable({ name: 'ATTACHMENTS_S3_SECRET_KEY', key: 'attachmentsS3SecretKey', default: undefined, description: 'its secret key', parse: nonEmpty }),
+  variable({
+    name: 'ATTACHMENTS_S3_REGION',
+    key: 'attachmentsS3Region',
+    default: 'us-east-1',
+    description: 'the region requests to it are signed for (MinIO: its `MINIO_REGION`, by default `us-east-1`)',
+    parse: nonEmpty,
+  }),
 ] as const;
 
 /** Variables that only work together: all set, or none. */
 const together = [
   { what: 'OIDC sign-in', names: ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] },
   { what: 'SMS', names: ['SMS_URL', 'SMS_SECRET_ID', 'SMS_SECRET_KEY', 'SMS_APP_ID', 'SMS_SIGN_NAME'] },
+  {
+    what: 'The S3 attachment store',
+    names: ['ATTACHMENTS_S3_ENDPOINT', 'ATTACHMENTS_S3_BUCKET', 'ATTACHMENTS_S3_ACCESS_KEY', 'ATTACHMENTS_S3_SECRET_KEY'],
+  },
 ] as const;
 
 /** Reads and validates the environment; reports every bad value at once, not just the first. */

@@ -8,6 +8,7 @@ import type { Count, Hotspot, Kpi, unassignedUnit, unknownIndustry } from '../db
 import type { Duty } from '../db/duty';
 import type { ActionName } from '../workflows/actions';
 import type {
+  AttachmentKind,
   CallbackOutcome,
   Channel,
   DeadlineName,
@@ -91,6 +92,7 @@ export const timelineKindZh = {
   merged: '合并',
   withdrawn: '撤回',
   follow_up: '补充材料',
+  attachment_added: '上传附件',
   repeat_reported: '重复投诉',
   merge_target_unreachable: '合并目标不可达',
   claimed: '认领',
@@ -222,6 +224,14 @@ export const deadlineZh = {
   pauseAnswer: '补充材料期限',
 } as const satisfies Record<DeadlineName, string>;
 
+/** What a file attached to a case is (附件). */
+export const attachmentKindZh = {
+  evidence_photo: '现场照片',
+  inspection_record: '检查记录',
+  penalty_decision: '处罚决定书',
+  other: '其他',
+} as const satisfies Record<AttachmentKind, string>;
+
 /** Leader ownership (领导包案) by tier; 0 is none. */
 export const escalationTierZh = {
   0: '未包案',
@@ -274,6 +284,7 @@ export const actionZh = {
   recordLeaderProgress: '包案进展',
   withdraw: '撤回',
   addEvidence: '补充材料',
+  attach: '上传附件',
   recordSpotCheck: '抽查结果',
   recordRewardPaid: '奖励兑付',
   returnForRework: '退回整改',

@@ -12,6 +12,7 @@ import { ensureSpotCheckSchedule } from '../lib/schedules';
 import { connectClient, ensureSearchAttributes } from '../lib/temporal';
 import { AesGcmCodec, dataConverterFor } from '../lib/codec';
 import { apiKeysFor, payloadKeysFor } from '../lib/secrets';
+import { attachmentsFor } from '../lib/attachments';
 import { smtpMailer } from '../lib/mailer';
 import { smsGatewayFor } from '../lib/sms';
 import { SurveyLinks } from '../lib/survey-links';
@@ -98,6 +99,7 @@ export async function startApi(config: Config, logger: Logger, databaseUrl: stri
     codec,
     surveys: new SurveyLinks(payloadKeys, config.publicUrl),
     hotline: loadHotlineMapping(config.hotlineMappingFile),
+    attachments: await attachmentsFor(config, payloadKeys),
   });
   await app.listen({ host: config.apiHost, port: config.apiPort });
   let resolveDone: () => void = () => undefined;

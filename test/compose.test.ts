@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig } from '../lib/config';
 
 /**
  * No Docker engine runs here, so the compose file is checked the way `docker compose config`
@@ -65,8 +66,8 @@ describe('docker-compose.yml', () => {
     expect(validate(broken)).toBe(false);
   });
 
-  it('runs the whole stack: Postgres, Temporal, its UI, migrate, worker and API', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+  it('runs the whole stack: Postgres, Temporal, its UI, MinIO, migrate, worker and API', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'minio', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
     expect(compose.services.migrate?.command).toEqual(['npm', 'run', 'db:migrate']);
     expect(compose.services.worker?.command).toEqual(['npm', 'run', 'worker']);
     expect(compose.services.api?.command).toEqual(['npm', 'run', 'api']);
@@ -106,6 +107,18 @@ describe('docker-compose.yml', () => {
     expect(compose.services.api?.environment?.API_HOST).toBe('0.0.0.0');
     expect(compose.services.api?.environment?.API_KEYS_FILE).toBe('/run/secrets/api_keys');
     expect(compose.secrets?.api_keys?.file).toBe('./api-keys.json');
+  });
+
+  it('keeps the attachments in MinIO, with the credentials it was started with', () => {
+    const minio = compose.services.minio?.environment ?? {};
+    for (const name of ['api', 'worker']) {
+      const env = compose.services[name]?.environment ?? {};
+      expect(env.ATTACHMENTS_S3_ENDPOINT, name).toBe('http://minio:9000');
+      expect(env.ATTACHMENTS_S3_BUCKET, name).toBeTruthy();
+      expect(env.ATTACHMENTS_S3_ACCESS_KEY, name).toBe(minio.MINIO_ROOT_USER);
+      expect(env.ATTACHMENTS_S3_SECRET_KEY, name).toBe(minio.MINIO_ROOT_PASSWORD);
+    }
+    expect(loadConfig(compose.services.api?.environment).attachmentsS3Endpoint).toBe('http://minio:9000');
   });
 
   it('publishes the API, the Temporal frontend and the Web UI, and declares its volume', () => {

@@ -30,6 +30,8 @@ import {
 import { clockStopped, firedKey, workingDeadline } from './deadlines';
 import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
 import {
+  attachmentKinds,
+  attachmentTypes,
   pauseParties,
   statuses,
   type Actor,
@@ -64,6 +66,11 @@ interface ActionSpec<S extends TObject> {
   summary: string;
   /** A supervisor's override: supervisors only, whatever else the workflow would allow. */
   override?: true;
+  /**
+   * Its route takes a file, not JSON (api/routes/attachments.ts): the route stores the bytes and
+   * fills in the arguments (id, hash, size, type) itself, so no caller names them.
+   */
+  upload?: true;
   /** 首接负责: a registrar takes it only as the case's first receiver; on a case nobody has claimed, taking it claims it. */
   firstReceiver?: true;
   roles: readonly Role[];
@@ -81,6 +88,9 @@ interface ActionSpec<S extends TObject> {
 const action = <S extends TObject>(spec: ActionSpec<S>): ActionSpec<S> => spec;
 const body = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false });
 const reasoned = body({ reason: Reason });
+
+/** Each reference stays in the case's state, and so in its history at every step: a bound keeps the history small. */
+const maxAttachments = 100;
 
 const handlingOrAccepted: readonly Status[] = ['accepted', ...handlingStatuses];
 /** Where a clock runs that may stop for missing information: the dispatch's, then the handling's. */
@@ -611,6 +621,30 @@ export const actions = {
       if (state.unit && handlingStatuses.includes(state.status)) {
         notify(state, 'supervision', unitRecipient(state), { reason: 'new evidence or message from the complainant' });
       }
+    },
+  }),
+  // A new Update handler changes nothing a running case has done, so no patched() is needed:
+  // histories recorded before it replay as they were, and a case carried across continue-as-new
+  // without `attachments` starts one at its first file.
+  attach: action({
+    args: body({
+      id: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$', description: 'the attachment id the API made' }),
+      kind: Type.Enum(attachmentKinds),
+      name: Text(200, { example: '现场照片.jpg' }),
+      mimeType: Type.Enum(attachmentTypes),
+      size: Type.Integer({ minimum: 1 }),
+      sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    }),
+    path: 'attachments',
+    summary: 'Attach a file: an evidence photo, an inspection record, a penalty decision (附件)',
+    upload: true,
+    roles: ['integrator', 'registrar', 'unit', 'supervisor'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    when: (state) => ((state.attachments?.length ?? 0) >= maxAttachments ? `the case already holds ${maxAttachments} attachments, the most it may` : undefined),
+    check: (state, { id }) => (state.attachments?.some((a) => a.id === id) ? `attachment ${id} is already on the case` : undefined),
+    apply(state, { actor, id, kind, name, mimeType, size, sha256 }, now) {
+      (state.attachments ??= []).push({ id, kind, name, mimeType, size, sha256, by: actor.id, at: now });
+      record(state, now, 'attachment_added', actor, undefined, { id, kind, name, mimeType, size, sha256 });
     },
   }),
   recordSpotCheck: action({

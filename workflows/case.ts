@@ -407,6 +407,8 @@ export function resumed(state: CaseState): CaseState {
   state.callbackRounds ??= [];
   state.supervisions ??= [];
   state.pauses ??= [];
+  // Before attachments: none.
+  state.attachments ??= [];
   return state;
 }
 

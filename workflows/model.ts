@@ -199,6 +199,32 @@ export interface Extension {
   decidedAt?: string;
 }
 
+/** What a file attached to a case is (附件): the console's labels are in lib/labels-zh.ts. */
+export const attachmentKinds = ['evidence_photo', 'inspection_record', 'penalty_decision', 'other'] as const;
+export type AttachmentKind = (typeof attachmentKinds)[number];
+
+/** The file formats taken, as their content shows them (lib/attachments/content.ts sniffs them). */
+export const attachmentTypes = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf', 'video/mp4'] as const;
+export type AttachmentType = (typeof attachmentTypes)[number];
+
+/**
+ * A file of the case, by reference: its bytes are in the object store (lib/attachments), sealed,
+ * under the case's id and this id; the SHA-256 checks them when read back. Never the bytes here:
+ * the state is in the workflow's history.
+ */
+export interface AttachmentRef {
+  id: string;
+  kind: AttachmentKind;
+  /** The file name as the uploader gave it, for the download's Content-Disposition. */
+  name: string;
+  mimeType: AttachmentType;
+  size: number;
+  sha256: string;
+  /** The account or key id of who attached it, and when. */
+  by: string;
+  at: string;
+}
+
 /** A supervisor's supervision order (督办): what they ask, and the unit's written answer by the reply deadline. */
 export interface Supervision {
   note: string;
@@ -243,6 +269,7 @@ export const timelineKinds = [
   'merged',
   'withdrawn',
   'follow_up',
+  'attachment_added',
   'repeat_reported',
   'merge_target_unreachable',
   // First receiver (首接负责).
@@ -375,6 +402,8 @@ export interface CaseState {
   closeReason?: string;
   mergedInto?: string;
   repeatReports: { caseId: string; at: string; summary: string }[];
+  /** Files attached (附件), by reference. Absent from cases that never had one, and from those carried across continue-as-new before it existed. */
+  attachments?: AttachmentRef[];
   timeline: TimelineEntry[];
   /** Timeline entries up to this one are in Postgres. */
   projectedSeq: number;

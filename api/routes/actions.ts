@@ -14,7 +14,7 @@ import { checkReferences } from './action-references';
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Text(200)) });
 
 /** Who may call an action's route: supervisors for an override, else the roles of its entry. */
-const routeRoles = (name: ActionName): CallerRole[] =>
+export const routeRoles = (name: ActionName): CallerRole[] =>
   (actions[name].override ? ['supervisor'] : actions[name].roles).filter((r): r is CallerRole => r !== 'system');
 
 const AvailableActionSchema = Type.Object({
@@ -22,6 +22,7 @@ const AvailableActionSchema = Type.Object({
   path: Type.String({ description: 'POST /complaints/{id}/<path>', examples: ['accept'] }),
   summary: Type.String(),
   override: Type.Boolean({ description: "a supervisor's override: asks for a reason" }),
+  upload: Type.Boolean({ description: 'takes a file, not JSON: `POST /complaints/{id}/attachments` (attach)' }),
   args: Type.Record(Type.String(), Type.Unknown(), { description: "the JSON Schema of the action's body" }),
 });
 
@@ -49,8 +50,8 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
       });
       return {
         actions: available.map((name) => {
-          const { path, summary, override, args } = actions[name];
-          return { name, path, summary, override: override === true, args: args as unknown as Record<string, unknown> };
+          const { path, summary, override, upload, args } = actions[name];
+          return { name, path, summary, override: override === true, upload: upload === true, args: args as unknown as Record<string, unknown> };
         }),
       };
     },
@@ -58,6 +59,8 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
 
   for (const name of actionNames) {
     const spec = actions[name];
+    // Its route is the upload's (api/routes/attachments.ts), which makes the arguments itself.
+    if (spec.upload) continue;
     const override = spec.override === true;
     const roles = routeRoles(name);
     app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(

@@ -52,8 +52,8 @@ export function onUnauthenticated(handler: () => void): () => void {
 
 export interface RequestOptions {
   body?: unknown;
-  /** Sent as it is in place of a JSON body: a file's text, with its content type (`text/csv`). */
-  raw?: { text: string; type: string };
+  /** Sent as it is in place of a JSON body: a file's text or bytes, with its content type (`text/csv`). */
+  raw?: { text: string | Blob; type: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** A 401 is the answer itself (a wrong password), not a session that ended. */

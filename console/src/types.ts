@@ -125,6 +125,8 @@ export interface CaseAction {
   path: string;
   summary: string;
   override: boolean;
+  /** Takes a file (the attachments' upload), not a form. */
+  upload: boolean;
   args: JsonSchema;
 }
 

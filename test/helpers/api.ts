@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -7,6 +10,7 @@ import { createActivities } from '../../activities';
 import { SurveyLinks } from '../../lib/survey-links';
 import type { DeliveryDeps } from '../../activities/delivery';
 import { buildApp } from '../../api/app';
+import { attachmentsFor } from '../../lib/attachments';
 import { createDatabase, type Database } from '../../db/client';
 import { hashKey, type ApiKey } from '../../lib/api-keys';
 import { AesGcmCodec, dataConverterFor, newKeyEntry, parsePayloadKeys, type PayloadKeys } from '../../lib/codec';
@@ -96,6 +100,9 @@ export async function startApiHarness(
   const database = createDatabase(overrides.databaseUrl ?? inject('databaseUrl'));
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides.env }), taskQueue };
   const surveys = new SurveyLinks(overrides.payloadKeys ?? testPayloadKeys, config.publicUrl);
+  // On the local disk, in a folder of this harness's own that close() removes (unless ATTACHMENTS_DIR names one).
+  const ownAttachmentsDir = config.attachmentsDir === undefined;
+  const attachmentsDir = config.attachmentsDir ?? mkdtempSync(path.join(os.tmpdir(), 'attachments-'));
   const worker: Worker = await createTestWorker(env, {
     taskQueue,
     activities: createActivities(overrides.databaseUrl ? createDatabase(inject('databaseUrl')) : database, {
@@ -119,6 +126,7 @@ export async function startApiHarness(
     ...(overrides.requestDeadlineMs ? { requestDeadlineMs: overrides.requestDeadlineMs } : {}),
     ...(overrides.workerPollWindowMs ? { workerPollWindowMs: overrides.workerPollWindowMs } : {}),
     ...(overrides.policy ? { policy: overrides.policy } : {}),
+    attachments: await attachmentsFor({ ...config, attachmentsDir }, overrides.payloadKeys ?? testPayloadKeys),
     ...(overrides.hotline ? { hotline: overrides.hotline } : {}),
   });
   let workerStopped = false;
@@ -139,6 +147,7 @@ export async function startApiHarness(
       await stopWorker();
       await env.teardown();
       await database.close();
+      if (ownAttachmentsDir) rmSync(attachmentsDir, { recursive: true, force: true });
     },
   };
 }

@@ -21,6 +21,7 @@ import { useCallback, useEffect, useState, type Dispatch, type ReactNode, type S
 import { Link, useParams } from 'react-router';
 import { ApiError, get } from '../api';
 import { ActionDialog } from '../components/ActionDialog';
+import { Attachments } from '../components/Attachments';
 import { DueCell, StatusTag } from '../components/CaseTable';
 import { useNow } from '../hooks';
 import { useLiveTrigger } from '../live';
@@ -543,9 +544,11 @@ function Actions({ caseId, actions, onDone }: { caseId: string; actions: Loaded<
     return <Alert type="warning" showIcon title={missing ? '操作列表暂不可用' : `操作列表读取失败：${problemZh(actions.error)}`} />;
   }
   if (!actions.value) return <Spin />;
-  if (actions.value.length === 0) return <Typography.Text type="secondary">当前没有您可办理的操作</Typography.Text>;
-  const ordinary = actions.value.filter((a) => !a.override);
-  const overrides = actions.value.filter((a) => a.override);
+  // An upload is offered beside the attachments (附件), not as a form here.
+  const forms = actions.value.filter((a) => !a.upload);
+  if (forms.length === 0) return <Typography.Text type="secondary">当前没有您可办理的操作</Typography.Text>;
+  const ordinary = forms.filter((a) => !a.override);
+  const overrides = forms.filter((a) => a.override);
   const openAction = (action: CaseAction) => {
     setOpenings((n) => n + 1);
     setOpen({ action, opening: openings + 1 });
@@ -659,6 +662,9 @@ function CaseScreen({ id }: { id: string }) {
             </Card>
             <HandlingCard view={v} />
             <Repeats view={v} />
+            <Card title="附件" size="small">
+              <Attachments view={v} canUpload={actions.value?.some((a) => a.upload) ?? false} onDone={refresh} />
+            </Card>
             <Card title="通知" size="small">
               <Notices notices={notices} />
             </Card>
