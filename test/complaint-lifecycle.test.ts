@@ -402,6 +402,21 @@ describe('complaint lifecycle', () => {
     expect(await c.rejected('pause', { actor: actors.unitA, awaiting: 'complainant', question: 'x', days: 1 })).toMatch(/cannot pause a case that is callback/);
   });
 
+  it('keeps attachments by reference (id and hash, never the bytes), at most once each, after closing too', async () => {
+    const c = await caseInProgress();
+    const file = { kind: 'evidence_photo' as const, name: '现场照片.jpg', mimeType: 'image/jpeg' as const, size: 2048, sha256: 'a'.repeat(64) };
+    const attached = await c.act('attach', { actor: actors.unitA, id: 'A'.repeat(22), ...file });
+    expect(attached.attachments).toEqual([expect.objectContaining({ id: 'A'.repeat(22), sha256: 'a'.repeat(64), by: actors.unitA.id })]);
+    expect(attached.timeline.at(-1)).toMatchObject({ kind: 'attachment_added', data: { name: '现场照片.jpg', size: 2048 } });
+    expect(await c.rejected('attach', { actor: actors.unitA, id: 'A'.repeat(22), ...file })).toMatch(/already on the case/);
+    await c.act('submitResult', { actor: actors.unitA, ...result });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    const penalty = { ...file, kind: 'penalty_decision' as const, name: '处罚决定书.pdf', mimeType: 'application/pdf' as const };
+    const closed = await c.act('attach', { actor: actors.supervisor, id: 'B'.repeat(22), ...penalty });
+    expect(closed.status).toBe('closed');
+    expect(closed.attachments?.map((a) => a.kind)).toEqual(['evidence_photo', 'penalty_decision']);
+  });
+
   it('keeps the deadline when an extension is denied', async () => {
     const c = await caseInProgress();
     const before = (await c.view()).deadlines.handling!.dueAt;

@@ -146,6 +146,9 @@ function repeatsEscalate(state: CaseState, oldRule: boolean): boolean {
   return reports >= (state.policy.repeatEscalationReports ?? 3);
 }
 
+/** A merge by repeat detection waits for the registrar's decision (confirm or split). */
+const mergeUndecided = (state: CaseFacts) => (state.mergeUnconfirmed ? undefined : 'the merge waits for no decision');
+
 /** The callbacks of the case's own complainant, not of the reports merged into it. */
 export function firstComplainantCallbacks(state: CaseFacts): CaseFacts['callbacks'] {
   return state.callbacks.filter((c) => c.for === undefined);
@@ -254,7 +257,7 @@ export const actions = {
     firstReceiver: true,
     roles: ['registrar'],
     from: ['merged'],
-    when: (state) => (state.mergeUnconfirmed ? undefined : 'the merge waits for no decision'),
+    when: mergeUndecided,
     apply(state, { actor, note }, now) {
       confirmMergeOf(state, actor, now, note);
     },
@@ -267,7 +270,7 @@ export const actions = {
     roles: ['registrar'],
     from: ['merged'],
     to: ['registered'],
-    when: (state) => (state.mergeUnconfirmed ? undefined : 'the merge waits for no decision'),
+    when: mergeUndecided,
     apply(state, { actor, reason }, now) {
       const from = state.mergedInto!;
       delete state.mergeUnconfirmed;
