@@ -33,6 +33,8 @@ import { deadLetterRoutes } from './routes/dead-letters';
 import { deliveryRoutes } from './routes/deliveries';
 import { templateRoutes } from './routes/templates';
 import { publicStatusRoutes } from './routes/public-status';
+import { rewardClaimRoutes } from './routes/rewards';
+import { rewardReportRoutes } from './routes/reward-report';
 import { surveyRoutes } from './routes/survey';
 import { hotlineRoutes } from './routes/hotline';
 import { inboxRoutes } from './routes/inbox';
@@ -256,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(calendarRoutes);
   await app.register(actionRoutesPlugin);
   await app.register(reportRoutes);
+  await app.register(rewardReportRoutes);
   await app.register(directoryRoutes);
   await app.register(organisationRoutes);
   await app.register(dutyRoutes);
@@ -263,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(deliveryRoutes);
   await app.register(templateRoutes);
   await app.register(publicStatusRoutes);
+  await app.register(rewardClaimRoutes);
   await app.register(inboxRoutes);
   await app.register(consoleRoutes);
   if (deps.config.temporalUiUpstream) await app.register(temporalUiRoutes, { upstream: deps.config.temporalUiUpstream });

@@ -304,8 +304,36 @@ export const CaseViewSchema = Type.Object(
           paidAt: Type.Optional(Instant()),
           reference: Type.Optional(Type.String()),
           overdue: Type.Boolean(),
+          eligibleBy: Type.Optional(
+            Type.Object(
+              {
+                actions: Type.Optional(
+                  Type.Array(Type.Enum(enforcementActions), { description: 'The violations found that the policy rewards (rewardActions).' }),
+                ),
+                category: Type.Optional(Type.String({ description: 'Else the reward category (rewardCategories) of a substantiated report.' })),
+              },
+              { additionalProperties: false, description: 'Why it is owed. Absent for a reward opened before eligibility followed the violation.' },
+            ),
+          ),
+          approvalRequired: Type.Boolean({
+            description: 'The payment waits for an amount another supervisor approved; false for a reward opened before the rule.',
+          }),
+          proposal: Type.Optional(
+            closed(
+              { amountYuan: Type.Integer({ description: 'Whole yuan.' }), basis: Type.String(), by: ActorId('Who proposed it.'), at: Instant() },
+              { description: 'The amount proposed (奖励金额) and its basis.' },
+            ),
+          ),
+          approval: Type.Optional(
+            closed(
+              { by: ActorId('The approving supervisor, not the proposer.'), at: Instant(), note: Type.Optional(Type.String()) },
+              { description: 'The approval that fixes the amount.' },
+            ),
+          ),
+          claimable: Type.Boolean({ description: 'An anonymous reporter holds a claim code (兑奖码) for it: `POST /rewards/claim`.' }),
+          claimedAt: Type.Optional(Instant('When the anonymous reporter claimed it with the claim code.')),
         },
-        { description: 'A reward owed for a substantiated report (有奖举报). Absent when archived.' },
+        { description: 'A reward owed for a report whose result found a violation (有奖举报). Absent when archived.' },
       ),
     ),
     closedAt: Type.Optional(Instant('When it was closed or otherwise ended.')),
@@ -490,6 +518,19 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
             dueAt: s.reward.dueAt,
             ...defined({ paidAt: s.reward.paidAt, reference: s.reward.reference }),
             overdue: s.reward.overdue,
+            ...defined({ eligibleBy: s.reward.eligibleBy && { ...s.reward.eligibleBy } }),
+            approvalRequired: s.reward.approvalRequired === true,
+            ...defined({
+              proposal: s.reward.proposal && {
+                amountYuan: s.reward.proposal.amountYuan,
+                basis: s.reward.proposal.basis,
+                by: s.reward.proposal.by,
+                at: s.reward.proposal.at,
+              },
+              approval: s.reward.approval && { by: s.reward.approval.by, at: s.reward.approval.at, ...defined({ note: s.reward.approval.note }) },
+            }),
+            claimable: s.complaint.claimCodeHash !== undefined,
+            ...defined({ claimedAt: s.reward.claimedAt }),
           },
         }
       : {}),

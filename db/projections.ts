@@ -66,6 +66,10 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
       assignedAt: date(row.assignedAt),
       resultSubmittedAt: date(row.resultSubmittedAt),
       closedAt: date(row.closedAt),
+      rewardOpenedAt: date(row.rewardOpenedAt),
+      rewardDueAt: date(row.rewardDueAt),
+      rewardClaimedAt: date(row.rewardClaimedAt),
+      rewardPaidAt: date(row.rewardPaidAt),
       lastSeq: seq,
       updatedAt,
     })

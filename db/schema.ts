@@ -69,6 +69,14 @@ export const complaints = pgTable(
     /** How often the clock stopped, and the working days its deadlines moved by in all. */
     pauseCount: integer('pause_count').notNull().default(0),
     pausedWorkingDays: integer('paused_working_days').notNull().default(0),
+    /** 有奖举报: the reward's dates, amount in yuan and approval (workflows/projection.ts rewardApprovals); null without one. */
+    rewardOpenedAt: timestamp('reward_opened_at', { withTimezone: true }),
+    rewardDueAt: timestamp('reward_due_at', { withTimezone: true }),
+    rewardAmountYuan: integer('reward_amount_yuan'),
+    rewardApproval: text('reward_approval'),
+    rewardClaimedAt: timestamp('reward_claimed_at', { withTimezone: true }),
+    rewardPaidAt: timestamp('reward_paid_at', { withTimezone: true }),
+    rewardOverdue: boolean('reward_overdue').notNull().default(false),
     /** Sequence of the last event applied; an event with a lower or equal one is a replay. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -86,6 +94,10 @@ export const complaints = pgTable(
     index('complaints_overdue_idx')
       .on(t.handlingUnit)
       .where(sql`${t.overdue}`),
+    // The rewards report: the few cases with a reward, by due date.
+    index('complaints_reward_due_idx')
+      .on(t.rewardDueAt)
+      .where(sql`${t.rewardOpenedAt} is not null`),
     index('complaints_escalated_idx')
       .on(t.escalationTier)
       .where(sql`${t.escalationTier} > 0`),

@@ -6,6 +6,8 @@
  */
 import type { Count, Hotspot, Kpi, unassignedUnit, unknownIndustry } from '../db/reports';
 import type { Duty } from '../db/duty';
+import type { RewardRow } from '../db/reward-report';
+import type { RewardApproval } from '../workflows/projection';
 import type { ActionName } from '../workflows/actions';
 import type {
   AttachmentKind,
@@ -140,6 +142,9 @@ export const timelineKindZh = {
   leader_progress: '包案进展',
   leader_review: '包案复核',
   reward_opened: '有奖举报立项',
+  reward_proposed: '拟定奖励金额',
+  reward_approved: '奖励金额审批通过',
+  reward_claimed: '举报人凭兑奖码兑奖',
   reward_paid: '奖励已兑付',
   reward_overdue: '奖励兑付超期',
 } as const satisfies Record<TimelineKind, string>;
@@ -286,6 +291,9 @@ export const actionZh = {
   addEvidence: '补充材料',
   attach: '上传附件',
   recordSpotCheck: '抽查结果',
+  proposeReward: '拟定奖励金额',
+  approveReward: '审批奖励金额',
+  claimReward: '凭兑奖码兑奖',
   recordRewardPaid: '奖励兑付',
   returnForRework: '退回整改',
   reassign: '改派',
@@ -334,6 +342,21 @@ export const reportPlaceholderZh = {
   '(unknown)': '未知',
 } as const satisfies Record<typeof unassignedUnit | typeof unknownIndustry, string>;
 
+/** Where a reward's amount stands (workflows/projection.ts rewardApprovals). */
+export const rewardApprovalZh = {
+  not_required: '无需审批',
+  awaiting_proposal: '待拟定金额',
+  proposed: '待审批',
+  approved: '已审批',
+} as const satisfies Record<RewardApproval, string>;
+
+/** A reward in the rewards report (db/reward-report.ts). */
+export const rewardStateZh = {
+  due: '待兑付',
+  overdue: '已超期',
+  paid: '已兑付',
+} as const satisfies Record<RewardRow['state'], string>;
+
 /** The duties of the 7×24 roster (db/duty.ts). */
 export const dutyZh = {
   duty_leader: '值班领导',
@@ -377,6 +400,8 @@ const systemReasonZh: Record<string, string> = {
   'dispatch deadline passed': '交办期限已过',
   'handling deadline passed': '办理期限已过',
   'reward payment overdue': '奖励兑付已逾期',
+  'reward amount to approve': '奖励金额已拟定，请另一名督办人员审批',
+  'reward claimed': '匿名举报人已凭兑奖码兑奖，可兑付奖励',
   'overdue past the escalation gap': '超期未办结，已到升级时限',
   'still overdue at leader review': '领导包案复核时仍超期',
 };

@@ -110,6 +110,10 @@ function stored(state: CaseState): ArchivedCase {
     assignedAt: date(p.assignedAt),
     resultSubmittedAt: date(p.resultSubmittedAt),
     closedAt: date(p.closedAt),
+    rewardOpenedAt: date(p.rewardOpenedAt),
+    rewardDueAt: date(p.rewardDueAt),
+    rewardClaimedAt: date(p.rewardClaimedAt),
+    rewardPaidAt: date(p.rewardPaidAt),
     lastSeq: state.timeline.at(-1)!.seq,
     updatedAt: new Date(),
   };

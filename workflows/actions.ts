@@ -13,7 +13,6 @@ import {
   markDispatched,
   newCase,
   notify,
-  openReward,
   openStatuses,
   openWindow,
   record,
@@ -28,6 +27,7 @@ import {
   type RegistrationRules,
 } from './case';
 import { clockStopped, firedKey, workingDeadline } from './deadlines';
+import { checkAmount, openEarnedReward, whyNoApproval, whyNoClaim, whyNoPayment, whyNoProposal } from './rewards';
 import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
 import {
   attachmentKinds,
@@ -66,6 +66,11 @@ interface ActionSpec<S extends TObject> {
   summary: string;
   /** A supervisor's override: supervisors only, whatever else the workflow would allow. */
   override?: true;
+  /**
+   * No route of its own under /complaints/{id}/: its public route (api/routes/rewards.ts) checks
+   * the caller and fills in the arguments, and the console never offers it.
+   */
+  internal?: true;
   /**
    * Its route takes a file, not JSON (api/routes/attachments.ts): the route stores the bytes and
    * fills in the arguments (id, hash, size, type) itself, so no caller names them.
@@ -131,9 +136,7 @@ function reviewedFindings(state: CaseState): readonly string[] {
 function releaseResult(state: CaseState, now: string): 'callback' | 'closed' {
   const { finding, reply } = state.result!;
   notify(state, 'result_reply', 'complainant', { finding, reply });
-  if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
-    openReward(state, now);
-  }
+  openEarnedReward(state, now);
   if (state.complaint.complainant.anonymous) {
     close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
     return 'closed';
@@ -664,17 +667,65 @@ export const actions = {
       return 'rework';
     },
   }),
+  // New Update handlers (propose, approve, claim) change nothing a running case has done: no patched().
+  proposeReward: action({
+    args: body({
+      amountYuan: Type.Integer({ minimum: 1, description: 'the reward in whole yuan (at most the policy’s rewardMaxYuan)', examples: [2000] }),
+      basis: Text(2000, { multiLine: true, example: '依据《有奖举报办法》第八条，查实并处罚款' }),
+    }),
+    path: 'reward/proposal',
+    summary: 'Propose the reward amount and its basis (奖励金额): another supervisor approves it',
+    roles: ['registrar', 'supervisor'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    when: whyNoProposal,
+    check: (state, { amountYuan }) => checkAmount(state, amountYuan),
+    apply(state, { actor, amountYuan, basis }, now) {
+      state.reward!.proposal = { amountYuan, basis, by: actor.id, at: now };
+      record(state, now, 'reward_proposed', actor, basis, { amountYuan });
+      notify(state, 'supervision', 'supervisor', { reason: 'reward amount to approve', amountYuan });
+    },
+  }),
+  approveReward: action({
+    args: body({ note: Type.Optional(Note) }),
+    path: 'reward/approval',
+    summary: 'Approve the proposed reward amount (奖励审批): a supervisor other than its proposer',
+    roles: ['supervisor'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    when: whyNoApproval,
+    apply(state, { actor, note }, now) {
+      const reward = state.reward!;
+      reward.approval = { by: actor.id, at: now, ...(note !== undefined ? { note } : {}) };
+      record(state, now, 'reward_approved', actor, note, { amountYuan: reward.proposal!.amountYuan, proposedBy: reward.proposal!.by });
+    },
+  }),
+  claimReward: action({
+    args: body({ codeSha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the case id, a colon and the claim code' }) }),
+    path: 'reward/claim',
+    summary: 'The anonymous reporter claims the reward with the claim code (兑奖): POST /rewards/claim',
+    internal: true,
+    roles: ['system'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    when: whyNoClaim,
+    check: (state, { codeSha256 }) => (codeSha256 === state.complaint.claimCodeHash ? undefined : 'the claim code does not match'),
+    apply(state, { actor }, now) {
+      state.reward!.claimedAt = now;
+      record(state, now, 'reward_claimed', actor);
+      notify(state, 'supervision', 'supervisor', { reason: 'reward claimed' });
+    },
+  }),
   recordRewardPaid: action({
     args: body({ reference: Text(200, { example: 'PAY-2026-0042' }) }),
     path: 'reward-payment',
-    summary: 'Record that the reward was paid (有奖举报)',
+    summary: 'Record that the reward was paid (有奖举报): an approved amount first, for a reward opened since amounts are approved',
     roles: ['supervisor'],
     from: [...openStatuses, 'closed', 'under_review'],
-    when: (state) => (!state.reward ? 'this case has no reward to pay' : state.reward.paidAt ? 'the reward was already paid' : undefined),
+    when: whyNoPayment,
     apply(state, { actor, reference }, now) {
-      Object.assign(state.reward!, { paidAt: now, reference });
+      const reward = state.reward!;
+      Object.assign(reward, { paidAt: now, reference });
       delete state.deadlines.rewardPayment;
-      record(state, now, 'reward_paid', actor, undefined, { reference, onTime: now < state.reward!.dueAt });
+      const amountYuan = reward.approval ? reward.proposal?.amountYuan : undefined;
+      record(state, now, 'reward_paid', actor, undefined, { reference, onTime: now < reward.dueAt, ...(amountYuan !== undefined ? { amountYuan } : {}) });
     },
   }),
   // Supervisor overrides: each needs a reason, kept in the timeline.

@@ -1,5 +1,17 @@
 import { clockDeadlines, monthsLater, recompute, wallClockDeadline, workingDeadline } from './deadlines';
-import type { Actor, CaseState, CaseSnapshot, ComplaintWorkflowInput, Escalation, NoticeKind, Pause, Status, TimelineEntry, TimelineKind } from './model';
+import type {
+  Actor,
+  CaseState,
+  CaseSnapshot,
+  ComplaintWorkflowInput,
+  Escalation,
+  NoticeKind,
+  Pause,
+  Reward,
+  Status,
+  TimelineEntry,
+  TimelineKind,
+} from './model';
 import { dispatchWorkingDays, inRapidResponseNight } from './policy';
 import { workingDaysBegun, type CalendarYear } from './calendar';
 
@@ -309,12 +321,16 @@ export function markDispatched(state: CaseState, now: string): void {
   delete state.deadlines.dispatch;
 }
 
-/** A reward to pay within the policy's months, watched like any other deadline. */
-export function openReward(state: CaseState, now: string): void {
+/**
+ * A reward to pay within the policy's months, watched like any other deadline. `eligibleBy`
+ * (patched('reward-by-violation')): why it is owed; such a reward is paid only once a second
+ * supervisor approved its amount.
+ */
+export function openReward(state: CaseState, now: string, eligibleBy?: Reward['eligibleBy']): void {
   const deadline = monthsLater(now, state.policy.rewardPaymentMonths);
   state.deadlines.rewardPayment = deadline;
-  state.reward = { openedAt: now, dueAt: deadline.dueAt, overdue: false };
-  record(state, now, 'reward_opened', 'system:policy', undefined, { dueAt: deadline.dueAt });
+  state.reward = { openedAt: now, dueAt: deadline.dueAt, overdue: false, ...(eligibleBy ? { eligibleBy, approvalRequired: true as const } : {}) };
+  record(state, now, 'reward_opened', 'system:policy', undefined, { dueAt: deadline.dueAt, ...(eligibleBy ?? {}) });
   notify(state, 'reward', 'supervisor', { dueAt: deadline.dueAt });
 }
 

@@ -90,6 +90,13 @@ export interface Complaint {
   collective?: { complainants: number };
   /** The hotline work order (工单) it came as: the platform's number, and its deadline as the platform wrote it. */
   workOrder?: { number: string; dueAt?: string };
+  /**
+   * An anonymous complainant's claim code (兑奖码), as SHA-256 (hex) of the case id, a colon and
+   * the code: the code itself is told once, in the registration's answer, and kept nowhere, so
+   * nobody reading the history (ops, through the codec) can claim a reward with it. Absent for a
+   * named complainant (paid as who they are) and in cases registered before it existed.
+   */
+  claimCodeHash?: string;
 }
 
 export interface ComplaintWorkflowInput {
@@ -259,6 +266,36 @@ export interface Pause {
   workingDays?: number;
 }
 
+/** A reward's amount (yuan) and who proposed it, on what basis (奖励金额及依据). */
+export interface RewardProposal {
+  amountYuan: number;
+  basis: string;
+  by: string;
+  at: string;
+}
+
+/**
+ * 有奖举报: a reward owed to the reporter. Opened when the result is released; paid within the
+ * policy's months. Rewards opened under patched('reward-by-violation') carry `approvalRequired`
+ * and `eligibleBy`; those opened before have neither and are paid as they always were.
+ */
+export interface Reward {
+  openedAt: string;
+  dueAt: string;
+  paidAt?: string;
+  reference?: string;
+  overdue: boolean;
+  /** What made the report eligible: the enforcement actions the policy rewards, or else the reward category. */
+  eligibleBy?: { actions: EnforcementAction[] } | { category: string };
+  /** The payment waits for an amount a second supervisor approved (四眼原则). Absent: a reward opened before the rule. */
+  approvalRequired?: true;
+  /** The amount proposed; a new proposal replaces it until one is approved, which fixes it. */
+  proposal?: RewardProposal;
+  approval?: { by: string; at: string; note?: string };
+  /** When the anonymous reporter presented the case number and claim code (兑奖). */
+  claimedAt?: string;
+}
+
 /** Every kind of timeline entry: what people did, what timers and policy did, what systems reported. */
 export const timelineKinds = [
   // Registration and intake decisions.
@@ -325,6 +362,9 @@ export const timelineKinds = [
   'leader_review',
   // Rewards (有奖举报).
   'reward_opened',
+  'reward_proposed',
+  'reward_approved',
+  'reward_claimed',
   'reward_paid',
   'reward_overdue',
 ] as const;
@@ -396,8 +436,8 @@ export interface CaseState {
   supervisions: Supervision[];
   escalation: Escalation;
   spotCheck?: { selectedAt: string; passed?: boolean; note?: string; decidedAt?: string };
-  /** 有奖举报: a substantiated report in a reward category; paid within the policy's months. */
-  reward?: { openedAt: string; dueAt: string; paidAt?: string; reference?: string; overdue: boolean };
+  /** 有奖举报: a report whose result found a violation the policy rewards; paid within the policy's months. */
+  reward?: Reward;
   closedAt?: string;
   closeReason?: string;
   mergedInto?: string;

@@ -1,6 +1,6 @@
 import { shanghaiDate, startOfDay } from './calendar';
 import type { Channel } from './channels';
-import type { Finding } from './model';
+import type { EnforcementAction, Finding } from './model';
 
 /**
  * The rules a bureau may tune (docs/domain.md, numbers marked "policy"). A case is started with
@@ -57,6 +57,14 @@ export interface Policy {
   rewardCategories: string[];
   rewardPaymentMonths: number;
   /**
+   * The violations that earn a reward whatever the category (有奖举报 follows what the handling
+   * found, not what the reporter called it): a substantiated or partly substantiated result whose
+   * enforcement actions include one of these. Absent in policies before: the categories alone.
+   */
+  rewardActions?: EnforcementAction[];
+  /** The largest reward a proposal may name, in whole yuan (absent in policies before: 100000). */
+  rewardMaxYuan?: number;
+  /**
    * Who may unmask the complainant of a case in a reward category (有奖举报): the ids of the
    * accounts (or API keys) named here, and nobody else, whatever their role. Empty, the default,
    * means nobody: a bureau names its readers on purpose. The API reads the deployment's current
@@ -107,6 +115,8 @@ export const defaultPolicy: Policy = {
   reviewWindowDays: 30,
   rewardCategories: ['hidden_discharge_pipe', 'hazardous_waste_dumping', 'idle_treatment_facility', 'high_pollution_fuel', 'unlicensed_surface_treatment'],
   rewardPaymentMonths: 3,
+  rewardActions: ['penalty', 'case_filed'],
+  rewardMaxYuan: 100_000,
   rewardIdentityReaders: [],
   firstReceiverOnly: true,
   repeatWindowDays: 90,
@@ -120,6 +130,25 @@ export const defaultPolicy: Policy = {
 export function dispatchWorkingDays(policy: Policy, channel: Channel): number {
   return policy.dispatchWorkingDays[channel] ?? policy.dispatchWorkingDays.default;
 }
+
+/**
+ * Whether a released result earns the reporter a reward (patched('reward-by-violation')): a
+ * violation the policy rewards was found (penalty, case filed), or a substantiated report in a
+ * reward category, as before.
+ */
+export function rewardEligible(
+  policy: Pick<Policy, 'rewardActions' | 'rewardCategories'>,
+  category: string,
+  result: { finding: Finding; actions: readonly EnforcementAction[] },
+): { actions: EnforcementAction[] } | { category: string } | undefined {
+  if (result.finding === 'not_substantiated') return undefined;
+  const actions = result.actions.filter((a) => (policy.rewardActions ?? []).includes(a));
+  if (actions.length > 0) return { actions };
+  return result.finding === 'substantiated' && policy.rewardCategories.includes(category) ? { category } : undefined;
+}
+
+/** The largest reward a proposal may name, in yuan. */
+export const rewardMaxYuan = (policy: Pick<Policy, 'rewardMaxYuan'>): number => policy.rewardMaxYuan ?? 100_000;
 
 /** `HH:MM`, 00:00 to 23:59: what the policy file must give as a time of day. */
 export const timeOfDayPattern = /^([01]\d|2[0-3]):[0-5]\d$/;

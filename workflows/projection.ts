@@ -6,6 +6,10 @@ import type { ActionOutcome, CallbackAttempt, CaseState, LeaderOwner, Status, Un
 export const spotCheckOutcomes = ['pending', 'passed', 'failed'] as const;
 export type SpotCheckOutcome = (typeof spotCheckOutcomes)[number];
 
+/** Where a reward's amount stands: `not_required` for a reward opened before amounts were approved. */
+export const rewardApprovals = ['not_required', 'awaiting_proposal', 'proposed', 'approved'] as const;
+export type RewardApproval = (typeof rewardApprovals)[number];
+
 /** The row the read side keeps per case (db/schema.ts `complaints`), as the workflow sees it. */
 export interface CaseProjection {
   id: string;
@@ -52,6 +56,14 @@ export interface CaseProjection {
   /** How often the clock stopped, and the working days its deadlines moved by in all (stops that ended). */
   pauseCount: number;
   pausedWorkingDays: number;
+  /** 有奖举报: the reward's dates, amount (yuan, proposed or approved) and approval; all null when none was opened. */
+  rewardOpenedAt: string | null;
+  rewardDueAt: string | null;
+  rewardAmountYuan: number | null;
+  rewardApproval: RewardApproval | null;
+  rewardClaimedAt: string | null;
+  rewardPaidAt: string | null;
+  rewardOverdue: boolean;
   registeredAt: string;
   acceptedAt: string | null;
   assignedAt: string | null;
@@ -115,6 +127,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     paused: clockStopped(state),
     pauseCount: state.pauses.length,
     pausedWorkingDays: state.pauses.reduce((sum, p) => sum + (p.workingDays ?? 0), 0),
+    ...rewardColumns(state),
     registeredAt: state.registeredAt,
     acceptedAt: state.acceptedAt ?? null,
     assignedAt: state.dispatchedAt ?? null,
@@ -125,6 +138,30 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     callbacks: state.callbacks,
     callbackRounds: state.callbackRounds,
     spotCheckSelectedAt: state.spotCheck?.selectedAt ?? null,
+  };
+}
+
+function rewardColumns(
+  state: CaseState,
+): Pick<CaseProjection, 'rewardOpenedAt' | 'rewardDueAt' | 'rewardAmountYuan' | 'rewardApproval' | 'rewardClaimedAt' | 'rewardPaidAt' | 'rewardOverdue'> {
+  const { reward } = state;
+  const approval: RewardApproval | null = !reward
+    ? null
+    : reward.approval
+      ? 'approved'
+      : reward.proposal
+        ? 'proposed'
+        : reward.approvalRequired
+          ? 'awaiting_proposal'
+          : 'not_required';
+  return {
+    rewardOpenedAt: reward?.openedAt ?? null,
+    rewardDueAt: reward?.dueAt ?? null,
+    rewardAmountYuan: reward?.proposal?.amountYuan ?? null,
+    rewardApproval: approval,
+    rewardClaimedAt: reward?.claimedAt ?? null,
+    rewardPaidAt: reward?.paidAt ?? null,
+    rewardOverdue: reward?.overdue ?? false,
   };
 }
 

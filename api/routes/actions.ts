@@ -59,8 +59,8 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
 
   for (const name of actionNames) {
     const spec = actions[name];
-    // Its route is the upload's (api/routes/attachments.ts), which makes the arguments itself.
-    if (spec.upload) continue;
+    // Its route is the upload's (api/routes/attachments.ts), or the reward claim's (api/routes/rewards.ts), which make the arguments themselves.
+    if (spec.upload || spec.internal) continue;
     const override = spec.override === true;
     const roles = routeRoles(name);
     app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(

@@ -26,6 +26,13 @@ export const RegisteredSchema = Type.Object({
   queryCode: Type.Optional(
     Type.String({ description: 'the query code (查询码) the complainant reads the progress with (`POST /status`), also in the acceptance notice' }),
   ),
+  claimCode: Type.Optional(
+    Type.String({
+      description:
+        'An anonymous complaint only, in the answer that registered it (never again: the case keeps only its hash): the claim code (兑奖码) to tell the reporter, who claims a reward with it and the case number (`POST /rewards/claim`).',
+      examples: ['K7MP3QXA9RTW'],
+    }),
+  ),
 });
 
 const ListQuery = Type.Object(
@@ -177,7 +184,11 @@ export async function registerComplaint(
     ...(holds(principal, 'registrar') ? { firstReceiver: principal.id } : { submittedBy: principal.id }),
     repeatOf: [],
   };
-  const { view: record, created } = await app.intake.register(complaint, idempotency && { key: `${principal.id}:${idempotency.key}`, body: idempotency.body });
+  const {
+    view: record,
+    created,
+    claimCode,
+  } = await app.intake.register(complaint, idempotency && { key: `${principal.id}:${idempotency.key}`, body: idempotency.body });
   const view = caseView(record);
   return {
     created,
@@ -188,6 +199,7 @@ export async function registerComplaint(
       dispatchDueAt: view.deadlines.dispatch?.dueAt,
       mergedInto: view.mergedInto,
       queryCode: view.complaint.queryCode,
+      ...(claimCode !== undefined ? { claimCode } : {}),
     },
   };
 }

@@ -176,6 +176,28 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordSpotCheck', { actor: actors.supervisor, passed: true, note: '核查记录完整' });
     return c;
   },
+  // Recorded before patched('reward-by-violation') (issue 18 rule 9), by the code of then: a penalty
+  // in a category outside the reward list earned no reward, and the case completed after its
+  // review window. The new rule would open a reward (a timer, a wait for payment) it never had.
+  async 'penalty-before-reward-by-violation'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-penalty-no-reward');
+    await toInProgress(c);
+    await c.act('submitResult', { actor: actors.unitA, finding: 'substantiated', actions: ['penalty'], reply: '已立案处罚' });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    return c;
+  },
+  // Recorded with patched('reward-by-violation'): the penalty opens a reward, whose amount one
+  // supervisor proposes and another approves before it is paid; then the review window ends it.
+  async 'reward-approved-and-paid'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-reward-paid');
+    await toInProgress(c);
+    await c.act('submitResult', { actor: actors.unitA, finding: 'partly_substantiated', actions: ['case_filed'], reply: '已立案查处' });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    await c.act('proposeReward', { actor: actors.supervisor, amountYuan: 2000, basis: '查实立案，按办法第八条' });
+    await c.act('approveReward', { actor: { role: 'supervisor', id: 'sup-2' } });
+    await c.act('recordRewardPaid', { actor: actors.supervisor, reference: 'PAY-REPLAY' });
+    return c;
+  },
   async anonymous(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);
