@@ -2,6 +2,7 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { rewardsDue, type RewardReport, type RewardRow } from '../../db/reward-report';
 import { categoryZh, labelZh, rewardApprovalZh, rewardStateZh } from '../../lib/labels-zh';
+import { rewardReportReaders } from '../../lib/report-access';
 import { shanghaiDate, shanghaiDateTime } from '../../workflows/calendar';
 import { rewardApprovals } from '../../workflows/projection';
 import { answer, ExportParams, exportResponse, type Column, type ExportLang } from '../export';
@@ -68,7 +69,7 @@ export const rewardReportRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: Static<typeof RewardsQuery> }>(
     '/reports/rewards',
     {
-      config: { roles: ['supervisor', 'ops'] },
+      config: { roles: [...rewardReportReaders] },
       schema: {
         tags: ['reports'],
         summary: 'Rewards (有奖举报) due and overdue: each with its due date, amount, approval, claim and payment',

@@ -380,11 +380,39 @@ function handlingSections(view: CaseView): ReactNode[] {
         items={[
           { label: '兑付期限', children: formatDue(reward.dueAt) },
           { label: '兑付', children: reward.paidAt ? `${formatTime(reward.paidAt)}（${reward.reference ?? ''}）` : '未兑付' },
+          ...rewardItems(reward),
         ]}
       />,
     );
   }
   return sections;
+}
+
+/** The reward's amount, its approval and the anonymous reporter's claim (兑奖), as far as the case has them. */
+function rewardItems(reward: NonNullable<CaseView['reward']>): { label: string; children: ReactNode; span?: number }[] {
+  const { proposal, approval } = reward;
+  const eligibleBy = reward.eligibleBy?.actions
+    ? reward.eligibleBy.actions.map((a) => labelZh(enforcementActionZh, a)).join('、')
+    : reward.eligibleBy?.category !== undefined
+      ? labelZh(categoryZh, reward.eligibleBy.category)
+      : undefined;
+  return [
+    ...(eligibleBy ? [{ label: '计奖事由', children: eligibleBy }] : []),
+    {
+      label: '奖励金额',
+      children: proposal ? `${proposal.amountYuan} 元（${proposal.by} 拟定）` : reward.approvalRequired ? '待拟定' : '—',
+    },
+    ...(proposal ? [{ label: '计奖依据', children: proposal.basis, span: 2 }] : []),
+    {
+      label: '审批',
+      children: approval
+        ? `${formatTime(approval.at)} ${approval.by} 批准${approval.note ? `（${approval.note}）` : ''}`
+        : reward.approvalRequired
+          ? '待审批'
+          : '无需审批',
+    },
+    ...(reward.claimable ? [{ label: '兑奖（匿名举报人）', children: reward.claimedAt ? `${formatTime(reward.claimedAt)} 凭兑奖码兑奖` : '尚未兑奖' }] : []),
+  ];
 }
 
 function HandlingCard({ view }: { view: CaseView }) {
