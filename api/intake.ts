@@ -78,12 +78,16 @@ export class Intake {
   private async admitted(complaint: Omit<Complaint, 'id'>, idempotency: { key: string; body: unknown } | undefined): Promise<Registration> {
     let caseId = newCaseId(new Date(complaint.receivedAt));
     let created = true;
+    // An anonymous reporter can be paid a reward only by what they hold: the claim code, told once
+    // in this answer; the case keeps its hash (claimCodeHash), so no reader of the history holds it.
+    let claimCode = complaint.complainant.anonymous ? newClaimCode() : undefined;
+    let codeHash = claimCode !== undefined ? claimCodeHash(caseId, claimCode) : undefined;
     if (idempotency) {
       // Key order and spacing are the sender's JSON library's business, not a different request.
       const bodySha256 = createHash('sha256')
         .update(stableStringify(idempotency.body) ?? '')
         .digest('hex');
-      if (!(await claimIntakeKey(this.deps.db, { key: idempotency.key, bodySha256, caseId }))) {
+      if (!(await claimIntakeKey(this.deps.db, { key: idempotency.key, bodySha256, caseId, claimCodeHash: codeHash ?? null }))) {
         const existing = await intakeClaim(this.deps.db, idempotency.key);
         if (!existing) throw new Problem('database-unavailable', 'intake key vanished');
         if (existing.bodySha256 !== bodySha256) {
@@ -91,6 +95,9 @@ export class Intake {
         }
         caseId = existing.caseId;
         created = false;
+        // The first request's code is the case's, whichever request starts it; a repeat tells none.
+        claimCode = undefined;
+        codeHash = existing.claimCodeHash ?? undefined;
         // A repeat finds its case, live or archived; only a first attempt cut short starts it.
         const found = await this.deps.gateway.view(caseId).catch((err: unknown) => {
           if (err instanceof Problem && err.problem === 'case-not-found') return undefined;
@@ -100,10 +107,7 @@ export class Intake {
       }
     }
     const calendar = await loadCalendarYears(this.deps.db, yearsFor(complaint.receivedAt));
-    // An anonymous reporter can be paid a reward only by what they hold: the claim code, told once
-    // in this answer; the case keeps its hash (claimCodeHash), so no reader of the history holds it.
-    const claimCode = complaint.complainant.anonymous ? newClaimCode() : undefined;
-    complaint = { ...complaint, queryCode: newQueryCode(), ...(claimCode !== undefined ? { claimCodeHash: claimCodeHash(caseId, claimCode) } : {}) };
+    complaint = { ...complaint, queryCode: newQueryCode(), ...(codeHash !== undefined ? { claimCodeHash: codeHash } : {}) };
     // The row is written under the category's lock, with repeat detection; the lock is held for a
     // few statements per intake, never across a call to Temporal.
     const { input, registered } = await this.byCategory.run(complaint.category, { complaint, caseId, calendar });

@@ -367,6 +367,8 @@ export const intakeKeys = pgTable('intake_keys', {
   key: text('key').primaryKey(),
   bodySha256: text('body_sha256').notNull(),
   caseId: text('case_id').notNull(),
+  /** An anonymous case's claim code hash (api/intake.ts): a repeat racing the first start starts the case with it, never a code of its own. */
+  claimCodeHash: text('claim_code_hash'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 

@@ -29,10 +29,16 @@ describe('rewards (有奖举报)', () => {
   let claimCode = '';
 
   it('tells an anonymous complainant a claim code at registration, and a named one none', async () => {
-    const anonymous = await post('/complaints', keys.integrator, submission({ complainant: { anonymous: true } }));
+    const body = submission({ complainant: { anonymous: true } });
+    const anonymous = await post('/complaints', keys.integrator, body);
     expect(anonymous.statusCode, anonymous.body).toBe(201);
     ({ id: caseId, claimCode } = anonymous.json<{ id: string; claimCode: string }>());
     expect(claimCode).toMatch(/^[A-Z2-9]{12}$/);
+    // Told once: a repeat of the registration finds the case, whose code is kept nowhere.
+    const repeat = await post('/complaints', keys.integrator, body);
+    expect(repeat.statusCode).toBe(200);
+    expect(repeat.json()).toMatchObject({ id: caseId });
+    expect(repeat.json()).not.toHaveProperty('claimCode');
     const named = await post('/complaints', keys.integrator, submission());
     expect(named.json()).not.toHaveProperty('claimCode');
     // The case keeps only the code's hash, and shows neither.

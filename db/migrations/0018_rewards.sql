@@ -5,6 +5,7 @@ ALTER TABLE "complaints" ADD COLUMN "reward_approval" text;--> statement-breakpo
 ALTER TABLE "complaints" ADD COLUMN "reward_claimed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "complaints" ADD COLUMN "reward_paid_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "complaints" ADD COLUMN "reward_overdue" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "intake_keys" ADD COLUMN "claim_code_hash" text;--> statement-breakpoint
 CREATE INDEX "complaints_reward_due_idx" ON "complaints" USING btree ("reward_due_at") WHERE "complaints"."reward_opened_at" is not null;--> statement-breakpoint
 -- Rewards opened before these columns: from their events, so the rewards report shows them at once
 -- (their workflows write the columns again at their next step). No amount was approved then.
