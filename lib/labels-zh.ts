@@ -15,6 +15,7 @@ import type {
   EnforcementAction,
   Escalation,
   Finding,
+  JointPartStatus,
   LeaderOwner,
   NoticeKind,
   Pause,
@@ -142,6 +143,13 @@ export const timelineKindZh = {
   reward_opened: '有奖举报立项',
   reward_paid: '奖励已兑付',
   reward_overdue: '奖励兑付超期',
+  joint_assigned: '联合办理交办',
+  joint_part_acknowledged: '协办单位签收',
+  joint_part_warning: '协办超时预警',
+  joint_part_overdue: '协办超期',
+  joint_part_done: '协办反馈',
+  joint_part_refused: '拒绝协办',
+  joint_parts_waived: '不再等待协办',
 } as const satisfies Record<TimelineKind, string>;
 
 /** The notices recorded for delivery (workflows/model.ts NoticeKind). */
@@ -166,7 +174,16 @@ export const noticeKindZh = {
   case_closed: '办结告知',
   information_requested: '补充材料告知',
   roster_gap: '值班空缺告警',
+  joint_part: '联合办理通知',
 } as const satisfies Record<NoticeKind, string>;
+
+/** Where a co-unit's part of a joint case stands (联合办理, workflows/model.ts jointPartStatuses). */
+export const jointPartStatusZh = {
+  working: '协办中',
+  done: '已反馈',
+  refused: '拒绝协办',
+  waived: '不再等待',
+} as const satisfies Record<JointPartStatus, string>;
 
 /** Who a stopped clock waits for (中止). */
 export const pausePartyZh = { complainant: '投诉人', third_party: '第三方' } as const satisfies Record<Pause['awaiting'], string>;
@@ -294,6 +311,8 @@ export const actionZh = {
   close: '结案',
   reopen: '重新打开',
   changeUrgency: '变更紧急程度',
+  jointAssign: '联合办理',
+  waiveJointParts: '不再等待协办',
 } as const satisfies Record<ActionName, string>;
 
 /**
@@ -379,6 +398,8 @@ const systemReasonZh: Record<string, string> = {
   'reward payment overdue': '奖励兑付已逾期',
   'overdue past the escalation gap': '超期未办结，已到升级时限',
   'still overdue at leader review': '领导包案复核时仍超期',
+  'joint part deadline passed': '协办期限已过',
+  'the case ended': '案件已结束',
 };
 
 const systemReasonPatternsZh: [RegExp, (...parts: string[]) => string][] = [

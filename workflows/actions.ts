@@ -28,6 +28,7 @@ import {
   type RegistrationRules,
 } from './case';
 import { clockStopped, firedKey, workingDeadline } from './deadlines';
+import { assignParts, checkCoUnit, waiveParts, workingParts } from './joint';
 import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
 import {
   attachmentKinds,
@@ -151,6 +152,8 @@ function openSupervision(state: CaseFacts): CaseFacts['supervisions'][number] | 
 function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
   if (!unit.id || !unit.name) return 'unit needs an id and a name';
   if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
+  // 联合办理: a co-unit still working its part cannot lead the case too (a case without parts passes as before).
+  if (workingParts(state).some((p) => p.unit.id === unit.id)) return `unit ${unit.id} is working a joint part of this case`;
   return undefined;
 }
 
@@ -438,6 +441,14 @@ export const actions = {
     summary: 'Submit the handling result (办结反馈)',
     roles: ['unit'],
     from: ['assigned', 'in_progress', 'rework'],
+    // 联合办理: the lead unit consolidates the co-units' parts, so it waits for them (or for a
+    // supervisor who waives them). A case without parts passes as before: no patch is needed.
+    when: (state) => {
+      const working = workingParts(state).map((p) => p.unit.id);
+      return working.length > 0
+        ? `joint parts are still being worked by ${working.join(', ')}: wait for their results or refusals, or ask a supervisor to waive them`
+        : undefined;
+    },
     // A finding the bureau reviews waits for it; an anonymous complainant cannot be called back: the case closes at once.
     to: ['callback', 'closed', 'result_review'],
     apply(state, { actor, finding, actions: taken, reply }, now) {
@@ -621,6 +632,47 @@ export const actions = {
       if (state.unit && handlingStatuses.includes(state.status)) {
         notify(state, 'supervision', unitRecipient(state), { reason: 'new evidence or message from the complainant' });
       }
+    },
+  }),
+  // Joint handling (联合办理). New Update handlers: nothing a running case has done changes, so no
+  // patched() is needed; a case without parts replays and runs as before.
+  jointAssign: action({
+    args: body({
+      coUnits: Type.Array(
+        Type.Object({ unit: UnitSchema, task: Text(500, { multiLine: true, example: '街道办配合现场核查油烟净化设施' }) }, { additionalProperties: false }),
+        { minItems: 1, maxItems: 10, description: 'The co-units (协办单位), each with its part; never the lead unit or one that refused jurisdiction.' },
+      ),
+    }),
+    path: 'joint-parts',
+    summary: 'Joint handling (联合办理): give co-units a part each, with its own deadline; the lead unit consolidates their results',
+    firstReceiver: true,
+    roles: ['registrar', 'supervisor'],
+    from: handlingStatuses,
+    check(state, { coUnits }) {
+      const seen = new Set<string>();
+      for (const { unit, task } of coUnits) {
+        const reason = checkCoUnit(state, unit, seen) ?? (task.trim() === '' ? 'coUnits: each part needs a task' : undefined);
+        if (reason) return reason;
+      }
+      return undefined;
+    },
+    apply(state, { actor, coUnits }, now) {
+      assignParts(state, coUnits, actor, now);
+    },
+  }),
+  waiveJointParts: action({
+    args: reasoned,
+    path: 'overrides/waive-joint-parts',
+    summary: "Go on without the co-units' parts still being worked (联合办理): the lead unit may submit the result",
+    override: true,
+    roles: ['supervisor'],
+    from: handlingStatuses,
+    when: (state) => (workingParts(state).length > 0 ? undefined : 'no joint part is being worked'),
+    apply(state, { actor, reason }, now) {
+      const waived = waiveParts(state, reason, now);
+      record(state, now, 'joint_parts_waived', actor, reason, { units: waived.map((p) => p.unit.id) });
+      for (const part of waived) notify(state, 'joint_part', `unit:${part.unit.id}`, { event: 'waived', unit: part.unit.name, reason });
+      notify(state, 'joint_part', unitRecipient(state), { event: 'waived', unit: waived.map((p) => p.unit.name).join('、'), reason });
     },
   }),
   // A new Update handler changes nothing a running case has done, so no patched() is needed:

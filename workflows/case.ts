@@ -257,8 +257,19 @@ export function escalate(state: CaseState, tier: Escalation['tier'], reason: str
 export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'result_review', 'callback'];
 export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
 
+/**
+ * The case closes or ends: no joint part (联合办理) is waited for any longer; the workflow cancels
+ * their child workflows (workflows/joint-runner.ts). A case without parts is untouched.
+ */
+function endJointParts(state: CaseState, now: string): void {
+  for (const part of state.jointParts ?? []) {
+    if (part.status === 'working') Object.assign(part, { status: 'waived', reason: 'the case ended', endedAt: now });
+  }
+}
+
 /** Closes the case (办结): its deadlines end and the spot-check window opens. */
 export function close(state: CaseState, reason: string, actor: Actor | string, now: string): void {
+  endJointParts(state, now);
   state.closedAt = now;
   state.closeReason = reason;
   closeWindow(state);
@@ -279,6 +290,7 @@ export function close(state: CaseState, reason: string, actor: Actor | string, n
 
 /** Ends the case for good (not accepted, transferred, merged, withdrawn). */
 export function finish(state: CaseState, kind: TimelineKind, actor: Actor | string, now: string, note?: string): void {
+  endJointParts(state, now);
   state.closedAt = now;
   if (note !== undefined) state.closeReason = note;
   state.deadlines = {};
@@ -409,6 +421,8 @@ export function resumed(state: CaseState): CaseState {
   state.pauses ??= [];
   // Before attachments: none.
   state.attachments ??= [];
+  // Before joint handling (联合办理): no parts.
+  state.jointParts ??= [];
   return state;
 }
 

@@ -327,6 +327,14 @@ export const timelineKinds = [
   'reward_opened',
   'reward_paid',
   'reward_overdue',
+  // Joint handling (联合办理): co-units' parts, each a child workflow of the case.
+  'joint_assigned',
+  'joint_part_acknowledged',
+  'joint_part_warning',
+  'joint_part_overdue',
+  'joint_part_done',
+  'joint_part_refused',
+  'joint_parts_waived',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -340,6 +348,44 @@ export interface TimelineEntry {
   /** Short zh-CN/English-neutral note for people; structured detail sits in `data`. */
   note?: string;
   data?: Record<string, unknown>;
+}
+
+export const jointPartStatuses = ['working', 'done', 'refused', 'waived'] as const;
+export type JointPartStatus = (typeof jointPartStatuses)[number];
+
+/** What a co-unit found and did for its part: the lead unit consolidates it into the case's result. */
+export interface JointPartResult {
+  finding: Finding;
+  actions: EnforcementAction[];
+  reply: string;
+  submittedAt: string;
+  by: string;
+  onTime: boolean;
+}
+
+/**
+ * 联合办理: a co-unit's part of the case, worked as a child workflow (`jointPartWorkflow`,
+ * workflows/joint-part.ts) with its own deadline and warnings. The case keeps what the part
+ * reported; the child's own state is a Query away.
+ */
+export interface JointPart {
+  unit: Unit;
+  /** What the lead unit or first receiver asks of the co-unit (e.g. 街道办配合现场核查). */
+  task: string;
+  status: JointPartStatus;
+  /** The child workflow's id: `complaint-<id>-part-<unitId>`. */
+  workflowId: string;
+  assignedAt: string;
+  assignedBy: string;
+  dueAt: string;
+  acknowledgedAt?: string;
+  /** The highest warning raised on the part: 0 none, 1 and 2 as the case's (policy thresholds). */
+  warningLevel: 0 | 1 | 2;
+  overdue: boolean;
+  result?: JointPartResult;
+  /** Why the co-unit refused its part, or a supervisor went on without it (waived). */
+  reason?: string;
+  endedAt?: string;
 }
 
 export interface CaseState {
@@ -404,6 +450,8 @@ export interface CaseState {
   repeatReports: { caseId: string; at: string; summary: string }[];
   /** Files attached (附件), by reference. Absent from cases that never had one, and from those carried across continue-as-new before it existed. */
   attachments?: AttachmentRef[];
+  /** 联合办理: the co-units' parts, oldest first. Absent from cases that never had one (resumed() defaults it). */
+  jointParts?: JointPart[];
   timeline: TimelineEntry[];
   /** Timeline entries up to this one are in Postgres. */
   projectedSeq: number;
@@ -433,6 +481,8 @@ export type NoticeKind =
   | 'case_closed'
   // To the complainant whenever the clock stops for what they must supply (补充材料).
   | 'information_requested'
+  // 联合办理: a co-unit's part assigned, done, refused, waived or late (params.event).
+  | 'joint_part'
   // Stored by the notice activity, never by the workflow: a duty recipient nobody was on duty for.
   | 'roster_gap';
 

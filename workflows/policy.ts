@@ -33,6 +33,8 @@ export interface Policy {
   maxPauseWorkingDays?: number;
   /** Working days a unit has to answer a supervisor's supervision order (督办) (absent in policies before: 3). */
   supervisionReplyWorkingDays?: number;
+  /** Working days a co-unit has for its part of a joint case (联合办理) (absent in policies before: 10). */
+  jointPartWorkingDays?: number;
   callbackWorkingDays: number;
   callbackAttempts: number;
   reworkWorkingDays: number;
@@ -95,6 +97,7 @@ export const defaultPolicy: Policy = {
   spotCheckWorkingDays: 5,
   supervisionReplyWorkingDays: 3,
   maxPauseWorkingDays: 15,
+  jointPartWorkingDays: 10,
   callbackWorkingDays: 5,
   callbackAttempts: 3,
   reworkWorkingDays: 10,

@@ -1,6 +1,6 @@
 import { dispatchMissed, dispatchOverdue, firstReceiverOf, handlingStatuses, onDuty } from './case';
 import { clockStopped, hasProvisionalDeadline } from './deadlines';
-import type { ActionOutcome, CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
+import type { ActionOutcome, CallbackAttempt, CaseState, JointPartStatus, LeaderOwner, Status, Unit } from './model';
 
 /** Where a case drawn for the spot check (随机抽查) stands: `pending` awaits the supervisor's review. */
 export const spotCheckOutcomes = ['pending', 'passed', 'failed'] as const;
@@ -63,6 +63,8 @@ export interface CaseProjection {
   callbacks: CallbackAttempt[];
   callbackRounds: CallbackAttempt[][];
   spotCheckSelectedAt: string | null;
+  /** 联合办理: the co-units' parts, for the `joint_parts` rows (a co-unit's list) and an archived case's view. Absent from projections before it. */
+  jointParts?: { unit: string; status: JointPartStatus; dueAt: string }[];
 }
 
 /** The deadline that matters to people now: dispatch, then handling/rework, then the result's review, the callback, the spot check. */
@@ -125,6 +127,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     callbacks: state.callbacks,
     callbackRounds: state.callbackRounds,
     spotCheckSelectedAt: state.spotCheck?.selectedAt ?? null,
+    jointParts: (state.jointParts ?? []).map((p) => ({ unit: p.unit.id, status: p.status, dueAt: p.dueAt })),
   };
 }
 
