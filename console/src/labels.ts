@@ -47,6 +47,8 @@ export const fieldZh: Readonly<Record<string, string>> = {
   party: '第三方名称',
   question: '需补充的内容',
   answer: '补充结果',
+  coUnits: '协办单位',
+  task: '协办任务',
 };
 
 /** The labels of an enum field's values, by the field's name. */

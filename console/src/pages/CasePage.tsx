@@ -36,6 +36,7 @@ import {
   enforcementActionZh,
   escalationTierZh,
   findingZh,
+  jointPartStatusZh,
   labelZh,
   noticeKindZh,
   onDutyLabel,
@@ -287,6 +288,46 @@ function handlingSections(view: CaseView): ReactNode[] {
           ...(escalation.resolved ? [{ label: '化解', children: '已化解' }] : []),
         ]}
       />,
+    );
+  }
+  if (view.jointParts && view.jointParts.length > 0) {
+    type Part = NonNullable<CaseView['jointParts']>[number];
+    sections.push(
+      <div key="joint">
+        <Typography.Title level={5}>联合办理</Typography.Title>
+        <Table<Part>
+          rowKey={(p) => p.unit.id}
+          size="small"
+          pagination={false}
+          dataSource={view.jointParts}
+          columns={[
+            { title: '协办单位', key: 'unit', render: (_: unknown, p) => p.unit.name },
+            { title: '协办任务', dataIndex: 'task' },
+            {
+              title: '状态',
+              key: 'status',
+              render: (_: unknown, p) => (
+                <Space size={4}>
+                  <Tag color={p.status === 'working' ? 'blue' : p.status === 'done' ? 'green' : 'default'}>{labelZh(jointPartStatusZh, p.status)}</Tag>
+                  {p.status === 'working' && p.acknowledgedAt ? <Tag>已签收</Tag> : null}
+                  {p.overdue ? <Tag color="red">超期</Tag> : p.warningLevel > 0 ? <Tag color="orange">预警{p.warningLevel}</Tag> : null}
+                </Space>
+              ),
+            },
+            { title: '反馈期限', dataIndex: 'dueAt', render: (dueAt: string) => formatDue(dueAt) },
+            {
+              title: '协办结果',
+              key: 'result',
+              render: (_: unknown, p) =>
+                p.result
+                  ? `${labelZh(findingZh, p.result.finding)}；${p.result.actions.map((a) => labelZh(enforcementActionZh, a)).join('、')}；${p.result.reply}${p.result.onTime ? '' : '（超期）'}`
+                  : p.reason
+                    ? reasonZh(p.reason)
+                    : '—',
+            },
+          ]}
+        />
+      </div>,
     );
   }
   if (view.pauses && view.pauses.length > 0) {
