@@ -29,6 +29,7 @@ describe('replay of recorded histories', () => {
         'escalated-in-answer-lean',
         'extension-approved',
         'happy-path',
+        'joint-handling',
         'not-accepted',
         'not-substantiated-spot-checked',
         'overdue-escalated',
@@ -125,6 +126,15 @@ describe('replay of recorded histories', () => {
       expect(after, file).toContain('"findLeaders"');
     }
     expect(readFileSync(path.join(fixtures, 'overdue-escalated-lean.json'), 'utf8')).toContain('EVENT_TYPE_TIMER_FIRED');
+  });
+
+  it('includes a joint case (联合办理): its parts as child workflows started and completed, their progress as signals', () => {
+    const history = readFileSync(path.join(fixtures, 'joint-handling.json'), 'utf8');
+    const count = (type: string) => history.split(`"EVENT_TYPE_${type}"`).length - 1;
+    expect(count('START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(2);
+    expect(count('CHILD_WORKFLOW_EXECUTION_COMPLETED')).toBe(2);
+    expect(history).toContain('"jointPartReported"');
+    expect(history).toContain('"jointAssign"');
   });
 
   for (const file of files) {
