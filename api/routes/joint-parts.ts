@@ -72,6 +72,7 @@ export const jointPartRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['actions'],
         summary: "A co-unit's part of a joint case (联合办理), as its workflow has it now",
+        description: `Roles: ${staffRoles.join(', ')}. Whoever sees the case (a co-unit sees the cases it holds a part of); 404 when the case has no part of that unit.`,
         params: PartParams,
         response: { 200: PartStateSchema, ...problemResponses },
       },
@@ -96,7 +97,7 @@ export const jointPartRoutes: FastifyPluginAsync = async (app) => {
           tags: ['actions'],
           summary: spec.summary,
           description:
-            `Update \`part.${name}\` of the part's child workflow. Only the co-unit holding the part (\`unitId\`); anyone else gets 404. ` +
+            `Update \`part.${name}\` of the part's child workflow. Roles: unit. Only the co-unit holding the part (\`unitId\`); anyone else gets 404. ` +
             'With an `Idempotency-Key` a retry returns the first outcome and applies the action once.',
           params: PartParams,
           headers: IdempotencyHeaders,
