@@ -177,6 +177,13 @@ export const noticeKindZh = {
   joint_part: '联合办理通知',
 } as const satisfies Record<NoticeKind, string>;
 
+/** A co-unit's actions on its part (联合办理, workflows/joint-part.ts partActions), as `part.<action>`. */
+export const partActionZh: Readonly<Record<string, string>> = {
+  'part.acknowledge': '协办签收',
+  'part.submit': '协办反馈',
+  'part.refuse': '拒绝协办',
+};
+
 /** Where a co-unit's part of a joint case stands (联合办理, workflows/model.ts jointPartStatuses). */
 export const jointPartStatusZh = {
   working: '协办中',

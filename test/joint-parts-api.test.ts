@@ -60,6 +60,11 @@ describe('joint parts through the API', () => {
     expect((await get(`/complaints/${id}/parts/unit-b`, keys.supervisor)).json()).toMatchObject({ unitId: 'unit-b', status: 'assigned' });
     expect((await post(`/complaints/${id}/parts/unit-b/acknowledge`, keys.supervisor, {})).statusCode).toBe(403);
 
+    // The console offers the co-unit its part's actions, none of the case's own.
+    const offered = async () => ((await get(`/complaints/${id}/actions`, keys.unitB)).json().actions as { name: string; path: string }[]).map((a) => a.name);
+    expect(await offered()).toEqual(['part.acknowledge', 'part.submit', 'part.refuse']);
+    expect(((await get(`/complaints/${id}/actions`, keys.unitB)).json().actions as { path: string }[])[0]?.path).toBe('parts/unit-b/acknowledge');
+
     // The co-unit signs, with an idempotency key a retry changes nothing.
     const signed = await eventually(
       () => post(`/complaints/${id}/parts/unit-b/acknowledge`, keys.unitB, {}, { 'idempotency-key': 'sign-1' }),
@@ -69,6 +74,7 @@ describe('joint parts through the API', () => {
     expect(signed.json()).toMatchObject({ status: 'in_progress' });
     expect((await post(`/complaints/${id}/parts/unit-b/acknowledge`, keys.unitB, {}, { 'idempotency-key': 'sign-1' })).statusCode).toBe(200);
     expect((await post(`/complaints/${id}/parts/unit-b/acknowledge`, keys.unitB, {})).statusCode).toBe(409);
+    expect(await eventually(offered, (names) => names.length === 2, 'the part signed for on the case')).toEqual(['part.submit', 'part.refuse']);
 
     // A bad body answers 400 naming the field.
     const badResult = await post(`/complaints/${id}/parts/unit-b/result`, keys.unitB, { finding: 'substantiated', actions: [], reply: '已核查' });

@@ -11,6 +11,7 @@ import {
   findingZh,
   labelZh,
   ownerKindZh,
+  partActionZh,
   pausePartyZh,
   roleZh,
   unitLevelZh,
@@ -66,7 +67,7 @@ export const fieldLabel = (name: string): string => fieldZh[name] ?? name;
 
 /** An action's button: its Chinese name, else the table's summary. */
 export function actionLabel(name: string, summary: string): string {
-  const label = labelZh(actionZh, name);
+  const label = labelZh(name.startsWith('part.') ? partActionZh : actionZh, name);
   return label === name ? summary : label;
 }
 
