@@ -80,7 +80,10 @@ const ComplaintView = closed({
   firstReceiver: Type.Optional(
     Type.String({ description: 'The first receiver (首接负责人): the registrar or integrator who registered the case and owns it to the end.' }),
   ),
-  repeatOf: Type.Array(Type.String(), { description: 'Earlier cases this one repeats, found at registration.' }),
+  repeatOf: Type.Array(Type.String(), {
+    description: 'Earlier cases this one repeats, found at registration: about the same polluter in any category, or of its category at the same place.',
+  }),
+  nearby: Type.Optional(Type.Array(Type.String(), { description: 'Cases at the same place about another named polluter: different cases, linked.' })),
   workOrder: Type.Optional(
     closed(
       { number: Type.String({ description: '工单号' }), dueAt: Type.Optional(Type.String({ description: "the platform's deadline, as it wrote it" })) },
@@ -121,6 +124,7 @@ const deadlineDescriptions: Record<DeadlineName, string> = {
   spotCheck: 'A supervisor decides the spot check of a case drawn for it (working days, policy `spotCheckWorkingDays`).',
   supervisionReply: "The unit answers a supervisor's supervision order (督办) (working days, policy `supervisionReplyWorkingDays`).",
   pauseAnswer: 'The answer a stopped clock waits for (中止): the clock runs again then, answered or not.',
+  mergeDecision: 'A registrar confirms or splits a merge made by repeat detection; after it, the merge stands (policy `mergeDecisionWorkingDays`).',
 };
 
 const DeadlinesView = closed(
@@ -139,7 +143,13 @@ const UnitView = closed({
 
 /** Who did it: the account id of the person (`officer-a`), or an integrator's key id, without the role the timeline's actors carry. */
 const ActorId = (description: string) => Type.String({ description, examples: ['officer-a'] });
-const CallbackAttemptView = closed({ outcome: Type.Enum(callbackOutcomes), note: Type.Optional(Type.String()), at: Instant(), by: ActorId('Who called.') });
+const CallbackAttemptView = closed({
+  outcome: Type.Enum(callbackOutcomes),
+  note: Type.Optional(Type.String()),
+  at: Instant(),
+  by: ActorId('Who called.'),
+  for: Type.Optional(Type.String({ description: 'The merged report whose complainant was called; absent: the first complainant.' })),
+});
 
 const ResultView = (description: string) =>
   closed(
@@ -344,10 +354,19 @@ export const CaseViewSchema = Type.Object(
     closedAt: Type.Optional(Instant('When it was closed or otherwise ended.')),
     closeReason: Type.Optional(Type.String({ description: 'Absent when archived.' })),
     mergedInto: Type.Optional(Type.String({ description: 'A repeat of an open case: the case it was added to. Absent when archived.' })),
+    mergeUnconfirmed: Type.Optional(
+      Type.Boolean({ description: 'Merged by repeat detection: a registrar confirms the merge or splits the case off (`merge/confirm`, `merge/split`).' }),
+    ),
     repeatReports: Type.Optional(
-      Type.Array(closed({ caseId: Type.String(), at: Instant(), summary: Type.String() }), {
-        description: 'Later reports of the same problem, merged into this case. Absent when archived.',
-      }),
+      Type.Array(
+        closed({
+          caseId: Type.String(),
+          at: Instant(),
+          summary: Type.String(),
+          callable: Type.Boolean({ description: 'Its complainant is kept: told the result and called back (`callbacks` with `for`).' }),
+        }),
+        { description: 'Later reports of the same problem, merged into this case. Absent when archived.' },
+      ),
     ),
     attachments: Type.Array(AttachmentSchema, {
       description:
@@ -397,7 +416,7 @@ export function actionReceipt(caseId: string, answer: ActionOutcome | CaseSnapsh
 }
 
 function attemptView(a: CallbackAttempt): Static<typeof CallbackAttemptView> {
-  return { outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by };
+  return { outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by, ...defined({ for: a.for }) };
 }
 
 function timelineEntryView(t: TimelineEntry): TimelineEntryView {
@@ -441,6 +460,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       receivedAt: c.receivedAt,
       firstReceiver: c.firstReceiver,
       repeatOf: [...c.repeatOf],
+      ...defined({ nearby: c.nearby && [...c.nearby] }),
       ...defined({ queryCode: c.queryCode, workOrder: c.workOrder }),
     },
     registeredAt: s.registeredAt,
@@ -527,8 +547,13 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
           },
         }
       : {}),
-    ...defined({ closedAt: s.closedAt, closeReason: s.closeReason, mergedInto: s.mergedInto }),
-    repeatReports: s.repeatReports.map((r) => ({ caseId: r.caseId, at: r.at, summary: r.summary })),
+    ...defined({ closedAt: s.closedAt, closeReason: s.closeReason, mergedInto: s.mergedInto, mergeUnconfirmed: s.mergeUnconfirmed }),
+    repeatReports: s.repeatReports.map((r) => ({
+      caseId: r.caseId,
+      at: r.at,
+      summary: r.summary,
+      callable: r.complainant !== undefined && !r.complainant.anonymous,
+    })),
     attachments: (s.attachments ?? []).map(attachmentView),
     timeline: s.timeline.map(timelineEntryView),
   };

@@ -53,6 +53,8 @@ function richState(): CaseState {
     complainant: { anonymous: false, name: '张三', phone: '13800000000', idNumber: '110101199001011234' },
     evidence: ['https://example.org/photo.jpg'],
     repeatOf: ['20261001-aaaaaaaaaa'],
+    nearby: ['20261002-dddddddddd'],
+    collective: { complainants: 5 },
     receivedAt: at(0),
   });
   const state = newCase(workflowInput(complaint), at(1));
@@ -70,7 +72,27 @@ function richState(): CaseState {
     overdue: false,
     extension: { days: 5, reason: '需要检测', requestedBy: 'officer-a', requestedAt: at(50), decision: 'approved', decidedBy: 'reg-1', decidedAt: at(51) },
     result: { finding: 'substantiated', actions: ['order_to_rectify', 'penalty'], reply: '已责令整改', submittedAt: at(60), by: 'officer-a', onTime: true },
-    callbacks: [{ outcome: 'satisfied', note: '满意', at: at(70), by: 'reg-1' }],
+    callbacks: [
+      { outcome: 'satisfied', note: '满意', at: at(70), by: 'reg-1' },
+      { outcome: 'basically_satisfied', at: at(71), by: 'reg-1', for: '20261125-cccccccccc' },
+    ],
+    callbackRounds: [[{ outcome: 'unsatisfied', at: at(48), by: 'reg-1' }]],
+    pauses: [
+      {
+        awaiting: 'third_party',
+        party: '检测机构',
+        question: '检测pH值',
+        by: 'officer-a',
+        at: at(31),
+        dueAt: at(35),
+        resumedAt: at(34),
+        answer: '已检测',
+        workingDays: 1,
+      },
+    ],
+    supervisions: [
+      { note: '请限期回复', by: 'sup-1', at: at(41), dueAt: at(44), reply: { note: '已整改', by: 'officer-a', at: at(46), onTime: false }, overdue: true },
+    ],
     reworkCount: 1,
     escalation: {
       tier: 1,
@@ -86,7 +108,8 @@ function richState(): CaseState {
     closedAt: at(80),
     closeReason: '回访满意',
     mergedInto: '20261001-bbbbbbbbbb',
-    repeatReports: [{ caseId: '20261125-cccccccccc', at: at(85), summary: '又排了' }],
+    mergeUnconfirmed: true,
+    repeatReports: [{ caseId: '20261125-cccccccccc', at: at(85), summary: '又排了', complainant: { anonymous: false, name: '王五' } }],
     dispatchOverdueAt: at(2),
     jointParts: [
       {

@@ -30,6 +30,7 @@ describe('replay of recorded histories', () => {
         'extension-approved',
         'happy-path',
         'joint-handling',
+        'merged-at-registration',
         'not-accepted',
         'not-substantiated-spot-checked',
         'overdue-escalated',
@@ -37,6 +38,7 @@ describe('replay of recorded histories', () => {
         'rapid-response-daytime',
         'rapid-response-old-worker',
         'refused-and-reassigned',
+        'repeat-escalated-at-assignment',
         'rework-twice',
       ].sort(),
     );
@@ -55,6 +57,19 @@ describe('replay of recorded histories', () => {
     expect(history).toContain('selectedForSpotCheck');
     expect(history).not.toContain('result-review');
     expect(history).not.toContain('spot-check-deadline');
+  });
+
+  it('includes a history recorded before the repeat-escalation-by-policy patch: a repeat escalated at assignment', () => {
+    const history = readFileSync(path.join(fixtures, 'repeat-escalated-at-assignment.json'), 'utf8');
+    // Escalated: the leaders were looked up, and no marker of the patch is in the history.
+    expect(history).toContain('findLeaders');
+    expect(history).not.toContain('repeat-escalation-by-policy');
+  });
+
+  it('includes a history recorded before the merge-confirmation patch: a merge at registration, final at once', () => {
+    const history = readFileSync(path.join(fixtures, 'merged-at-registration.json'), 'utf8');
+    expect(history).toContain('repeatReported');
+    expect(history).not.toContain('merge-confirmation');
   });
 
   it('includes a history recorded before the warning2-copies-superior patch, which still replays', () => {

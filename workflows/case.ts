@@ -1,7 +1,21 @@
 import { clockDeadlines, monthsLater, recompute, wallClockDeadline, workingDeadline } from './deadlines';
-import type { Actor, CaseState, CaseSnapshot, ComplaintWorkflowInput, Escalation, NoticeKind, Pause, Status, TimelineEntry, TimelineKind } from './model';
+import type {
+  Actor,
+  CaseState,
+  CaseSnapshot,
+  Complaint,
+  ComplaintWorkflowInput,
+  Escalation,
+  NoticeKind,
+  Pause,
+  RepeatReport,
+  Status,
+  TimelineEntry,
+  TimelineKind,
+} from './model';
 import { dispatchWorkingDays, inRapidResponseNight } from './policy';
 import { workingDaysBegun, type CalendarYear } from './calendar';
+import { finalStatuses } from './model';
 
 /**
  * The case as state plus the small steps every action and timer is made of: record a timeline
@@ -25,9 +39,11 @@ export interface RegistrationRules {
   rapidResponseByPolicy: boolean;
   /** patched('complainant-told-every-step'): the complainant hears of every step they care about. */
   tellsComplainantEveryStep: boolean;
+  /** patched('merge-confirmation'): a merge by repeat detection waits for a registrar to confirm or split it. */
+  mergeConfirmation: boolean;
 }
 
-export const currentRules: RegistrationRules = { rapidResponseByPolicy: true, tellsComplainantEveryStep: true };
+export const currentRules: RegistrationRules = { rapidResponseByPolicy: true, tellsComplainantEveryStep: true, mergeConfirmation: true };
 
 export function newCase(input: ComplaintWorkflowInput, now: string, rules: RegistrationRules = currentRules): CaseState {
   const { complaint, policy, calendar } = input;
@@ -113,11 +129,45 @@ export function record(state: CaseState, at: string, kind: TimelineKind, by: Act
   return entry;
 }
 
+type NoticeParams = Record<string, string | number | boolean>;
+
 /** Queues a notice; its key makes the activity that stores it idempotent. */
-export function notify(state: CaseState, kind: NoticeKind, recipient: string, params: Record<string, string | number | boolean> = {}): void {
-  const { complainant, submittedBy } = state.complaint;
+export function notify(state: CaseState, kind: NoticeKind, recipient: string, params: NoticeParams = {}): void {
+  const { complainant } = state.complaint;
   if (recipient === 'complainant' && complainant.anonymous) return;
-  const phone = recipient === 'complainant' && submittedBy === undefined ? complainant.phone : undefined;
+  const phone = recipient === 'complainant' ? textableContact(state.complaint)?.phone : undefined;
+  queue(state, kind, recipient, params, phone);
+}
+
+/** Where the complainant of a complaint is texted: their phone, unless a platform that submitted it answers them. */
+function textableContact({ complainant, submittedBy }: Pick<Complaint, 'complainant' | 'submittedBy'>): { phone: string } | undefined {
+  return !complainant.anonymous && submittedBy === undefined && complainant.phone ? { phone: complainant.phone } : undefined;
+}
+
+/** This case as a report merged into another: what the open case keeps of it (its complainant included). */
+export function mergedReport(state: CaseState): RepeatReport {
+  const { complaint } = state;
+  const contact = textableContact(complaint);
+  return {
+    caseId: complaint.id,
+    summary: complaint.description.slice(0, 200),
+    at: state.registeredAt,
+    ...(complaint.complainant.anonymous ? {} : { complainant: complaint.complainant }),
+    ...(contact ? { contact } : {}),
+  };
+}
+
+/**
+ * Tells the complainants of the reports merged into the case, each as `complainant-of:<their
+ * case>`, as the first complainant is told (never an anonymous one).
+ */
+export function tellMergedComplainants(state: CaseState, kind: NoticeKind, params: NoticeParams): void {
+  for (const report of state.repeatReports) {
+    if (report.complainant && !report.complainant.anonymous) queue(state, kind, `complainant-of:${report.caseId}`, params, report.contact?.phone);
+  }
+}
+
+function queue(state: CaseState, kind: NoticeKind, recipient: string, params: NoticeParams, phone: string | undefined): void {
   const last = state.timeline.at(-1);
   const seq = last?.seq ?? 0;
   state.outbox.push({
@@ -387,6 +437,21 @@ export function applyCalendar(state: CaseState, years: CalendarYear[], now: stri
   return Object.keys(changes).length > 0;
 }
 
+/**
+ * Whether the workflow's work is done: a final status, unless a merge by repeat detection still
+ * waits for the registrar's decision.
+ */
+export function finished(state: Pick<CaseState, 'status' | 'mergeUnconfirmed'>): boolean {
+  return finalStatuses.includes(state.status) && !state.mergeUnconfirmed;
+}
+
+/** The merge by repeat detection stands: the case's work is done. */
+export function confirmMergeOf(state: CaseState, actor: Actor | string, now: string, note?: string): void {
+  delete state.mergeUnconfirmed;
+  delete state.deadlines.mergeDecision;
+  record(state, now, 'merge_confirmed', actor, note, { intoCaseId: state.mergedInto });
+}
+
 /** The actor the case waits for now. */
 export function onDuty(state: CaseState): string | null {
   const registrar = registrarRecipient(state);
@@ -400,10 +465,12 @@ export function onDuty(state: CaseState): string | null {
       return unitRecipient(state);
     case 'callback':
       // After an unsatisfied callback the supervisor decides: rework or close.
-      return state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'supervisor' : registrar;
+      return state.callbacks.some((c) => c.outcome === 'unsatisfied' && c.for === undefined) ? 'supervisor' : registrar;
     case 'under_review':
     case 'result_review':
       return 'supervisor';
+    case 'merged':
+      return state.mergeUnconfirmed ? registrar : null;
     default:
       return null;
   }

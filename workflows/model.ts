@@ -80,6 +80,10 @@ export interface Complaint {
   submittedBy?: string;
   /** Earlier cases this one repeats, found at registration. */
   repeatOf: string[];
+  /** Those of them still open then: with this report they count toward the repeat escalation (policy `repeatEscalationReports`). */
+  unresolvedRepeatOf?: string[];
+  /** Cases at the same place about another named polluter: different cases, linked as nearby. */
+  nearby?: string[];
   /**
    * The query code (查询码) made at registration and told the complainant at acceptance: with the
    * case number it lets anyone holding both read the case's progress (`POST /status`). Absent
@@ -138,6 +142,22 @@ export interface CallbackAttempt {
   note?: string;
   at: string;
   by: string;
+  /** The case of a report merged into this one whose complainant was called (absent: the first complainant). */
+  for?: string;
+}
+
+/**
+ * A report about this case that arrived as a case of its own and was merged into it. Its
+ * complainant is kept (in the workflow's encrypted state only) so they hear the result and are
+ * called back like the first; absent from reports merged before they were kept, or anonymous.
+ */
+export interface RepeatReport {
+  caseId: string;
+  at: string;
+  summary: string;
+  complainant?: Complainant;
+  /** Where the result is texted: set when nobody else answers them (no platform submitted the report). */
+  contact?: { phone: string };
 }
 
 /** 双包案: a system leader and a territorial leader may own a case together. */
@@ -180,6 +200,7 @@ export const deadlineNames = [
   'reviewWindow',
   'rewardPayment',
   'extensionDecision',
+  'mergeDecision',
   'resultReview',
   'spotCheck',
   'supervisionReply',
@@ -272,6 +293,9 @@ export const timelineKinds = [
   'attachment_added',
   'repeat_reported',
   'merge_target_unreachable',
+  'merge_confirmed',
+  'merge_split',
+  'repeat_split',
   // First receiver (首接负责).
   'claimed',
   'handed_over',
@@ -447,7 +471,12 @@ export interface CaseState {
   closedAt?: string;
   closeReason?: string;
   mergedInto?: string;
-  repeatReports: { caseId: string; at: string; summary: string }[];
+  /**
+   * Merged by repeat detection, not by a person: a registrar confirms the merge or splits the case
+   * off again by `mergeDecision`, after which it is confirmed. Absent: nothing to decide.
+   */
+  mergeUnconfirmed?: true;
+  repeatReports: RepeatReport[];
   /** Files attached (附件), by reference. Absent from cases that never had one, and from those carried across continue-as-new before it existed. */
   attachments?: AttachmentRef[];
   /** 联合办理: the co-units' parts, oldest first. Absent from cases that never had one (resumed() defaults it). */
@@ -505,7 +534,11 @@ export interface NoticeRequest {
   to?: { phone: string };
 }
 
-export type OutboxItem = { type: 'notice'; notice: NoticeRequest } | { type: 'merge'; intoCaseId: string } | { type: 'findLeaders'; tier: Escalation['tier'] };
+export type OutboxItem =
+  | { type: 'notice'; notice: NoticeRequest }
+  | { type: 'merge'; intoCaseId: string }
+  | { type: 'split'; fromCaseId: string }
+  | { type: 'findLeaders'; tier: Escalation['tier'] };
 
 /** The case without the workflow's bookkeeping: what rules on the case may read, in the workflow and in the API. */
 export type CaseFacts = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'>;

@@ -76,6 +76,13 @@ export interface Policy {
   /** Repeat detection: same category and polluter, address or place within this many metres and days. */
   repeatWindowDays: number;
   repeatRadiusMeters: number;
+  /**
+   * The report about one problem that escalates it to a leader: the case's own, those merged into
+   * it, and the earlier cases still open (absent in policies before: 3). Before the rule, every repeat did.
+   */
+  repeatEscalationReports?: number;
+  /** Working days a registrar has to confirm or split a merge made by repeat detection before it stands (absent before: 2). */
+  mergeDecisionWorkingDays?: number;
   /** A cluster: this many reports about one polluter within this many days. */
   clusterMinReports: number;
   clusterWindowDays: number;
@@ -114,6 +121,8 @@ export const defaultPolicy: Policy = {
   firstReceiverOnly: true,
   repeatWindowDays: 90,
   repeatRadiusMeters: 200,
+  repeatEscalationReports: 3,
+  mergeDecisionWorkingDays: 2,
   clusterMinReports: 3,
   clusterWindowDays: 7,
   receivedAtMaxSkewMinutes: 5,

@@ -133,7 +133,8 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
 
 /** What the complainant said in a round: its last answer (an unreachable attempt says nothing). */
 function verdictOf(round: CallbackAttempt[] | undefined): string | null {
-  return round?.filter((c) => c.outcome !== 'unreachable').at(-1)?.outcome ?? null;
+  // The first complainant's: a merged report's complainant is called too, but the case's course follows the first's.
+  return round?.filter((c) => c.outcome !== 'unreachable' && c.for === undefined).at(-1)?.outcome ?? null;
 }
 
 /** The callbacks before any rework, when every round since is known (a case resumed from before rounds were kept may have lost them). */

@@ -50,6 +50,7 @@ export const fieldZh: Readonly<Record<string, string>> = {
   answer: '补充结果',
   coUnits: '协办单位',
   task: '协办任务',
+  for: '回访对象（并案的案件编号，空为首位投诉人）',
 };
 
 /** The labels of an enum field's values, by the field's name. */
@@ -92,6 +93,7 @@ export function recipientLabel(recipient: string): string {
   const words: Readonly<Record<string, string>> = { complainant: '投诉人', 'duty-leader': '值班领导', 'duty-officer': '值班员' };
   if (words[recipient]) return words[recipient];
   if (recipient.startsWith('superior-of:')) return `${recipient.slice('superior-of:'.length)} 的上级单位`;
+  if (recipient.startsWith('complainant-of:')) return `并案投诉人（${recipient.slice('complainant-of:'.length)}）`;
   return onDutyLabel(recipient);
 }
 

@@ -220,6 +220,24 @@ export const scenarios: Record<string, Scenario> = {
     await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     return c;
   },
+  // Recorded before patched('repeat-escalation-by-policy') (issue 18), by the code of then: a
+  // repeat of a case long closed still escalated to a leader at assignment.
+  async 'repeat-escalated-at-assignment'(env, taskQueue) {
+    const complaint = makeComplaint({ id: 'replay-repeat', repeatOf: ['20260101-aaaaaaaaaa'], complainant: { anonymous: false, name: '样例', phone: '000' } });
+    const c = await CaseDriver.start(env, taskQueue, workflowInput(complaint));
+    await toInProgress(c);
+    await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    return c;
+  },
+  // Recorded before patched('merge-confirmation') (issue 18), by the code of then: a report that
+  // repeat detection merged at registration was final at once.
+  async 'merged-at-registration'(env, taskQueue) {
+    const open = await start(env, taskQueue, 'replay-merge-target');
+    await toInProgress(open);
+    const complaint = makeComplaint({ id: 'replay-merged', repeatOf: ['replay-merge-target'], complainant: { anonymous: false, name: '样例', phone: '000' } });
+    return CaseDriver.start(env, taskQueue, { ...workflowInput(complaint), mergeInto: 'replay-merge-target' });
+  },
   async anonymous(env, taskQueue) {
     const c = await start(env, taskQueue, 'replay-anonymous', true);
     await toInProgress(c);

@@ -443,11 +443,27 @@ function HandlingCard({ view }: { view: CaseView }) {
 function Repeats({ view }: { view: CaseView }) {
   const earlier = view.complaint.repeatOf;
   const later = view.repeatReports ?? [];
-  if (earlier.length === 0 && later.length === 0 && !view.mergedInto) return null;
+  const nearby = view.complaint.nearby ?? [];
+  if (earlier.length === 0 && later.length === 0 && nearby.length === 0 && !view.mergedInto) return null;
   return (
     <Card title="重复投诉" size="small">
       <Space orientation="vertical" style={{ width: '100%' }}>
-        {view.mergedInto && <div>已合并到：{caseLink(view.mergedInto)}</div>}
+        {view.mergedInto && (
+          <div>
+            已合并到：{caseLink(view.mergedInto)}
+            {view.mergeUnconfirmed && <Tag color="orange">系统自动并案，待登记员确认或拆分</Tag>}
+          </div>
+        )}
+        {nearby.length > 0 && (
+          <div>
+            附近其他污染源的案件：
+            <Space separator="、" wrap>
+              {nearby.map((id) => (
+                <span key={id}>{caseLink(id)}</span>
+              ))}
+            </Space>
+          </div>
+        )}
         {earlier.length > 0 && (
           <div>
             重复以下案件：
@@ -468,6 +484,7 @@ function Repeats({ view }: { view: CaseView }) {
               { title: '后续投诉', dataIndex: 'caseId', render: (id: string) => caseLink(id) },
               { title: '时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
               { title: '摘要', dataIndex: 'summary' },
+              { title: '投诉人', dataIndex: 'callable', render: (callable: boolean) => (callable ? '已留存，告知结果并回访' : '匿名或未留存') },
             ]}
           />
         )}
