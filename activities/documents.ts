@@ -7,7 +7,7 @@ import { formalKind, formalText } from './notice-templates';
 
 /** Whom a formal document is addressed to: the complainant, or the unit by its name. */
 async function addresseeOf(db: Db, recipient: string): Promise<string> {
-  if (recipient === 'complainant') return '信访人';
+  if (recipient === 'complainant' || recipient.startsWith('complainant-of:')) return '信访人';
   const unitId = recipient.startsWith('unit:') ? recipient.slice('unit:'.length) : undefined;
   return (unitId && (await getUnit(db, unitId))?.name) ?? recipient;
 }

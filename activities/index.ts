@@ -24,6 +24,9 @@ const redacted =
       throw redactDbError(err);
     });
 
+/** The case's complainant, or the complainant of a report merged into it (`complainant-of:<case>`): texted, never in an inbox. */
+const toComplainant = (recipient: string) => recipient === 'complainant' || recipient.startsWith('complainant-of:');
+
 /**
  * The result told the complainant carries the link to the satisfaction survey, signed for this
  * result (the moment it was submitted, which the notice was raised at) and good for `surveyDays`.
@@ -59,11 +62,11 @@ export function createActivities(
     // The complainant's phone goes no further than the delivery's own encrypted input.
     await writeOrDeadLetter(db, { activity: 'recordNotice', key: notice.key, caseId, input: { caseId, notice } });
     // Staff find it in the console's inbox (消息) whatever else reaches them.
-    if (notice.recipient !== 'complainant') await redacted(fileInInboxes)(db, notice.key);
+    if (!toComplainant(notice.recipient)) await redacted(fileInInboxes)(db, notice.key);
     await redacted(issueIfFormal)(db, issuer, caseId, notice);
     const text = to && { phone: to.phone, facts: notice.params };
     // Staff are e-mailed; the complainant is texted, when the case says where.
-    const reachable = notice.recipient === 'complainant' ? delivery?.sms && text : delivery?.mailer;
+    const reachable = toComplainant(notice.recipient) ? delivery?.sms && text : delivery?.mailer;
     if (delivery && reachable) await startDelivery(notice.key, delivery.retry, text);
   };
   return {

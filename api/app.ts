@@ -25,6 +25,7 @@ import { defaultDeadlines, holdToDeadline, type Deadlines } from './deadline';
 import { Intake } from './intake';
 import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
+import { jointPartRoutes, PartStateSchema } from './routes/joint-parts';
 import { attachmentRoutes } from './routes/attachments';
 import { codecRoutes } from './routes/codec';
 import { consoleRoutes } from './routes/console';
@@ -173,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     contentSecurityPolicy: false,
   });
   // Shapes the OpenAPI document shows once, as named components, that the routes' answers refer to.
-  const components = [CaseViewSchema, ActionReceiptSchema];
+  const components = [CaseViewSchema, ActionReceiptSchema, PartStateSchema];
   for (const schema of components) app.addSchema(schema);
   const componentIds = new Set<unknown>(components.map((schema) => (schema as { $id?: string }).$id));
   await app.register(swagger, {
@@ -257,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes);
   await app.register(calendarRoutes);
   await app.register(actionRoutesPlugin);
+  await app.register(jointPartRoutes);
   await app.register(reportRoutes);
   await app.register(rewardReportRoutes);
   await app.register(directoryRoutes);

@@ -9,6 +9,7 @@ import {
   deadlineNames,
   enforcementActions,
   findings,
+  jointPartStatuses,
   ownerKinds,
   pauseParties,
   statuses,
@@ -20,6 +21,7 @@ import {
   type CaseSnapshot,
   type Channel,
   type DeadlineName,
+  type JointPart,
   type Status,
   type TimelineEntry,
   type TimelineKind,
@@ -78,7 +80,10 @@ const ComplaintView = closed({
   firstReceiver: Type.Optional(
     Type.String({ description: 'The first receiver (首接负责人): the registrar or integrator who registered the case and owns it to the end.' }),
   ),
-  repeatOf: Type.Array(Type.String(), { description: 'Earlier cases this one repeats, found at registration.' }),
+  repeatOf: Type.Array(Type.String(), {
+    description: 'Earlier cases this one repeats, found at registration: about the same polluter in any category, or of its category at the same place.',
+  }),
+  nearby: Type.Optional(Type.Array(Type.String(), { description: 'Cases at the same place about another named polluter: different cases, linked.' })),
   workOrder: Type.Optional(
     closed(
       { number: Type.String({ description: '工单号' }), dueAt: Type.Optional(Type.String({ description: "the platform's deadline, as it wrote it" })) },
@@ -119,6 +124,7 @@ const deadlineDescriptions: Record<DeadlineName, string> = {
   spotCheck: 'A supervisor decides the spot check of a case drawn for it (working days, policy `spotCheckWorkingDays`).',
   supervisionReply: "The unit answers a supervisor's supervision order (督办) (working days, policy `supervisionReplyWorkingDays`).",
   pauseAnswer: 'The answer a stopped clock waits for (中止): the clock runs again then, answered or not.',
+  mergeDecision: 'A registrar confirms or splits a merge made by repeat detection; after it, the merge stands (policy `mergeDecisionWorkingDays`).',
 };
 
 const DeadlinesView = closed(
@@ -137,7 +143,50 @@ const UnitView = closed({
 
 /** Who did it: the account id of the person (`officer-a`), or an integrator's key id, without the role the timeline's actors carry. */
 const ActorId = (description: string) => Type.String({ description, examples: ['officer-a'] });
-const CallbackAttemptView = closed({ outcome: Type.Enum(callbackOutcomes), note: Type.Optional(Type.String()), at: Instant(), by: ActorId('Who called.') });
+const CallbackAttemptView = closed({
+  outcome: Type.Enum(callbackOutcomes),
+  note: Type.Optional(Type.String()),
+  at: Instant(),
+  by: ActorId('Who called.'),
+  for: Type.Optional(Type.String({ description: 'The merged report whose complainant was called; absent: the first complainant.' })),
+});
+
+const ResultView = (description: string) =>
+  closed(
+    {
+      finding: Type.Enum(findings),
+      actions: Type.Array(Type.Enum(enforcementActions)),
+      reply: Type.String({ description: 'The reply to the complainant, or a co-unit’s account of its part.' }),
+      submittedAt: Instant(),
+      by: ActorId('Who submitted it.'),
+      onTime: Type.Boolean({ description: 'Within the (possibly extended) deadline.' }),
+    },
+    { description },
+  );
+
+export const JointPartSchema = Type.Object(
+  {
+    unit: UnitView,
+    task: Type.String({ description: 'What the co-unit is asked to do.' }),
+    status: Type.Enum(jointPartStatuses, {
+      description:
+        '`working` until the co-unit submits (`done`) or refuses (`refused`), or a supervisor goes on without it (`waived`, also when the case ends).',
+    }),
+    workflowId: Type.String({ description: "The part's child workflow.", examples: ['complaint-20261124-3f9a0c1b2d-part-unit-b'] }),
+    assignedAt: Instant(),
+    assignedBy: ActorId('Who gave the part.'),
+    dueAt: Instant("The part's own deadline (working days, policy `jointPartWorkingDays`)."),
+    acknowledgedAt: Type.Optional(Instant('When the co-unit signed for it.')),
+    warningLevel: Type.Integer({ minimum: 0, maximum: 2, description: 'Warnings raised on the part: 0 none, 1 and 2 at the policy’s shares of its time.' }),
+    overdue: Type.Boolean({ description: "The part's deadline passed while it was worked." }),
+    result: Type.Optional(ResultView("The co-unit's result for its part, for the lead unit to consolidate.")),
+    reason: Type.Optional(Type.String({ description: 'Why it was refused, or waived.' })),
+    endedAt: Type.Optional(Instant()),
+  },
+  { $id: 'JointPart', additionalProperties: false },
+);
+
+export type JointPartView = Static<typeof JointPartSchema>;
 
 export const TimelineEntrySchema = Type.Object(
   {
@@ -218,18 +267,12 @@ export const CaseViewSchema = Type.Object(
         { description: 'The extension the unit asked for, one per handling window; no decision yet while pending. Absent when archived.' },
       ),
     ),
-    result: Type.Optional(
-      closed(
-        {
-          finding: Type.Enum(findings),
-          actions: Type.Array(Type.Enum(enforcementActions)),
-          reply: Type.String({ description: 'The reply to the complainant.' }),
-          submittedAt: Instant(),
-          by: ActorId('Who submitted it.'),
-          onTime: Type.Boolean({ description: 'Within the (possibly extended) handling deadline.' }),
-        },
-        { description: "The unit's latest result (办结反馈). Absent when archived." },
-      ),
+    result: Type.Optional(ResultView("The unit's latest result (办结反馈). Absent when archived.")),
+    jointParts: Type.Optional(
+      Type.Array(JointPartSchema, {
+        description:
+          "联合办理: the co-units' parts, oldest first; the lead unit's result waits for every part still `working`. Absent when archived (the timeline keeps them).",
+      }),
     ),
     callbacks: Type.Array(CallbackAttemptView, { description: 'Callback attempts (回访) since the latest result.' }),
     callbackRounds: Type.Array(Type.Array(CallbackAttemptView), {
@@ -339,10 +382,19 @@ export const CaseViewSchema = Type.Object(
     closedAt: Type.Optional(Instant('When it was closed or otherwise ended.')),
     closeReason: Type.Optional(Type.String({ description: 'Absent when archived.' })),
     mergedInto: Type.Optional(Type.String({ description: 'A repeat of an open case: the case it was added to. Absent when archived.' })),
+    mergeUnconfirmed: Type.Optional(
+      Type.Boolean({ description: 'Merged by repeat detection: a registrar confirms the merge or splits the case off (`merge/confirm`, `merge/split`).' }),
+    ),
     repeatReports: Type.Optional(
-      Type.Array(closed({ caseId: Type.String(), at: Instant(), summary: Type.String() }), {
-        description: 'Later reports of the same problem, merged into this case. Absent when archived.',
-      }),
+      Type.Array(
+        closed({
+          caseId: Type.String(),
+          at: Instant(),
+          summary: Type.String(),
+          callable: Type.Boolean({ description: 'Its complainant is kept: told the result and called back (`callbacks` with `for`).' }),
+        }),
+        { description: 'Later reports of the same problem, merged into this case. Absent when archived.' },
+      ),
     ),
     attachments: Type.Array(AttachmentSchema, {
       description:
@@ -392,7 +444,7 @@ export function actionReceipt(caseId: string, answer: ActionOutcome | CaseSnapsh
 }
 
 function attemptView(a: CallbackAttempt): Static<typeof CallbackAttemptView> {
-  return { outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by };
+  return { outcome: a.outcome, ...defined({ note: a.note }), at: a.at, by: a.by, ...defined({ for: a.for }) };
 }
 
 function timelineEntryView(t: TimelineEntry): TimelineEntryView {
@@ -436,6 +488,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
       receivedAt: c.receivedAt,
       firstReceiver: c.firstReceiver,
       repeatOf: [...c.repeatOf],
+      ...defined({ nearby: c.nearby && [...c.nearby] }),
       ...defined({ queryCode: c.queryCode, workOrder: c.workOrder }),
     },
     registeredAt: s.registeredAt,
@@ -478,6 +531,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
           },
         }
       : {}),
+    jointParts: (s.jointParts ?? []).map(jointPartView),
     callbacks: s.callbacks.map(attemptView),
     callbackRounds: s.callbackRounds.map((round) => round.map(attemptView)),
     reworkCount: s.reworkCount,
@@ -534,8 +588,13 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
           },
         }
       : {}),
-    ...defined({ closedAt: s.closedAt, closeReason: s.closeReason, mergedInto: s.mergedInto }),
-    repeatReports: s.repeatReports.map((r) => ({ caseId: r.caseId, at: r.at, summary: r.summary })),
+    ...defined({ closedAt: s.closedAt, closeReason: s.closeReason, mergedInto: s.mergedInto, mergeUnconfirmed: s.mergeUnconfirmed }),
+    repeatReports: s.repeatReports.map((r) => ({
+      caseId: r.caseId,
+      at: r.at,
+      summary: r.summary,
+      callable: r.complainant !== undefined && !r.complainant.anonymous,
+    })),
     attachments: (s.attachments ?? []).map(attachmentView),
     timeline: s.timeline.map(timelineEntryView),
   };
@@ -606,6 +665,22 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
     ...defined({ closedAt: iso(row.closedAt) }),
     attachments: attachmentsOf(events.map(timelineEntryOf)),
     timeline: events.map(timelineEntryOf),
+  };
+}
+
+function jointPartView(p: JointPart): JointPartView {
+  return {
+    unit: { id: p.unit.id, name: p.unit.name, level: p.unit.level, ...defined({ version: p.unit.version }) },
+    task: p.task,
+    status: p.status,
+    workflowId: p.workflowId,
+    assignedAt: p.assignedAt,
+    assignedBy: p.assignedBy,
+    dueAt: p.dueAt,
+    warningLevel: p.warningLevel,
+    overdue: p.overdue,
+    ...defined({ acknowledgedAt: p.acknowledgedAt, reason: p.reason, endedAt: p.endedAt }),
+    ...(p.result ? { result: { ...p.result, actions: [...p.result.actions] } } : {}),
   };
 }
 

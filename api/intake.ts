@@ -4,7 +4,7 @@ import { loadCalendarYears } from '../db/calendar';
 import type { Db, Tx } from '../db/client';
 import { claimIntakeKey, intakeClaim } from '../db/intake-keys';
 import { deleteUnstartedCase, writeProjection } from '../db/projections';
-import { findEarlierCases, inRepeatLock, openCaseAmong } from '../db/repeats';
+import { findEarlierCases, inRepeatLock, openCaseAmong, unresolvedAmong } from '../db/repeats';
 import { registeredCase } from '../workflows/actions';
 import { shanghaiDate, shanghaiYear } from '../workflows/calendar';
 import { view, workflowIdFor } from '../workflows/case';
@@ -127,8 +127,17 @@ export class Intake {
   /** Repeat detection and the case's row, within the category's lock. */
   private async registerRow(tx: Tx, { complaint, caseId, calendar }: Incoming): Promise<RegisteredIntake> {
     const earlier = (await this.earlierCases(tx, complaint)).filter((c) => c.id !== caseId);
-    const full: Complaint = { ...complaint, id: caseId, repeatOf: earlier.map((c) => c.id) };
-    const mergeInto = openCaseAmong(earlier)?.id;
+    const repeats = earlier.filter((c) => c.link === 'repeat');
+    const nearby = earlier.filter((c) => c.link === 'nearby').map((c) => c.id);
+    const unresolved = unresolvedAmong(earlier).map((c) => c.id);
+    const full: Complaint = {
+      ...complaint,
+      id: caseId,
+      repeatOf: repeats.map((c) => c.id),
+      ...(unresolved.length > 0 ? { unresolvedRepeatOf: unresolved } : {}),
+      ...(nearby.length > 0 ? { nearby } : {}),
+    };
+    const mergeInto = openCaseAmong(earlier, complaint.category)?.id;
     const input: ComplaintWorkflowInput = { complaint: full, policy: this.deps.gateway.policy, calendar, ...(mergeInto ? { mergeInto } : {}) };
     // The case as its workflow starts it, and its row until the workflow's first projection.
     const registered = registeredCase(input, new Date().toISOString());

@@ -38,10 +38,10 @@ const isOpen = inArray(complaints.status, [...openStatuses]);
 /** Reports cover the caller's jurisdiction (api/scope.ts): these districts, or every one when absent. */
 export type Districts = readonly string[] | undefined;
 
-export function inDistricts(districts: Districts): SQL {
+export function inDistricts(districts: Districts, column = sql`district`): SQL {
   if (!districts) return sql`true`;
   if (districts.length === 0) return sql`false`;
-  return sql`district in (${sql.join(
+  return sql`${column} in (${sql.join(
     districts.map((d) => sql`${d}`),
     sql`, `,
   )})`;
@@ -163,8 +163,12 @@ export async function hotspots(
   const previousFrom = new Date(q.from.getTime() - (q.to.getTime() - q.from.getTime()));
   const { rows } = await db.execute<{ type: Hotspot['type']; key: string; label: string; count: string; previous: string }>(sql`
     with period as (
-      select address_key, address, polluter_key, polluter, registered_at, registered_at >= ${q.from} as current
-      from complaints where registered_at >= ${previousFrom} and registered_at < ${q.to} and ${inDistricts(q.districts)}
+      -- A place is where repeat detection put the report: a repeat (same address, or within the
+      -- radius) counts at the place of the earlier case it repeats.
+      select coalesce(root.address_key, c.address_key) as address_key, coalesce(root.address, c.address) as address,
+             c.polluter_key, c.polluter, c.registered_at, c.registered_at >= ${q.from} as current
+      from complaints c left join complaints root on root.id = c.repeat_of
+      where c.registered_at >= ${previousFrom} and c.registered_at < ${q.to} and ${inDistricts(q.districts, sql`c.district`)}
     ),
     windows as (
       select polluter_key, polluter, count(*) over (

@@ -457,6 +457,22 @@ export const leaderOwnerships = pgTable(
   (t) => [primaryKey({ columns: [t.caseId, t.leaderId] }), index('leader_ownerships_leader_idx').on(t.leaderId)],
 );
 
+/**
+ * 联合办理: the co-units' parts of joint cases, as the projection last wrote them. A co-unit sees
+ * and lists the cases it holds a part of; `GET /complaints?joint=true` lists those with a part open.
+ */
+export const jointParts = pgTable(
+  'joint_parts',
+  {
+    caseId: text('case_id').notNull(),
+    unitId: text('unit_id').notNull(),
+    /** working, done, refused or waived (workflows/model.ts jointPartStatuses). */
+    status: text('status').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.unitId] }), index('joint_parts_unit_idx').on(t.unitId, t.status)],
+);
+
 /** Every callback attempt (回访) and its outcome. */
 export const callbacks = pgTable(
   'callbacks',

@@ -17,6 +17,7 @@ import type {
   EnforcementAction,
   Escalation,
   Finding,
+  JointPartStatus,
   LeaderOwner,
   NoticeKind,
   Pause,
@@ -97,6 +98,9 @@ export const timelineKindZh = {
   attachment_added: '上传附件',
   repeat_reported: '重复投诉',
   merge_target_unreachable: '合并目标不可达',
+  merge_confirmed: '确认并案',
+  merge_split: '拆分为独立案件',
+  repeat_split: '并入的投诉已拆分',
   claimed: '认领',
   handed_over: '移交',
   unit_warned: '预警',
@@ -147,6 +151,13 @@ export const timelineKindZh = {
   reward_claimed: '举报人凭兑奖码兑奖',
   reward_paid: '奖励已兑付',
   reward_overdue: '奖励兑付超期',
+  joint_assigned: '联合办理交办',
+  joint_part_acknowledged: '协办单位签收',
+  joint_part_warning: '协办超时预警',
+  joint_part_overdue: '协办超期',
+  joint_part_done: '协办反馈',
+  joint_part_refused: '拒绝协办',
+  joint_parts_waived: '不再等待协办',
 } as const satisfies Record<TimelineKind, string>;
 
 /** The notices recorded for delivery (workflows/model.ts NoticeKind). */
@@ -171,7 +182,23 @@ export const noticeKindZh = {
   case_closed: '办结告知',
   information_requested: '补充材料告知',
   roster_gap: '值班空缺告警',
+  joint_part: '联合办理通知',
 } as const satisfies Record<NoticeKind, string>;
+
+/** A co-unit's actions on its part (联合办理, workflows/joint-part.ts partActions), as `part.<action>`. */
+export const partActionZh: Readonly<Record<string, string>> = {
+  'part.acknowledge': '协办签收',
+  'part.submit': '协办反馈',
+  'part.refuse': '拒绝协办',
+};
+
+/** Where a co-unit's part of a joint case stands (联合办理, workflows/model.ts jointPartStatuses). */
+export const jointPartStatusZh = {
+  working: '协办中',
+  done: '已反馈',
+  refused: '拒绝协办',
+  waived: '不再等待',
+} as const satisfies Record<JointPartStatus, string>;
 
 /** Who a stopped clock waits for (中止). */
 export const pausePartyZh = { complainant: '投诉人', third_party: '第三方' } as const satisfies Record<Pause['awaiting'], string>;
@@ -223,6 +250,7 @@ export const deadlineZh = {
   reviewWindow: '抽查复核期',
   rewardPayment: '奖励兑付期限',
   extensionDecision: '延期审批期限',
+  mergeDecision: '并案确认期限',
   resultReview: '结果审核期限',
   spotCheck: '抽查复核期限',
   supervisionReply: '督办回复期限',
@@ -265,6 +293,8 @@ export const actionZh = {
   notAccept: '不予受理',
   transferOut: '转送',
   merge: '合并',
+  confirmMerge: '确认并案',
+  splitMerge: '拆分',
   claim: '认领',
   handOver: '移交',
   warnUnit: '预警',
@@ -302,6 +332,8 @@ export const actionZh = {
   close: '结案',
   reopen: '重新打开',
   changeUrgency: '变更紧急程度',
+  jointAssign: '联合办理',
+  waiveJointParts: '不再等待协办',
 } as const satisfies Record<ActionName, string>;
 
 /**
@@ -395,6 +427,8 @@ const systemReasonZh: Record<string, string> = {
   'supervision answered': '承办单位已回复督办事项',
   'no answer by its deadline: the clock runs again': '补充材料逾期未收到，已恢复计时',
   'repeat of an open case': '重复投诉，并入办理中的案件',
+  'merged by repeat detection: confirm or split': '系统自动并案，请确认或拆分',
+  'no decision by the deadline': '逾期未决定，按原决定执行',
   'repeat complaint': '重复投诉',
   'anonymous complaint: callback skipped': '匿名投诉，不回访',
   'dispatch deadline passed': '交办期限已过',
@@ -404,6 +438,8 @@ const systemReasonZh: Record<string, string> = {
   'reward claimed': '匿名举报人已凭兑奖码兑奖，可兑付奖励',
   'overdue past the escalation gap': '超期未办结，已到升级时限',
   'still overdue at leader review': '领导包案复核时仍超期',
+  'joint part deadline passed': '协办期限已过',
+  'the case ended': '案件已结束',
 };
 
 const systemReasonPatternsZh: [RegExp, (...parts: string[]) => string][] = [
@@ -411,6 +447,7 @@ const systemReasonPatternsZh: [RegExp, (...parts: string[]) => string][] = [
   [/^callback: (\w+)$/, (outcome) => `回访结果：${labelZh(callbackOutcomeZh, outcome ?? '')}`],
   [/^spot check failed: ([\s\S]*)$/, (note) => `抽查不合格：${note}`],
   [/^withdrawn: ([\s\S]*)$/, (reason) => `投诉人撤回：${reason}`],
+  [/^complainant of (\S+) unsatisfied$/, (caseId) => `并案投诉人（${caseId}）回访不满意`],
   [/^result to review: (\w+)$/, (finding) => `办理结果（${labelZh(findingZh, finding ?? '')}）待审核`],
   [/^no leader of tier (\d) on file: designate one$/, (tier) => `未登记第 ${tier} 级包案领导，请指定`],
 ];

@@ -12,7 +12,7 @@ import { getCase } from '../workflows/definitions';
 import type { CaseState } from '../workflows/model';
 import { projectionOf } from '../workflows/projection';
 import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
-import { makeComplaint, uniqueId, unitA, workflowInput } from './helpers/cases';
+import { makeComplaint, uniqueId, unitA, unitB, workflowInput } from './helpers/cases';
 
 /**
  * Issue 13, item 6: the API answers with one documented CaseView, for live and archived cases
@@ -53,6 +53,8 @@ function richState(): CaseState {
     complainant: { anonymous: false, name: '张三', phone: '13800000000', idNumber: '110101199001011234' },
     evidence: ['https://example.org/photo.jpg'],
     repeatOf: ['20261001-aaaaaaaaaa'],
+    nearby: ['20261002-dddddddddd'],
+    collective: { complainants: 5 },
     receivedAt: at(0),
   });
   const state = newCase(workflowInput(complaint), at(1));
@@ -70,7 +72,27 @@ function richState(): CaseState {
     overdue: false,
     extension: { days: 5, reason: '需要检测', requestedBy: 'officer-a', requestedAt: at(50), decision: 'approved', decidedBy: 'reg-1', decidedAt: at(51) },
     result: { finding: 'substantiated', actions: ['order_to_rectify', 'penalty'], reply: '已责令整改', submittedAt: at(60), by: 'officer-a', onTime: true },
-    callbacks: [{ outcome: 'satisfied', note: '满意', at: at(70), by: 'reg-1' }],
+    callbacks: [
+      { outcome: 'satisfied', note: '满意', at: at(70), by: 'reg-1' },
+      { outcome: 'basically_satisfied', at: at(71), by: 'reg-1', for: '20261125-cccccccccc' },
+    ],
+    callbackRounds: [[{ outcome: 'unsatisfied', at: at(48), by: 'reg-1' }]],
+    pauses: [
+      {
+        awaiting: 'third_party',
+        party: '检测机构',
+        question: '检测pH值',
+        by: 'officer-a',
+        at: at(31),
+        dueAt: at(35),
+        resumedAt: at(34),
+        answer: '已检测',
+        workingDays: 1,
+      },
+    ],
+    supervisions: [
+      { note: '请限期回复', by: 'sup-1', at: at(41), dueAt: at(44), reply: { note: '已整改', by: 'officer-a', at: at(46), onTime: false }, overdue: true },
+    ],
     reworkCount: 1,
     escalation: {
       tier: 1,
@@ -86,8 +108,38 @@ function richState(): CaseState {
     closedAt: at(80),
     closeReason: '回访满意',
     mergedInto: '20261001-bbbbbbbbbb',
-    repeatReports: [{ caseId: '20261125-cccccccccc', at: at(85), summary: '又排了' }],
+    mergeUnconfirmed: true,
+    repeatReports: [{ caseId: '20261125-cccccccccc', at: at(85), summary: '又排了', complainant: { anonymous: false, name: '王五' } }],
     dispatchOverdueAt: at(2),
+    jointParts: [
+      {
+        unit: unitB,
+        task: '街道办配合现场核查',
+        status: 'done',
+        workflowId: 'complaint-x-part-unit-b',
+        assignedAt: at(35),
+        assignedBy: 'reg-1',
+        dueAt: at(5_000),
+        acknowledgedAt: at(36),
+        warningLevel: 1,
+        overdue: false,
+        result: { finding: 'partly_substantiated', actions: ['inspection'], reply: '已配合核查', submittedAt: at(58), by: 'officer-b', onTime: true },
+        endedAt: at(58),
+      },
+      {
+        unit: { id: 'unit-c', name: '监测站', level: 'district' },
+        task: '采样',
+        status: 'refused',
+        workflowId: 'complaint-x-part-unit-c',
+        assignedAt: at(35),
+        assignedBy: 'reg-1',
+        dueAt: at(5_000),
+        warningLevel: 0,
+        overdue: false,
+        reason: '不在职责范围',
+        endedAt: at(40),
+      },
+    ],
   } satisfies Partial<CaseState>);
   state.deadlines.reviewWindow = { dueAt: at(10_000), provisional: false, basis: { from: at(80), minutes: 10_000 } };
   state.timeline.push(
@@ -310,9 +362,16 @@ describe('over HTTP', () => {
     // Unmasking the complainant is not an action on the case: it answers the complainant, not a view.
     // An upload answers the attachment it stored (201), which the case then lists.
     const notReceipts = ['/complaints/{id}/identity', '/complaints/{id}/attachments'];
-    const actions = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && !notReceipts.includes(p) && spec.paths[p]?.post);
+    // A co-unit's action on its joint part (联合办理) is an Update of the part's workflow: it answers the part.
+    const isPart = (p: string) => p.startsWith('/complaints/{id}/parts/');
+    const posts = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && !notReceipts.includes(p) && spec.paths[p]?.post);
+    const actions = posts.filter((p) => !isPart(p));
     expect(actions.length).toBeGreaterThan(20);
     for (const path of actions) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/ActionReceipt']);
+    const parts = posts.filter(isPart);
+    expect(parts).toHaveLength(3);
+    for (const path of parts) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/JointPartState']);
+    expect(refOf('/complaints/{id}/parts/{unitId}', 'get')).toBe('#/components/schemas/JointPartState');
     const component = spec.components.schemas.CaseView!;
     expect(component.additionalProperties).toBe(false);
     expect(Object.keys(component.properties).sort()).toEqual(Object.keys(CaseViewSchema.properties).sort());

@@ -97,20 +97,82 @@ describe('complaint lifecycle', () => {
     expect(final.timeline.at(-1)?.data).toEqual({ department: '城管局' });
   });
 
-  it('merges a duplicate into the open case, which records the repeat and escalates', async () => {
+  it('merges duplicates into the open case, keeps their complainants, and escalates at the third report (policy)', async () => {
     const original = await caseInProgress();
-    const duplicate = await startCase();
+    const duplicate = await startCase({ complainant: { anonymous: false, name: '李先生', phone: '13900002222' } });
     await duplicate.act('merge', { actor: actors.registrar, intoCaseId: original.complaint.id, reason: '同一企业同一问题' });
     expect((await duplicate.finished(recorded.projectedSeq)).mergedInto).toBe(original.complaint.id);
-    const view = await original.until((v) => v.repeatReports.length === 1, 'the repeat report');
-    expect(view.repeatReports[0]?.caseId).toBe(duplicate.complaint.id);
-    expect(view.escalation.tier).toBe(1);
-    expect(view.escalation.reason).toBe('repeat complaint');
+    const once = await original.until((v) => v.repeatReports.length === 1, 'the repeat report');
+    expect(once.repeatReports[0]).toMatchObject({ caseId: duplicate.complaint.id, complainant: { name: '李先生' }, contact: { phone: '13900002222' } });
+    // Two reports of one problem: not yet the policy's three.
+    expect(once.escalation.tier).toBe(0);
     // The duplicate's complainant is told which case now carries their report.
     expect(recorded.noticesOf(duplicate.complaint.id).find((n) => n.kind === 'case_merged')).toMatchObject({
       recipient: 'complainant',
       params: { intoCaseId: original.complaint.id },
     });
+    const third = await startCase({ complainant: { anonymous: true } });
+    await third.act('merge', { actor: actors.registrar, intoCaseId: original.complaint.id, reason: '同一问题' });
+    const escalated = await original.until((v) => v.repeatReports.length === 2, 'the third report');
+    expect(escalated.escalation).toMatchObject({ tier: 1, reason: 'repeat complaint' });
+
+    // The result reaches the merged complainant too (texted), and they are called back like the first.
+    await original.act('submitResult', { actor: actors.unitA, ...result });
+    await original.settled(recorded.projectedSeq);
+    expect(
+      recorded
+        .noticesOf(original.complaint.id)
+        .filter((n) => n.kind === 'result_reply')
+        .map((n) => n.recipient),
+    ).toEqual(['complainant', `complainant-of:${duplicate.complaint.id}`]);
+    const called = await original.act('recordCallback', { actor: actors.registrar, outcome: 'unsatisfied', for: duplicate.complaint.id });
+    // Their answer is kept, but the case's course follows the first complainant's.
+    expect(called).toMatchObject({ status: 'callback', onDuty: 'registrar:reg-1' });
+    expect(await original.rejected('recordCallback', { actor: actors.registrar, outcome: 'satisfied', for: third.complaint.id })).toMatch(/can be called/);
+    const closed = await original.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    expect(closed.status).toBe('closed');
+    expect(closed.callbacks.map((c) => [c.outcome, c.for ?? null])).toEqual([
+      ['unsatisfied', duplicate.complaint.id],
+      ['satisfied', null],
+    ]);
+  });
+
+  it('escalates a repeat at assignment only when the earlier reports stayed unresolved (policy), not for a repeat of a case long closed', async () => {
+    const ofClosed = await startCase({ repeatOf: ['20260101-aaaaaaaaaa'] });
+    await ofClosed.act('accept', { actor: actors.registrar });
+    expect((await ofClosed.act('assign', { actor: actors.registrar, unit: unitA })).escalation.tier).toBe(0);
+    const ofOpen = await startCase({
+      repeatOf: ['20261101-bbbbbbbbbb', '20261102-cccccccccc'],
+      unresolvedRepeatOf: ['20261101-bbbbbbbbbb', '20261102-cccccccccc'],
+    });
+    await ofOpen.act('accept', { actor: actors.registrar });
+    expect((await ofOpen.act('assign', { actor: actors.registrar, unit: unitA })).escalation).toMatchObject({ tier: 1, reason: 'repeat complaint' });
+  });
+
+  it('holds a merge by repeat detection for the registrar: split off, the case runs on its own; undecided, the merge stands at its deadline', async () => {
+    const original = await caseInProgress();
+    const detected = () => CaseDriver.start(suite.env, taskQueue, { ...workflowInput(makeComplaint()), mergeInto: original.complaint.id });
+    const toSplit = await detected();
+    const merged = await toSplit.view();
+    expect(merged).toMatchObject({ status: 'merged', mergedInto: original.complaint.id, mergeUnconfirmed: true, onDuty: 'registrar:reg-1' });
+    await original.until((v) => v.repeatReports.some((r) => r.caseId === toSplit.complaint.id), 'the report merged in');
+    const split = await toSplit.act('splitMerge', { actor: actors.registrar, reason: '不同排放口，另案办理' });
+    expect(split).toMatchObject({ status: 'registered', onDuty: 'registrar:reg-1' });
+    expect(split.mergedInto).toBeUndefined();
+    expect(split.deadlines.dispatch).toBeDefined();
+    const dropped = await original.until((v) => original.kinds(v).includes('repeat_split'), 'the split report dropped');
+    expect(dropped.repeatReports.map((r) => r.caseId)).not.toContain(toSplit.complaint.id);
+    // Independent again: it is accepted and assigned as any case.
+    await toSplit.act('accept', { actor: actors.registrar });
+    expect((await toSplit.act('assign', { actor: actors.registrar, unit: unitB })).status).toBe('assigned');
+
+    const undecided = await detected();
+    const waiting = await undecided.view();
+    await undecided.advanceTo(waiting.deadlines.mergeDecision!.dueAt, 1_000);
+    const stood = await undecided.finished(recorded.projectedSeq);
+    expect(stood).toMatchObject({ status: 'merged', mergedInto: original.complaint.id });
+    expect(stood.mergeUnconfirmed).toBeUndefined();
+    expect(stood.timeline.at(-1)).toMatchObject({ kind: 'merge_confirmed', actor: 'system:timer' });
   });
 
   it('sends a refused case back for reassignment and keeps the refusing unit out', async () => {

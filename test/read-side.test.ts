@@ -100,6 +100,37 @@ describe('repeat detection', () => {
     expect(found.map((c) => c.id)).toEqual([near, sameAddress]);
   });
 
+  it('links reports about one polluter across categories, and a place within the radius about another named polluter as nearby', async () => {
+    const category = uniqueId('cat');
+    const polluter = `甲厂-${category}`;
+    const now = new Date();
+    const lat = 23.1;
+    const lng = 113.3;
+    const at = (days: number) => new Date(now.getTime() - days * DAY);
+    const odour = await seed({ category: `${category}-odour`, polluter, location: { address: '工业园 1 号', district: 'x' } }, at(8));
+    const otherRestaurant = await seed(
+      { category, polluter: `乙餐馆-${category}`, location: { address: '美食街 3 号', district: 'x', lat: north(lat, 150), lng } },
+      at(6),
+    );
+    const unnamedNear = await seed({ category, polluter: undefined, location: { address: '美食街 5 号', district: 'x', lat: north(lat, 120), lng } }, at(4));
+    await seed({ category: `${category}-odour`, polluter: undefined, location: { address: '美食街 9 号', district: 'x', lat: north(lat, 50), lng } }, at(2));
+    const found = await findEarlierCases(h.database.db, {
+      category,
+      polluterKey: normalizeKey(polluter),
+      addressKey: normalizeKey('美食街 7 号'),
+      lat,
+      lng,
+      at: now,
+      windowDays: 90,
+      radiusMeters: 200,
+    });
+    expect(found.map((c) => [c.id, c.link])).toEqual([
+      [odour, 'repeat'],
+      [otherRestaurant, 'nearby'],
+      [unnamedNear, 'repeat'],
+    ]);
+  });
+
   it('adds a repeat of an open case to it at registration instead of opening a second one', async () => {
     const first = submission();
     const original = (await h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload: first })).json();
@@ -119,7 +150,11 @@ describe('repeat detection', () => {
 
   it('opens one case for reports about one place that arrive together, and merges the others into it', async () => {
     const first = submission();
-    const reports = [first, ...['又排了', '还在排', '味道很大'].map((description) => submission({ location: first.location, description }))];
+    // One place and one polluter: another polluter named at the same place would be another case (nearby).
+    const reports = [
+      first,
+      ...['又排了', '还在排', '味道很大'].map((description) => submission({ location: first.location, polluter: first.polluter, description })),
+    ];
     const responses = await Promise.all(
       reports.map((payload) => h.app.inject({ method: 'POST', url: '/complaints', headers: credentials(keys.integrator), payload })),
     );
@@ -247,6 +282,15 @@ describe('reports', () => {
     expect(spots.find((s) => s.type === 'polluter' && s.label === '甲厂')?.count).toBe(3);
     expect(spots.find((s) => s.type === 'cluster' && s.label === '甲厂')?.count).toBe(3);
     expect(spots.some((s) => s.label === '丙路 3 号')).toBe(false);
+  });
+
+  it('counts a repeat within the radius at the place it repeats, as repeat detection linked them', async () => {
+    // 80 m away, another address: a repeat of the first case at 甲路 1 号 (in another district, outside the KPI above).
+    ids.push(await seed({ location: { address: '甲路 1 号对面', district: `${district}-near` } }, new Date(Date.now() - 5 * DAY), { repeatOf: ids[0]! }));
+    const response = await get(`/reports/hotspots?from=${from.toISOString()}&to=${to.toISOString()}`);
+    const spots = response.json().hotspots as { type: string; label: string; count: number }[];
+    expect(spots.find((s) => s.type === 'location' && s.label === '甲路 1 号')?.count).toBe(3);
+    expect(spots.some((s) => s.label === '甲路 1 号对面')).toBe(false);
   });
 
   it('counts the month by district against the previous month', async () => {

@@ -29,6 +29,8 @@ describe('replay of recorded histories', () => {
         'escalated-in-answer-lean',
         'extension-approved',
         'happy-path',
+        'joint-handling',
+        'merged-at-registration',
         'not-accepted',
         'not-substantiated-spot-checked',
         'overdue-escalated',
@@ -38,6 +40,7 @@ describe('replay of recorded histories', () => {
         'rapid-response-old-worker',
         'refused-and-reassigned',
         'reward-approved-and-paid',
+        'repeat-escalated-at-assignment',
         'rework-twice',
       ].sort(),
     );
@@ -72,6 +75,19 @@ describe('replay of recorded histories', () => {
     expect(history).toContain('selectedForSpotCheck');
     expect(history).not.toContain('result-review');
     expect(history).not.toContain('spot-check-deadline');
+  });
+
+  it('includes a history recorded before the repeat-escalation-by-policy patch: a repeat escalated at assignment', () => {
+    const history = readFileSync(path.join(fixtures, 'repeat-escalated-at-assignment.json'), 'utf8');
+    // Escalated: the leaders were looked up, and no marker of the patch is in the history.
+    expect(history).toContain('findLeaders');
+    expect(history).not.toContain('repeat-escalation-by-policy');
+  });
+
+  it('includes a history recorded before the merge-confirmation patch: a merge at registration, final at once', () => {
+    const history = readFileSync(path.join(fixtures, 'merged-at-registration.json'), 'utf8');
+    expect(history).toContain('repeatReported');
+    expect(history).not.toContain('merge-confirmation');
   });
 
   it('includes a history recorded before the warning2-copies-superior patch, which still replays', () => {
@@ -143,6 +159,15 @@ describe('replay of recorded histories', () => {
       expect(after, file).toContain('"findLeaders"');
     }
     expect(readFileSync(path.join(fixtures, 'overdue-escalated-lean.json'), 'utf8')).toContain('EVENT_TYPE_TIMER_FIRED');
+  });
+
+  it('includes a joint case (联合办理): its parts as child workflows started and completed, their progress as signals', () => {
+    const history = readFileSync(path.join(fixtures, 'joint-handling.json'), 'utf8');
+    const count = (type: string) => history.split(`"EVENT_TYPE_${type}"`).length - 1;
+    expect(count('START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(2);
+    expect(count('CHILD_WORKFLOW_EXECUTION_COMPLETED')).toBe(2);
+    expect(history).toContain('"jointPartReported"');
+    expect(history).toContain('"jointAssign"');
   });
 
   for (const file of files) {

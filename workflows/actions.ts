@@ -3,6 +3,7 @@ import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import {
   close,
   closeWindow,
+  confirmMergeOf,
   currentRules,
   escalate,
   extendWindow,
@@ -23,12 +24,27 @@ import {
   stopClock,
   superiorRecipient,
   tellComplainant,
+  tellMergedComplainants,
   unitRecipient,
   type RegistrationRules,
 } from './case';
 import { clockStopped, firedKey, workingDeadline } from './deadlines';
 import { checkAmount, openEarnedReward, whyNoApproval, whyNoClaim, whyNoPayment, whyNoProposal } from './rewards';
-import { CallbackOutcomeSchema, CaseId, Days, EnforcementActionSchema, FindingSchema, LeaderOwnerSchema, Note, Reason, Text, UnitSchema } from './fields';
+import { assignParts, checkCoUnit, waiveParts, workingParts } from './joint';
+import { dispatchWorkingDays } from './policy';
+import {
+  CallbackOutcomeSchema,
+  CaseId,
+  caseIdPattern,
+  Days,
+  EnforcementActionSchema,
+  FindingSchema,
+  LeaderOwnerSchema,
+  Note,
+  Reason,
+  Text,
+  UnitSchema,
+} from './fields';
 import {
   attachmentKinds,
   attachmentTypes,
@@ -39,6 +55,7 @@ import {
   type CaseState,
   type ComplaintWorkflowInput,
   type Escalation,
+  type RepeatReport,
   type Role,
   type Status,
 } from './model';
@@ -124,6 +141,22 @@ function claim(state: CaseState, actor: Actor, now: string): void {
   record(state, now, 'claimed', actor);
 }
 
+/**
+ * Whether the case's repeats escalate it to a leader (领导包案). Before the policy (issue 18) every
+ * repeat did (`oldRule`); now only the policy's count of unresolved reports: this one, the reports
+ * merged into it, and the earlier cases still open at its registration.
+ */
+function repeatsEscalate(state: CaseState, oldRule: boolean): boolean {
+  if (!patched('repeat-escalation-by-policy')) return oldRule;
+  const reports = 1 + state.repeatReports.length + (state.complaint.unresolvedRepeatOf?.length ?? 0);
+  return reports >= (state.policy.repeatEscalationReports ?? 3);
+}
+
+/** The callbacks of the case's own complainant, not of the reports merged into it. */
+export function firstComplainantCallbacks(state: CaseFacts): CaseFacts['callbacks'] {
+  return state.callbacks.filter((c) => c.for === undefined);
+}
+
 /** The findings the bureau reviews: the case's policy's, or before the rule existed, not-substantiated ones. */
 function reviewedFindings(state: CaseState): readonly string[] {
   return state.policy.resultReviewFindings ?? ['not_substantiated'];
@@ -136,6 +169,7 @@ function reviewedFindings(state: CaseState): readonly string[] {
 function releaseResult(state: CaseState, now: string): 'callback' | 'closed' {
   const { finding, reply } = state.result!;
   notify(state, 'result_reply', 'complainant', { finding, reply });
+  tellMergedComplainants(state, 'result_reply', { finding, reply });
   openEarnedReward(state, now);
   if (state.complaint.complainant.anonymous) {
     close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
@@ -154,6 +188,8 @@ function openSupervision(state: CaseFacts): CaseFacts['supervisions'][number] | 
 function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
   if (!unit.id || !unit.name) return 'unit needs an id and a name';
   if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
+  // 联合办理: a co-unit still working its part cannot lead the case too (a case without parts passes as before).
+  if (workingParts(state).some((p) => p.unit.id === unit.id)) return `unit ${unit.id} is working a joint part of this case`;
   return undefined;
 }
 
@@ -215,6 +251,39 @@ export const actions = {
       state.timeline.at(-1)!.data = { intoCaseId };
       state.outbox.push({ type: 'merge', intoCaseId });
       tellComplainant(state, 'case_merged', { intoCaseId });
+    },
+  }),
+  confirmMerge: action({
+    args: body({ note: Type.Optional(Note) }),
+    path: 'merge/confirm',
+    summary: 'Confirm a merge made by repeat detection (并案确认)',
+    firstReceiver: true,
+    roles: ['registrar'],
+    from: ['merged'],
+    when: (state) => (state.mergeUnconfirmed ? undefined : 'the merge waits for no decision'),
+    apply(state, { actor, note }, now) {
+      confirmMergeOf(state, actor, now, note);
+    },
+  }),
+  splitMerge: action({
+    args: reasoned,
+    path: 'merge/split',
+    summary: 'Split a case merged by repeat detection off again: an independent case with its own deadlines (拆分)',
+    firstReceiver: true,
+    roles: ['registrar'],
+    from: ['merged'],
+    to: ['registered'],
+    when: (state) => (state.mergeUnconfirmed ? undefined : 'the merge waits for no decision'),
+    apply(state, { actor, reason }, now) {
+      const from = state.mergedInto!;
+      delete state.mergeUnconfirmed;
+      delete state.mergedInto;
+      delete state.closedAt;
+      delete state.closeReason;
+      // Its own clock again, from the split: the registrar could not act on it while it was merged.
+      state.deadlines = { dispatch: workingDeadline(state.calendar, now, dispatchWorkingDays(state.policy, state.complaint.channel)) };
+      record(state, now, 'merge_split', actor, reason, { fromCaseId: from, dispatchDueAt: state.deadlines.dispatch?.dueAt });
+      state.outbox.push({ type: 'split', fromCaseId: from });
     },
   }),
   claim: action({
@@ -363,7 +432,8 @@ export const actions = {
       });
       notify(state, 'assignment', unitRecipient(state), { dueAt: state.deadlines.handling?.dueAt ?? '' });
       tellComplainant(state, 'case_assigned', { unit: unit.name, dueAt: state.deadlines.handling?.dueAt ?? '' });
-      if (state.complaint.repeatOf.length > 0 && state.escalation.tier === 0) {
+      const repeated = state.complaint.repeatOf.length > 0 || state.repeatReports.length > 0;
+      if (repeated && state.escalation.tier === 0 && repeatsEscalate(state, state.complaint.repeatOf.length > 0)) {
         escalate(state, 1, 'repeat complaint', 'system:policy', now);
       }
     },
@@ -441,6 +511,14 @@ export const actions = {
     summary: 'Submit the handling result (办结反馈)',
     roles: ['unit'],
     from: ['assigned', 'in_progress', 'rework'],
+    // 联合办理: the lead unit consolidates the co-units' parts, so it waits for them (or for a
+    // supervisor who waives them). A case without parts passes as before: no patch is needed.
+    when: (state) => {
+      const working = workingParts(state).map((p) => p.unit.id);
+      return working.length > 0
+        ? `joint parts are still being worked by ${working.join(', ')}: wait for their results or refusals, or ask a supervisor to waive them`
+        : undefined;
+    },
     // A finding the bureau reviews waits for it; an anonymous complainant cannot be called back: the case closes at once.
     to: ['callback', 'closed', 'result_review'],
     apply(state, { actor, finding, actions: taken, reply }, now) {
@@ -485,7 +563,13 @@ export const actions = {
     },
   }),
   recordCallback: action({
-    args: body({ outcome: CallbackOutcomeSchema, note: Type.Optional(Note) }),
+    args: body({
+      outcome: CallbackOutcomeSchema,
+      note: Type.Optional(Note),
+      for: Type.Optional(
+        Type.String({ pattern: caseIdPattern, description: 'the case of a merged report whose complainant was called; absent: the first complainant' }),
+      ),
+    }),
     path: 'callbacks',
     summary: 'Record a callback attempt and the satisfaction (回访)',
     firstReceiver: true,
@@ -495,10 +579,23 @@ export const actions = {
     // Satisfied, or unreachable too often: closed. Otherwise it waits, for a supervisor if unsatisfied.
     to: ['callback', 'closed'],
     when: (state) =>
-      state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'the complainant was unsatisfied: a supervisor decides between rework and close' : undefined,
-    apply(state, { actor, outcome, note }, now) {
+      firstComplainantCallbacks(state).some((c) => c.outcome === 'unsatisfied')
+        ? 'the complainant was unsatisfied: a supervisor decides between rework and close'
+        : undefined,
+    check: (state, args) =>
+      args.for === undefined || state.repeatReports.some((r) => r.caseId === args.for && r.complainant)
+        ? undefined
+        : `${args.for} is not a report merged into this case whose complainant can be called`,
+    apply(state, { actor, outcome, note, for: merged }, now) {
+      if (merged !== undefined) {
+        // A merged report's complainant is called back like the first; the case's course follows the first's.
+        state.callbacks.push({ outcome, at: now, by: actor.id, for: merged, ...(note !== undefined ? { note } : {}) });
+        record(state, now, 'callback', actor, note, { outcome, for: merged });
+        if (outcome === 'unsatisfied') notify(state, 'supervision', 'supervisor', { reason: `complainant of ${merged} unsatisfied` });
+        return;
+      }
       state.callbacks.push({ outcome, at: now, by: actor.id, ...(note !== undefined ? { note } : {}) });
-      const attempt = state.callbacks.length;
+      const attempt = firstComplainantCallbacks(state).length;
       record(state, now, 'callback', actor, note, { outcome, attempt });
       if (outcome === 'satisfied' || outcome === 'basically_satisfied') {
         close(state, `callback: ${outcome}`, actor, now);
@@ -624,6 +721,47 @@ export const actions = {
       if (state.unit && handlingStatuses.includes(state.status)) {
         notify(state, 'supervision', unitRecipient(state), { reason: 'new evidence or message from the complainant' });
       }
+    },
+  }),
+  // Joint handling (联合办理). New Update handlers: nothing a running case has done changes, so no
+  // patched() is needed; a case without parts replays and runs as before.
+  jointAssign: action({
+    args: body({
+      coUnits: Type.Array(
+        Type.Object({ unit: UnitSchema, task: Text(500, { multiLine: true, example: '街道办配合现场核查油烟净化设施' }) }, { additionalProperties: false }),
+        { minItems: 1, maxItems: 10, description: 'The co-units (协办单位), each with its part; never the lead unit or one that refused jurisdiction.' },
+      ),
+    }),
+    path: 'joint-parts',
+    summary: 'Joint handling (联合办理): give co-units a part each, with its own deadline; the lead unit consolidates their results',
+    firstReceiver: true,
+    roles: ['registrar', 'supervisor'],
+    from: handlingStatuses,
+    check(state, { coUnits }) {
+      const seen = new Set<string>();
+      for (const { unit, task } of coUnits) {
+        const reason = checkCoUnit(state, unit, seen) ?? (task.trim() === '' ? 'coUnits: each part needs a task' : undefined);
+        if (reason) return reason;
+      }
+      return undefined;
+    },
+    apply(state, { actor, coUnits }, now) {
+      assignParts(state, coUnits, actor, now);
+    },
+  }),
+  waiveJointParts: action({
+    args: reasoned,
+    path: 'overrides/waive-joint-parts',
+    summary: "Go on without the co-units' parts still being worked (联合办理): the lead unit may submit the result",
+    override: true,
+    roles: ['supervisor'],
+    from: handlingStatuses,
+    when: (state) => (workingParts(state).length > 0 ? undefined : 'no joint part is being worked'),
+    apply(state, { actor, reason }, now) {
+      const waived = waiveParts(state, reason, now);
+      record(state, now, 'joint_parts_waived', actor, reason, { units: waived.map((p) => p.unit.id) });
+      for (const part of waived) notify(state, 'joint_part', `unit:${part.unit.id}`, { event: 'waived', unit: part.unit.name, reason });
+      notify(state, 'joint_part', unitRecipient(state), { event: 'waived', unit: waived.map((p) => p.unit.name).join('、'), reason });
     },
   }),
   // A new Update handler changes nothing a running case has done, so no patched() is needed:
@@ -942,8 +1080,10 @@ interface RuleSpec<A> {
 }
 
 export interface RuleArgsByName {
-  /** A report about this case arrived on another case (a merged duplicate or a repeat). */
-  repeatReported: { caseId: string; summary: string; at: string };
+  /** A report merged into this case was split off again: it is a case of its own. */
+  repeatSplit: { caseId: string };
+  /** A report about this case arrived on another case (a merged duplicate or a repeat), with its complainant. */
+  repeatReported: RepeatReport;
   /** The daily spot check drew this closed case for review (随机抽查). */
   selectedForSpotCheck: { day: string };
 }
@@ -951,12 +1091,19 @@ export interface RuleArgsByName {
 export const rules: { [K in keyof RuleArgsByName]: RuleSpec<RuleArgsByName[K]> } = {
   repeatReported: {
     from: statuses,
-    apply(state, { caseId, summary, at }, now) {
-      state.repeatReports.push({ caseId, summary, at });
-      record(state, now, 'repeat_reported', `system:${caseId}`, summary, { caseId });
-      if (handlingStatuses.includes(state.status) && state.escalation.tier === 0) {
+    apply(state, report, now) {
+      state.repeatReports.push(report);
+      record(state, now, 'repeat_reported', `system:${report.caseId}`, report.summary, { caseId: report.caseId });
+      if (handlingStatuses.includes(state.status) && state.escalation.tier === 0 && repeatsEscalate(state, true)) {
         escalate(state, 1, 'repeat complaint', 'system:policy', now);
       }
+    },
+  },
+  repeatSplit: {
+    from: statuses,
+    apply(state, { caseId }, now) {
+      state.repeatReports = state.repeatReports.filter((r) => r.caseId !== caseId);
+      record(state, now, 'repeat_split', `system:${caseId}`, undefined, { caseId });
     },
   },
   selectedForSpotCheck: {
@@ -987,11 +1134,19 @@ export function applyRule<K extends keyof RuleArgsByName>(state: CaseState, name
   return true;
 }
 
-/** A new case as its workflow starts it: registered, or merged at once into the open case that repeat detection found. */
+/**
+ * A new case as its workflow starts it: registered, or merged at once into the open case that
+ * repeat detection found, which a registrar then confirms or splits (since patched('merge-confirmation')).
+ */
 export function registeredCase(input: ComplaintWorkflowInput, now: string, rules: RegistrationRules = currentRules): CaseState {
   const state = newCase(input, now, rules);
   if (input.mergeInto) {
     applyAction(state, 'merge', { actor: { role: 'system', id: 'repeat-detection' }, intoCaseId: input.mergeInto, reason: 'repeat of an open case' }, now);
+    if (rules.mergeConfirmation) {
+      state.mergeUnconfirmed = true;
+      state.deadlines.mergeDecision = workingDeadline(state.calendar, now, state.policy.mergeDecisionWorkingDays ?? 2);
+      notify(state, 'supervision', registrarRecipient(state), { reason: 'merged by repeat detection: confirm or split', intoCaseId: input.mergeInto });
+    }
   }
   return state;
 }

@@ -3,17 +3,20 @@ import type {
   Actor,
   CaseState,
   CaseSnapshot,
+  Complaint,
   ComplaintWorkflowInput,
   Escalation,
   NoticeKind,
   Pause,
   Reward,
+  RepeatReport,
   Status,
   TimelineEntry,
   TimelineKind,
 } from './model';
 import { dispatchWorkingDays, inRapidResponseNight } from './policy';
 import { workingDaysBegun, type CalendarYear } from './calendar';
+import { finalStatuses } from './model';
 
 /**
  * The case as state plus the small steps every action and timer is made of: record a timeline
@@ -37,9 +40,11 @@ export interface RegistrationRules {
   rapidResponseByPolicy: boolean;
   /** patched('complainant-told-every-step'): the complainant hears of every step they care about. */
   tellsComplainantEveryStep: boolean;
+  /** patched('merge-confirmation'): a merge by repeat detection waits for a registrar to confirm or split it. */
+  mergeConfirmation: boolean;
 }
 
-export const currentRules: RegistrationRules = { rapidResponseByPolicy: true, tellsComplainantEveryStep: true };
+export const currentRules: RegistrationRules = { rapidResponseByPolicy: true, tellsComplainantEveryStep: true, mergeConfirmation: true };
 
 export function newCase(input: ComplaintWorkflowInput, now: string, rules: RegistrationRules = currentRules): CaseState {
   const { complaint, policy, calendar } = input;
@@ -125,11 +130,45 @@ export function record(state: CaseState, at: string, kind: TimelineKind, by: Act
   return entry;
 }
 
+type NoticeParams = Record<string, string | number | boolean>;
+
 /** Queues a notice; its key makes the activity that stores it idempotent. */
-export function notify(state: CaseState, kind: NoticeKind, recipient: string, params: Record<string, string | number | boolean> = {}): void {
-  const { complainant, submittedBy } = state.complaint;
+export function notify(state: CaseState, kind: NoticeKind, recipient: string, params: NoticeParams = {}): void {
+  const { complainant } = state.complaint;
   if (recipient === 'complainant' && complainant.anonymous) return;
-  const phone = recipient === 'complainant' && submittedBy === undefined ? complainant.phone : undefined;
+  const phone = recipient === 'complainant' ? textableContact(state.complaint)?.phone : undefined;
+  queue(state, kind, recipient, params, phone);
+}
+
+/** Where the complainant of a complaint is texted: their phone, unless a platform that submitted it answers them. */
+function textableContact({ complainant, submittedBy }: Pick<Complaint, 'complainant' | 'submittedBy'>): { phone: string } | undefined {
+  return !complainant.anonymous && submittedBy === undefined && complainant.phone ? { phone: complainant.phone } : undefined;
+}
+
+/** This case as a report merged into another: what the open case keeps of it (its complainant included). */
+export function mergedReport(state: CaseState): RepeatReport {
+  const { complaint } = state;
+  const contact = textableContact(complaint);
+  return {
+    caseId: complaint.id,
+    summary: complaint.description.slice(0, 200),
+    at: state.registeredAt,
+    ...(complaint.complainant.anonymous ? {} : { complainant: complaint.complainant }),
+    ...(contact ? { contact } : {}),
+  };
+}
+
+/**
+ * Tells the complainants of the reports merged into the case, each as `complainant-of:<their
+ * case>`, as the first complainant is told (never an anonymous one).
+ */
+export function tellMergedComplainants(state: CaseState, kind: NoticeKind, params: NoticeParams): void {
+  for (const report of state.repeatReports) {
+    if (report.complainant && !report.complainant.anonymous) queue(state, kind, `complainant-of:${report.caseId}`, params, report.contact?.phone);
+  }
+}
+
+function queue(state: CaseState, kind: NoticeKind, recipient: string, params: NoticeParams, phone: string | undefined): void {
   const last = state.timeline.at(-1);
   const seq = last?.seq ?? 0;
   state.outbox.push({
@@ -269,8 +308,19 @@ export function escalate(state: CaseState, tier: Escalation['tier'], reason: str
 export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'result_review', 'callback'];
 export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
 
+/**
+ * The case closes or ends: no joint part (联合办理) is waited for any longer; the workflow cancels
+ * their child workflows (workflows/joint-runner.ts). A case without parts is untouched.
+ */
+function endJointParts(state: CaseState, now: string): void {
+  for (const part of state.jointParts ?? []) {
+    if (part.status === 'working') Object.assign(part, { status: 'waived', reason: 'the case ended', endedAt: now });
+  }
+}
+
 /** Closes the case (办结): its deadlines end and the spot-check window opens. */
 export function close(state: CaseState, reason: string, actor: Actor | string, now: string): void {
+  endJointParts(state, now);
   state.closedAt = now;
   state.closeReason = reason;
   closeWindow(state);
@@ -291,6 +341,7 @@ export function close(state: CaseState, reason: string, actor: Actor | string, n
 
 /** Ends the case for good (not accepted, transferred, merged, withdrawn). */
 export function finish(state: CaseState, kind: TimelineKind, actor: Actor | string, now: string, note?: string): void {
+  endJointParts(state, now);
   state.closedAt = now;
   if (note !== undefined) state.closeReason = note;
   state.deadlines = {};
@@ -391,6 +442,21 @@ export function applyCalendar(state: CaseState, years: CalendarYear[], now: stri
   return Object.keys(changes).length > 0;
 }
 
+/**
+ * Whether the workflow's work is done: a final status, unless a merge by repeat detection still
+ * waits for the registrar's decision.
+ */
+export function finished(state: Pick<CaseState, 'status' | 'mergeUnconfirmed'>): boolean {
+  return finalStatuses.includes(state.status) && !state.mergeUnconfirmed;
+}
+
+/** The merge by repeat detection stands: the case's work is done. */
+export function confirmMergeOf(state: CaseState, actor: Actor | string, now: string, note?: string): void {
+  delete state.mergeUnconfirmed;
+  delete state.deadlines.mergeDecision;
+  record(state, now, 'merge_confirmed', actor, note, { intoCaseId: state.mergedInto });
+}
+
 /** The actor the case waits for now. */
 export function onDuty(state: CaseState): string | null {
   const registrar = registrarRecipient(state);
@@ -404,10 +470,12 @@ export function onDuty(state: CaseState): string | null {
       return unitRecipient(state);
     case 'callback':
       // After an unsatisfied callback the supervisor decides: rework or close.
-      return state.callbacks.some((c) => c.outcome === 'unsatisfied') ? 'supervisor' : registrar;
+      return state.callbacks.some((c) => c.outcome === 'unsatisfied' && c.for === undefined) ? 'supervisor' : registrar;
     case 'under_review':
     case 'result_review':
       return 'supervisor';
+    case 'merged':
+      return state.mergeUnconfirmed ? registrar : null;
     default:
       return null;
   }
@@ -425,6 +493,8 @@ export function resumed(state: CaseState): CaseState {
   state.pauses ??= [];
   // Before attachments: none.
   state.attachments ??= [];
+  // Before joint handling (联合办理): no parts.
+  state.jointParts ??= [];
   return state;
 }
 

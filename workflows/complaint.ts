@@ -14,12 +14,15 @@ import {
 import { applyAction, applyRule, registeredCase, validateAction, type ActionArgsByName, type RuleArgsByName } from './actions';
 import type { CaseActivities } from './activities';
 import { shanghaiYear } from './calendar';
-import { applyCalendar, notify, record, resumed, view, workflowIdFor } from './case';
+import { applyCalendar, finished, mergedReport, notify, record, resumed, view, workflowIdFor } from './case';
 import { dueDeadlines, nextDueAt } from './deadlines';
-import { actionNames, actionUpdate, calendarPublished, getCase, repeatReported, selectedForSpotCheck } from './definitions';
-import { finalStatuses, type CaseState, type CaseSnapshot, type ComplaintWorkflowInput, type OutboxItem } from './model';
+import { actionNames, actionUpdate, calendarPublished, getCase, repeatReported, repeatSplit, selectedForSpotCheck } from './definitions';
+import { type CaseState, type CaseSnapshot, type ComplaintWorkflowInput, type OutboxItem } from './model';
 import { actionOutcome, projectionOf, summaryOf } from './projection';
 import { DeadlineTimer } from './deadline-timer';
+import { partReported, workingParts } from './joint';
+import { jointPartReported } from './joint-part';
+import { runJointParts } from './joint-runner';
 import { reviewWindowOver, fireDeadline } from './timers';
 import { searchAttributesOf } from './visibility';
 
@@ -46,6 +49,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     : registeredCase(input, nowIso(), {
         rapidResponseByPolicy: patched('rapid-response-by-policy'),
         tellsComplainantEveryStep: patched('complainant-told-every-step'),
+        mergeConfirmation: input.mergeInto !== undefined && patched('merge-confirmation'),
       });
   // Issue 16: a change's notices and projection in one activity, the deadline timer restarted only
   // when the deadline moves, and only the search attributes and memo that changed are written.
@@ -90,18 +94,24 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     };
   setHandler(repeatReported, byRule('repeatReported'));
   setHandler(selectedForSpotCheck, byRule('selectedForSpotCheck'));
+  setHandler(repeatSplit, byRule('repeatSplit'));
   setHandler(calendarPublished, ({ years }) => {
     // Issue 18: an official year that moves a missed deadline past now clears the overdue mark.
     applyCalendar(state, years, nowIso(), patched('calendar-clears-overdue'));
     changed();
   });
+  // 联合办理: a co-unit's part reports its progress (signed, warned, overdue); its end is its result.
+  setHandler(jointPartReported, (report) => {
+    if (partReported(state, report, nowIso())) changed();
+  });
 
   changed();
   const outbox = runOutbox(state, () => changed(), lean);
+  const parts = runJointParts(state, () => changed());
   const limit = input.continueAsNewAfterEvents ?? 10_000;
   const timer = lean ? new DeadlineTimer() : undefined;
 
-  while (!finalStatuses.includes(state.status) && !reviewWindowOver(state)) {
+  while (!finished(state) && !reviewWindowOver(state)) {
     await coverCalendarYears(state);
     const due = dueDeadlines(state, Date.now());
     for (const [name, deadline] of due) fireDeadline(state, name, deadline, nowIso());
@@ -110,7 +120,10 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       continue;
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength >= limit) {
+    // Not while joint parts run: their child workflows belong to this run, and the parent close
+    // policy would cancel them on continue-as-new. The case continues once they are done.
+    const partsSettled = parts.idle() && workingParts(state).length === 0;
+    if ((info.continueAsNewSuggested || info.historyLength >= limit) && partsSettled) {
       await outbox.drain();
       await condition(allHandlersFinished);
       return continueAsNew<typeof complaintWorkflow>({ ...input, resume: state });
@@ -213,14 +226,16 @@ function runOutbox(state: CaseState, changed: () => void, lean: boolean) {
         return;
       case 'merge':
         try {
-          await getExternalWorkflowHandle(workflowIdFor(item.intoCaseId)).signal(repeatReported, {
-            caseId: state.complaint.id,
-            summary: state.complaint.description.slice(0, 200),
-            at: state.registeredAt,
-          });
+          await getExternalWorkflowHandle(workflowIdFor(item.intoCaseId)).signal(repeatReported, mergedReport(state));
         } catch (err) {
           record(state, nowIso(), 'merge_target_unreachable', 'system:outbox', String(err), { intoCaseId: item.intoCaseId });
         }
+        return;
+      case 'split':
+        // The case merged into, if still running, drops the report; one already over keeps it in its history.
+        await getExternalWorkflowHandle(workflowIdFor(item.fromCaseId))
+          .signal(repeatSplit, { caseId: state.complaint.id })
+          .catch((err: unknown) => record(state, nowIso(), 'merge_target_unreachable', 'system:outbox', String(err), { intoCaseId: item.fromCaseId }));
         return;
       case 'findLeaders':
         await assignLeaders(state, item.tier, changed);

@@ -25,6 +25,7 @@ export const getCase = defineQuery<CaseSnapshot>('getCase');
 
 /** Reports from other systems, each applied by its rule (workflows/actions.ts, `rules`). */
 export const repeatReported = defineSignal<[RuleArgsByName['repeatReported']]>('repeatReported');
+export const repeatSplit = defineSignal<[RuleArgsByName['repeatSplit']]>('repeatSplit');
 export const selectedForSpotCheck = defineSignal<[RuleArgsByName['selectedForSpotCheck']]>('selectedForSpotCheck');
 
 /** Official holiday data was published: recompute deadlines that rested on a provisional year. */

@@ -80,6 +80,10 @@ export interface Complaint {
   submittedBy?: string;
   /** Earlier cases this one repeats, found at registration. */
   repeatOf: string[];
+  /** Those of them still open then: with this report they count toward the repeat escalation (policy `repeatEscalationReports`). */
+  unresolvedRepeatOf?: string[];
+  /** Cases at the same place about another named polluter: different cases, linked as nearby. */
+  nearby?: string[];
   /**
    * The query code (查询码) made at registration and told the complainant at acceptance: with the
    * case number it lets anyone holding both read the case's progress (`POST /status`). Absent
@@ -145,6 +149,22 @@ export interface CallbackAttempt {
   note?: string;
   at: string;
   by: string;
+  /** The case of a report merged into this one whose complainant was called (absent: the first complainant). */
+  for?: string;
+}
+
+/**
+ * A report about this case that arrived as a case of its own and was merged into it. Its
+ * complainant is kept (in the workflow's encrypted state only) so they hear the result and are
+ * called back like the first; absent from reports merged before they were kept, or anonymous.
+ */
+export interface RepeatReport {
+  caseId: string;
+  at: string;
+  summary: string;
+  complainant?: Complainant;
+  /** Where the result is texted: set when nobody else answers them (no platform submitted the report). */
+  contact?: { phone: string };
 }
 
 /** 双包案: a system leader and a territorial leader may own a case together. */
@@ -187,6 +207,7 @@ export const deadlineNames = [
   'reviewWindow',
   'rewardPayment',
   'extensionDecision',
+  'mergeDecision',
   'resultReview',
   'spotCheck',
   'supervisionReply',
@@ -309,6 +330,9 @@ export const timelineKinds = [
   'attachment_added',
   'repeat_reported',
   'merge_target_unreachable',
+  'merge_confirmed',
+  'merge_split',
+  'repeat_split',
   // First receiver (首接负责).
   'claimed',
   'handed_over',
@@ -367,6 +391,14 @@ export const timelineKinds = [
   'reward_claimed',
   'reward_paid',
   'reward_overdue',
+  // Joint handling (联合办理): co-units' parts, each a child workflow of the case.
+  'joint_assigned',
+  'joint_part_acknowledged',
+  'joint_part_warning',
+  'joint_part_overdue',
+  'joint_part_done',
+  'joint_part_refused',
+  'joint_parts_waived',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -380,6 +412,44 @@ export interface TimelineEntry {
   /** Short zh-CN/English-neutral note for people; structured detail sits in `data`. */
   note?: string;
   data?: Record<string, unknown>;
+}
+
+export const jointPartStatuses = ['working', 'done', 'refused', 'waived'] as const;
+export type JointPartStatus = (typeof jointPartStatuses)[number];
+
+/** What a co-unit found and did for its part: the lead unit consolidates it into the case's result. */
+export interface JointPartResult {
+  finding: Finding;
+  actions: EnforcementAction[];
+  reply: string;
+  submittedAt: string;
+  by: string;
+  onTime: boolean;
+}
+
+/**
+ * 联合办理: a co-unit's part of the case, worked as a child workflow (`jointPartWorkflow`,
+ * workflows/joint-part.ts) with its own deadline and warnings. The case keeps what the part
+ * reported; the child's own state is a Query away.
+ */
+export interface JointPart {
+  unit: Unit;
+  /** What the lead unit or first receiver asks of the co-unit (e.g. 街道办配合现场核查). */
+  task: string;
+  status: JointPartStatus;
+  /** The child workflow's id: `complaint-<id>-part-<unitId>`. */
+  workflowId: string;
+  assignedAt: string;
+  assignedBy: string;
+  dueAt: string;
+  acknowledgedAt?: string;
+  /** The highest warning raised on the part: 0 none, 1 and 2 as the case's (policy thresholds). */
+  warningLevel: 0 | 1 | 2;
+  overdue: boolean;
+  result?: JointPartResult;
+  /** Why the co-unit refused its part, or a supervisor went on without it (waived). */
+  reason?: string;
+  endedAt?: string;
 }
 
 export interface CaseState {
@@ -441,9 +511,16 @@ export interface CaseState {
   closedAt?: string;
   closeReason?: string;
   mergedInto?: string;
-  repeatReports: { caseId: string; at: string; summary: string }[];
+  /**
+   * Merged by repeat detection, not by a person: a registrar confirms the merge or splits the case
+   * off again by `mergeDecision`, after which it is confirmed. Absent: nothing to decide.
+   */
+  mergeUnconfirmed?: true;
+  repeatReports: RepeatReport[];
   /** Files attached (附件), by reference. Absent from cases that never had one, and from those carried across continue-as-new before it existed. */
   attachments?: AttachmentRef[];
+  /** 联合办理: the co-units' parts, oldest first. Absent from cases that never had one (resumed() defaults it). */
+  jointParts?: JointPart[];
   timeline: TimelineEntry[];
   /** Timeline entries up to this one are in Postgres. */
   projectedSeq: number;
@@ -473,6 +550,8 @@ export type NoticeKind =
   | 'case_closed'
   // To the complainant whenever the clock stops for what they must supply (补充材料).
   | 'information_requested'
+  // 联合办理: a co-unit's part assigned, done, refused, waived or late (params.event).
+  | 'joint_part'
   // Stored by the notice activity, never by the workflow: a duty recipient nobody was on duty for.
   | 'roster_gap';
 
@@ -495,7 +574,11 @@ export interface NoticeRequest {
   to?: { phone: string };
 }
 
-export type OutboxItem = { type: 'notice'; notice: NoticeRequest } | { type: 'merge'; intoCaseId: string } | { type: 'findLeaders'; tier: Escalation['tier'] };
+export type OutboxItem =
+  | { type: 'notice'; notice: NoticeRequest }
+  | { type: 'merge'; intoCaseId: string }
+  | { type: 'split'; fromCaseId: string }
+  | { type: 'findLeaders'; tier: Escalation['tier'] };
 
 /** The case without the workflow's bookkeeping: what rules on the case may read, in the workflow and in the API. */
 export type CaseFacts = Omit<CaseState, 'outbox' | 'calendar' | 'fired' | 'projectedSeq'>;

@@ -33,6 +33,8 @@ export interface Policy {
   maxPauseWorkingDays?: number;
   /** Working days a unit has to answer a supervisor's supervision order (督办) (absent in policies before: 3). */
   supervisionReplyWorkingDays?: number;
+  /** Working days a co-unit has for its part of a joint case (联合办理) (absent in policies before: 10). */
+  jointPartWorkingDays?: number;
   callbackWorkingDays: number;
   callbackAttempts: number;
   reworkWorkingDays: number;
@@ -82,6 +84,13 @@ export interface Policy {
   /** Repeat detection: same category and polluter, address or place within this many metres and days. */
   repeatWindowDays: number;
   repeatRadiusMeters: number;
+  /**
+   * The report about one problem that escalates it to a leader: the case's own, those merged into
+   * it, and the earlier cases still open (absent in policies before: 3). Before the rule, every repeat did.
+   */
+  repeatEscalationReports?: number;
+  /** Working days a registrar has to confirm or split a merge made by repeat detection before it stands (absent before: 2). */
+  mergeDecisionWorkingDays?: number;
   /** A cluster: this many reports about one polluter within this many days. */
   clusterMinReports: number;
   clusterWindowDays: number;
@@ -103,6 +112,7 @@ export const defaultPolicy: Policy = {
   spotCheckWorkingDays: 5,
   supervisionReplyWorkingDays: 3,
   maxPauseWorkingDays: 15,
+  jointPartWorkingDays: 10,
   callbackWorkingDays: 5,
   callbackAttempts: 3,
   reworkWorkingDays: 10,
@@ -121,6 +131,8 @@ export const defaultPolicy: Policy = {
   firstReceiverOnly: true,
   repeatWindowDays: 90,
   repeatRadiusMeters: 200,
+  repeatEscalationReports: 3,
+  mergeDecisionWorkingDays: 2,
   clusterMinReports: 3,
   clusterWindowDays: 7,
   receivedAtMaxSkewMinutes: 5,

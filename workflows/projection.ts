@@ -1,6 +1,6 @@
 import { dispatchMissed, dispatchOverdue, firstReceiverOf, handlingStatuses, onDuty } from './case';
 import { clockStopped, hasProvisionalDeadline } from './deadlines';
-import type { ActionOutcome, CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
+import type { ActionOutcome, CallbackAttempt, CaseState, JointPartStatus, LeaderOwner, Status, Unit } from './model';
 
 /** Where a case drawn for the spot check (随机抽查) stands: `pending` awaits the supervisor's review. */
 export const spotCheckOutcomes = ['pending', 'passed', 'failed'] as const;
@@ -75,6 +75,8 @@ export interface CaseProjection {
   callbacks: CallbackAttempt[];
   callbackRounds: CallbackAttempt[][];
   spotCheckSelectedAt: string | null;
+  /** 联合办理: the co-units' parts, for the `joint_parts` rows (a co-unit's list) and an archived case's view. Absent from projections before it. */
+  jointParts?: { unit: string; status: JointPartStatus; dueAt: string }[];
 }
 
 /** The deadline that matters to people now: dispatch, then handling/rework, then the result's review, the callback, the spot check. */
@@ -138,6 +140,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     callbacks: state.callbacks,
     callbackRounds: state.callbackRounds,
     spotCheckSelectedAt: state.spotCheck?.selectedAt ?? null,
+    jointParts: (state.jointParts ?? []).map((p) => ({ unit: p.unit.id, status: p.status, dueAt: p.dueAt })),
   };
 }
 
@@ -167,7 +170,8 @@ function rewardColumns(
 
 /** What the complainant said in a round: its last answer (an unreachable attempt says nothing). */
 function verdictOf(round: CallbackAttempt[] | undefined): string | null {
-  return round?.filter((c) => c.outcome !== 'unreachable').at(-1)?.outcome ?? null;
+  // The first complainant's: a merged report's complainant is called too, but the case's course follows the first's.
+  return round?.filter((c) => c.outcome !== 'unreachable' && c.for === undefined).at(-1)?.outcome ?? null;
 }
 
 /** The callbacks before any rework, when every round since is known (a case resumed from before rounds were kept may have lost them). */

@@ -1,5 +1,16 @@
 import { patched } from '@temporalio/workflow';
-import { escalate, handlingStatuses, notify, openStatuses, record, registrarRecipient, restartClock, superiorRecipient, unitRecipient } from './case';
+import {
+  confirmMergeOf,
+  escalate,
+  handlingStatuses,
+  notify,
+  openStatuses,
+  record,
+  registrarRecipient,
+  restartClock,
+  superiorRecipient,
+  unitRecipient,
+} from './case';
 import { clockStopped, firedKey, monthsLater } from './deadlines';
 import type { CaseState, Deadline, DeadlineName, Escalation } from './model';
 
@@ -111,6 +122,10 @@ export function fireDeadline(state: CaseState, name: DeadlineName, deadline: Dea
           reason: 'no answer by its deadline: the clock runs again',
         });
       }
+      return;
+    case 'mergeDecision':
+      // Nobody decided in time: the merge by repeat detection stands.
+      if (state.mergeUnconfirmed) confirmMergeOf(state, 'system:timer', now, 'no decision by the deadline');
       return;
     case 'reviewWindow':
       // Ends the case's spot-check window; the workflow sees the fired mark and completes.

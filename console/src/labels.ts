@@ -11,6 +11,7 @@ import {
   findingZh,
   labelZh,
   ownerKindZh,
+  partActionZh,
   pausePartyZh,
   roleZh,
   unitLevelZh,
@@ -49,6 +50,9 @@ export const fieldZh: Readonly<Record<string, string>> = {
   answer: '补充结果',
   amountYuan: '奖励金额（元）',
   basis: '计奖依据',
+  coUnits: '协办单位',
+  task: '协办任务',
+  for: '回访对象（并案的案件编号，空为首位投诉人）',
 };
 
 /** The labels of an enum field's values, by the field's name. */
@@ -66,7 +70,7 @@ export const fieldLabel = (name: string): string => fieldZh[name] ?? name;
 
 /** An action's button: its Chinese name, else the table's summary. */
 export function actionLabel(name: string, summary: string): string {
-  const label = labelZh(actionZh, name);
+  const label = labelZh(name.startsWith('part.') ? partActionZh : actionZh, name);
   return label === name ? summary : label;
 }
 
@@ -91,6 +95,7 @@ export function recipientLabel(recipient: string): string {
   const words: Readonly<Record<string, string>> = { complainant: '投诉人', 'duty-leader': '值班领导', 'duty-officer': '值班员' };
   if (words[recipient]) return words[recipient];
   if (recipient.startsWith('superior-of:')) return `${recipient.slice('superior-of:'.length)} 的上级单位`;
+  if (recipient.startsWith('complainant-of:')) return `并案投诉人（${recipient.slice('complainant-of:'.length)}）`;
   return onDutyLabel(recipient);
 }
 

@@ -1,4 +1,4 @@
-import { App, Button, Select, Space, Table, Typography, Upload } from 'antd';
+import { App, Button, Select, Space, Table, Upload } from 'antd';
 import { useState } from 'react';
 import { newIdempotencyKey, query, request } from '../api';
 import { attachmentKindZh, problemZh } from '../labels';
@@ -65,31 +65,35 @@ export function Attachments({ view, canUpload, onDone }: { view: CaseView; canUp
           >
             <Button loading={uploading}>上传</Button>
           </Upload>
-          <Typography.Text type="secondary">照片、PDF 或 MP4</Typography.Text>
+          <span>照片、PDF 或 MP4</span>
         </Space>
       )}
-      <Table<Attachment>
-        size="small"
-        rowKey="id"
-        pagination={false}
-        dataSource={view.attachments}
-        locale={{ emptyText: '暂无附件' }}
-        columns={[
-          {
-            title: '文件',
-            dataIndex: 'name',
-            render: (name: string, a) => (
-              <a href={`${base}/${encodeURIComponent(a.id)}`} download={name}>
-                {name}
-              </a>
-            ),
-          },
-          { title: '类型', dataIndex: 'kind', render: (k: Kind) => attachmentKindZh[k] },
-          { title: '大小', dataIndex: 'size', render: formatSize },
-          { title: '上传人', dataIndex: 'by' },
-          { title: '时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
-        ]}
-      />
+      {/* Not an empty table: its placeholder's grey is too faint to read (axe, color-contrast). */}
+      {view.attachments.length === 0 ? (
+        <div>暂无附件</div>
+      ) : (
+        <Table<Attachment>
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={view.attachments}
+          columns={[
+            {
+              title: '文件',
+              dataIndex: 'name',
+              render: (name: string, a) => (
+                <a href={`${base}/${encodeURIComponent(a.id)}`} download={name}>
+                  {name}
+                </a>
+              ),
+            },
+            { title: '类型', dataIndex: 'kind', render: (k: Kind) => attachmentKindZh[k] },
+            { title: '大小', dataIndex: 'size', render: formatSize },
+            { title: '上传人', dataIndex: 'by' },
+            { title: '时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
+          ]}
+        />
+      )}
     </Space>
   );
 }

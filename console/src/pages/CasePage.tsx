@@ -36,6 +36,7 @@ import {
   enforcementActionZh,
   escalationTierZh,
   findingZh,
+  jointPartStatusZh,
   labelZh,
   noticeKindZh,
   onDutyLabel,
@@ -289,6 +290,46 @@ function handlingSections(view: CaseView): ReactNode[] {
       />,
     );
   }
+  if (view.jointParts && view.jointParts.length > 0) {
+    type Part = NonNullable<CaseView['jointParts']>[number];
+    sections.push(
+      <div key="joint">
+        <Typography.Title level={5}>联合办理</Typography.Title>
+        <Table<Part>
+          rowKey={(p) => p.unit.id}
+          size="small"
+          pagination={false}
+          dataSource={view.jointParts}
+          columns={[
+            { title: '协办单位', key: 'unit', render: (_: unknown, p) => p.unit.name },
+            { title: '协办任务', dataIndex: 'task' },
+            {
+              title: '状态',
+              key: 'status',
+              render: (_: unknown, p) => (
+                <Space size={4}>
+                  <Tag color={p.status === 'working' ? 'blue' : p.status === 'done' ? 'green' : 'default'}>{labelZh(jointPartStatusZh, p.status)}</Tag>
+                  {p.status === 'working' && p.acknowledgedAt ? <Tag>已签收</Tag> : null}
+                  {p.overdue ? <Tag color="red">超期</Tag> : p.warningLevel > 0 ? <Tag color="orange">预警{p.warningLevel}</Tag> : null}
+                </Space>
+              ),
+            },
+            { title: '反馈期限', dataIndex: 'dueAt', render: (dueAt: string) => formatDue(dueAt) },
+            {
+              title: '协办结果',
+              key: 'result',
+              render: (_: unknown, p) =>
+                p.result
+                  ? `${labelZh(findingZh, p.result.finding)}；${p.result.actions.map((a) => labelZh(enforcementActionZh, a)).join('、')}；${p.result.reply}${p.result.onTime ? '' : '（超期）'}`
+                  : p.reason
+                    ? reasonZh(p.reason)
+                    : '—',
+            },
+          ]}
+        />
+      </div>,
+    );
+  }
   if (view.pauses && view.pauses.length > 0) {
     sections.push(
       <div key="pauses">
@@ -430,11 +471,27 @@ function HandlingCard({ view }: { view: CaseView }) {
 function Repeats({ view }: { view: CaseView }) {
   const earlier = view.complaint.repeatOf;
   const later = view.repeatReports ?? [];
-  if (earlier.length === 0 && later.length === 0 && !view.mergedInto) return null;
+  const nearby = view.complaint.nearby ?? [];
+  if (earlier.length === 0 && later.length === 0 && nearby.length === 0 && !view.mergedInto) return null;
   return (
     <Card title="重复投诉" size="small">
       <Space orientation="vertical" style={{ width: '100%' }}>
-        {view.mergedInto && <div>已合并到：{caseLink(view.mergedInto)}</div>}
+        {view.mergedInto && (
+          <div>
+            已合并到：{caseLink(view.mergedInto)}
+            {view.mergeUnconfirmed && <Tag color="orange">系统自动并案，待登记员确认或拆分</Tag>}
+          </div>
+        )}
+        {nearby.length > 0 && (
+          <div>
+            附近其他污染源的案件：
+            <Space separator="、" wrap>
+              {nearby.map((id) => (
+                <span key={id}>{caseLink(id)}</span>
+              ))}
+            </Space>
+          </div>
+        )}
         {earlier.length > 0 && (
           <div>
             重复以下案件：
@@ -455,6 +512,7 @@ function Repeats({ view }: { view: CaseView }) {
               { title: '后续投诉', dataIndex: 'caseId', render: (id: string) => caseLink(id) },
               { title: '时间', dataIndex: 'at', render: (at: string) => formatTime(at) },
               { title: '摘要', dataIndex: 'summary' },
+              { title: '投诉人', dataIndex: 'callable', render: (callable: boolean) => (callable ? '已留存，告知结果并回访' : '匿名或未留存') },
             ]}
           />
         )}
