@@ -61,6 +61,21 @@ export const noticeTemplates: Record<NoticeKind, (p: Params) => string> = {
   case_reworked: (p) => `您反映的问题（编号 ${p.caseId}）已退回重新办理，新的办理期限至 ${shanghai(p.dueAt)}。`,
   case_closed: (p) => `您反映的问题（编号 ${p.caseId}）已办结。感谢您对生态环境保护工作的监督。`,
   information_requested: (p) => `您反映的问题（编号 ${p.caseId}）需要补充材料：${p.question}。请于 ${shanghai(p.dueAt)} 前提供，办理期限在此期间中止计算。`,
+  joint_part: (p) => {
+    const head = `【联合办理】信访件 ${p.caseId}`;
+    switch (p.event) {
+      case 'assigned':
+        return `${head}：请贵单位协同办理（${p.task}），于 ${shanghai(p.dueAt)} 前向牵头单位反馈。`;
+      case 'done':
+        return `${head}：协办单位${p.unit}已反馈办理结果，请牵头单位汇总。`;
+      case 'refused':
+        return `${head}：协办单位${p.unit}拒绝协办：${why(p.reason)}。其他协办单位照常办理。`;
+      case 'overdue':
+        return `${head}：协办单位${p.unit}未在 ${shanghai(p.dueAt)} 前反馈。`;
+      default:
+        return `${head}：督办人员决定不再等待${p.unit}的协办结果：${why(p.reason)}。`;
+    }
+  },
   roster_gap: (p) => {
     const duty = labelZh(dutyZh, String(p.duty));
     return `【值班空缺】信访件 ${p.caseId}：${shanghai(p.at)} 辖区 ${p.district || '（全局）'} 无${duty}在班，发给${duty}的通知无人接收，请立即安排值班人员跟进。`;

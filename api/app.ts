@@ -25,6 +25,7 @@ import { defaultDeadlines, holdToDeadline, type Deadlines } from './deadline';
 import { Intake } from './intake';
 import { errorHandler, Problem, problemBody, problemTypes, sendProblem, withProblemMediaType, type ProblemType } from './problem';
 import { actionRoutesPlugin } from './routes/actions';
+import { jointPartRoutes, PartStateSchema } from './routes/joint-parts';
 import { attachmentRoutes } from './routes/attachments';
 import { codecRoutes } from './routes/codec';
 import { consoleRoutes } from './routes/console';
@@ -33,6 +34,8 @@ import { deadLetterRoutes } from './routes/dead-letters';
 import { deliveryRoutes } from './routes/deliveries';
 import { templateRoutes } from './routes/templates';
 import { publicStatusRoutes } from './routes/public-status';
+import { rewardClaimRoutes } from './routes/rewards';
+import { rewardReportRoutes } from './routes/reward-report';
 import { surveyRoutes } from './routes/survey';
 import { hotlineRoutes } from './routes/hotline';
 import { inboxRoutes } from './routes/inbox';
@@ -171,7 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     contentSecurityPolicy: false,
   });
   // Shapes the OpenAPI document shows once, as named components, that the routes' answers refer to.
-  const components = [CaseViewSchema, ActionReceiptSchema];
+  const components = [CaseViewSchema, ActionReceiptSchema, PartStateSchema];
   for (const schema of components) app.addSchema(schema);
   const componentIds = new Set<unknown>(components.map((schema) => (schema as { $id?: string }).$id));
   await app.register(swagger, {
@@ -255,7 +258,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes);
   await app.register(calendarRoutes);
   await app.register(actionRoutesPlugin);
+  await app.register(jointPartRoutes);
   await app.register(reportRoutes);
+  await app.register(rewardReportRoutes);
   await app.register(directoryRoutes);
   await app.register(organisationRoutes);
   await app.register(dutyRoutes);
@@ -263,6 +268,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(deliveryRoutes);
   await app.register(templateRoutes);
   await app.register(publicStatusRoutes);
+  await app.register(rewardClaimRoutes);
   await app.register(inboxRoutes);
   await app.register(consoleRoutes);
   if (deps.config.temporalUiUpstream) await app.register(temporalUiRoutes, { upstream: deps.config.temporalUiUpstream });

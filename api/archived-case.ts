@@ -32,6 +32,17 @@ export function unitOf(record: CaseRecord): string | null | undefined {
   return isArchived(record) ? record.row.handlingUnit : record.unit?.id;
 }
 
+/**
+ * The co-units holding a part of the case (联合办理): the live case's parts, or those the last
+ * projection of an archived one carried.
+ */
+export function coUnitsOf(record: CaseRecord): string[] {
+  if (!isArchived(record)) return (record.jointParts ?? []).map((p) => p.unit.id);
+  const last = [...record.events].reverse().find((e) => typeof e.payload === 'object' && e.payload !== null && 'projection' in e.payload);
+  const projection = (last?.payload as { projection?: { jointParts?: { unit: string }[] } } | undefined)?.projection;
+  return (projection?.jointParts ?? []).map((p) => p.unit);
+}
+
 /** The case's first receiver now (the read side keeps it in the row); none while it waits in the queue. */
 export function firstReceiverOf(record: CaseRecord): string | undefined {
   if (!isArchived(record)) return record.firstReceiver ?? record.complaint.firstReceiver;

@@ -4,7 +4,7 @@ import { caseDistrict } from '../db/recipients';
 import type { CallerRole } from '../lib/principal';
 import type { Complainant } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
-import { districtOf, isArchived, submitterOf, unitOf, type CaseRecord } from './archived-case';
+import { coUnitsOf, districtOf, isArchived, submitterOf, unitOf, type CaseRecord } from './archived-case';
 import { caseView, type CaseView } from './case-view';
 import { Problem } from './problem';
 import { requestScope, type Scope } from './scope';
@@ -23,7 +23,8 @@ function inScope(scope: Scope, record: CaseRecord): boolean {
     case 'districts':
       return scope.districts.includes(districtOf(record));
     case 'unit':
-      return unitOf(record) === scope.unitId;
+      // A co-unit of a joint case (联合办理) sees the case it holds a part of; it acts on its part alone.
+      return unitOf(record) === scope.unitId || coUnitsOf(record).includes(scope.unitId);
     case 'submitted':
       return submitterOf(record) === scope.by;
   }

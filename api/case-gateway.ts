@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import type { ActionArgsByName, ActionName } from '../workflows/actions';
 import { workflowIdFor } from '../workflows/case';
 import { actionUpdate, getCase } from '../workflows/definitions';
+import { getPart, jointPartWorkflowId, partUpdate, type PartActionName, type PartArgsByName, type PartState } from '../workflows/joint-part';
 import type { ActionOutcome, CaseSnapshot, ComplaintWorkflowInput } from '../workflows/model';
 import type { Policy } from '../workflows/policy';
 import type { SpotCheckInput } from '../workflows/spot-check';
@@ -108,6 +109,33 @@ export class CaseGateway {
     }
   }
 
+  /**
+   * A co-unit's action on its part of a joint case (联合办理), as an Update of the part's child
+   * workflow; with an idempotency key as `act` does. A part that has ended takes no more actions.
+   */
+  async actOnPart<K extends PartActionName>(
+    caseId: string,
+    unitId: string,
+    name: K,
+    args: PartArgsByName[K],
+    idempotency?: ActionIdempotency,
+  ): Promise<PartState> {
+    const updateId = idempotency ? actionUpdateId(`part.${name}`, idempotency) : undefined;
+    const handle = this.deps.temporal.workflow.getHandle(jointPartWorkflowId(workflowIdFor(caseId), unitId));
+    try {
+      return await this.call(() => handle.executeUpdate(partUpdate(name), { args: [args], ...(updateId ? { updateId } : {}) }));
+    } catch (err) {
+      if (err instanceof Problem && err.problem === 'case-archived')
+        throw new Problem('action-rejected', `the part of unit ${unitId} has ended: it takes no more actions`);
+      throw err;
+    }
+  }
+
+  /** A part of a joint case as its child workflow has it (404 when there is none). */
+  part(caseId: string, unitId: string): Promise<PartState> {
+    return this.call(() => this.deps.temporal.workflow.getHandle(jointPartWorkflowId(workflowIdFor(caseId), unitId)).query(getPart));
+  }
+
   /** Starts a case's workflow (api/intake.ts registers the case first). */
   async start(input: ComplaintWorkflowInput): Promise<void> {
     await this.call(() =>
@@ -152,7 +180,7 @@ export interface ActionIdempotency {
  * judged on its own, rather than a 200 that silently drops what was sent. Hashed, so a 200-character
  * key stays within the server's id length and nothing of the body shows in the history's ids.
  */
-export function actionUpdateId(name: ActionName, { caller, key, body }: ActionIdempotency): string {
+export function actionUpdateId(name: ActionName | `part.${string}`, { caller, key, body }: ActionIdempotency): string {
   const digest = createHash('sha256')
     .update(JSON.stringify([caller, name, key, stableStringify(body) ?? null]))
     .digest('base64url');

@@ -9,6 +9,7 @@ import {
   deadlineNames,
   enforcementActions,
   findings,
+  jointPartStatuses,
   ownerKinds,
   pauseParties,
   statuses,
@@ -20,6 +21,7 @@ import {
   type CaseSnapshot,
   type Channel,
   type DeadlineName,
+  type JointPart,
   type Status,
   type TimelineEntry,
   type TimelineKind,
@@ -149,6 +151,43 @@ const CallbackAttemptView = closed({
   for: Type.Optional(Type.String({ description: 'The merged report whose complainant was called; absent: the first complainant.' })),
 });
 
+const ResultView = (description: string) =>
+  closed(
+    {
+      finding: Type.Enum(findings),
+      actions: Type.Array(Type.Enum(enforcementActions)),
+      reply: Type.String({ description: 'The reply to the complainant, or a co-unit’s account of its part.' }),
+      submittedAt: Instant(),
+      by: ActorId('Who submitted it.'),
+      onTime: Type.Boolean({ description: 'Within the (possibly extended) deadline.' }),
+    },
+    { description },
+  );
+
+export const JointPartSchema = Type.Object(
+  {
+    unit: UnitView,
+    task: Type.String({ description: 'What the co-unit is asked to do.' }),
+    status: Type.Enum(jointPartStatuses, {
+      description:
+        '`working` until the co-unit submits (`done`) or refuses (`refused`), or a supervisor goes on without it (`waived`, also when the case ends).',
+    }),
+    workflowId: Type.String({ description: "The part's child workflow.", examples: ['complaint-20261124-3f9a0c1b2d-part-unit-b'] }),
+    assignedAt: Instant(),
+    assignedBy: ActorId('Who gave the part.'),
+    dueAt: Instant("The part's own deadline (working days, policy `jointPartWorkingDays`)."),
+    acknowledgedAt: Type.Optional(Instant('When the co-unit signed for it.')),
+    warningLevel: Type.Integer({ minimum: 0, maximum: 2, description: 'Warnings raised on the part: 0 none, 1 and 2 at the policy’s shares of its time.' }),
+    overdue: Type.Boolean({ description: "The part's deadline passed while it was worked." }),
+    result: Type.Optional(ResultView("The co-unit's result for its part, for the lead unit to consolidate.")),
+    reason: Type.Optional(Type.String({ description: 'Why it was refused, or waived.' })),
+    endedAt: Type.Optional(Instant()),
+  },
+  { $id: 'JointPart', additionalProperties: false },
+);
+
+export type JointPartView = Static<typeof JointPartSchema>;
+
 export const TimelineEntrySchema = Type.Object(
   {
     seq: Type.Integer({ minimum: 1, description: 'Position in the case, from 1, without gaps.' }),
@@ -228,18 +267,12 @@ export const CaseViewSchema = Type.Object(
         { description: 'The extension the unit asked for, one per handling window; no decision yet while pending. Absent when archived.' },
       ),
     ),
-    result: Type.Optional(
-      closed(
-        {
-          finding: Type.Enum(findings),
-          actions: Type.Array(Type.Enum(enforcementActions)),
-          reply: Type.String({ description: 'The reply to the complainant.' }),
-          submittedAt: Instant(),
-          by: ActorId('Who submitted it.'),
-          onTime: Type.Boolean({ description: 'Within the (possibly extended) handling deadline.' }),
-        },
-        { description: "The unit's latest result (办结反馈). Absent when archived." },
-      ),
+    result: Type.Optional(ResultView("The unit's latest result (办结反馈). Absent when archived.")),
+    jointParts: Type.Optional(
+      Type.Array(JointPartSchema, {
+        description:
+          "联合办理: the co-units' parts, oldest first; the lead unit's result waits for every part still `working`. Absent when archived (the timeline keeps them).",
+      }),
     ),
     callbacks: Type.Array(CallbackAttemptView, { description: 'Callback attempts (回访) since the latest result.' }),
     callbackRounds: Type.Array(Type.Array(CallbackAttemptView), {
@@ -314,8 +347,36 @@ export const CaseViewSchema = Type.Object(
           paidAt: Type.Optional(Instant()),
           reference: Type.Optional(Type.String()),
           overdue: Type.Boolean(),
+          eligibleBy: Type.Optional(
+            Type.Object(
+              {
+                actions: Type.Optional(
+                  Type.Array(Type.Enum(enforcementActions), { description: 'The violations found that the policy rewards (rewardActions).' }),
+                ),
+                category: Type.Optional(Type.String({ description: 'Else the reward category (rewardCategories) of a substantiated report.' })),
+              },
+              { additionalProperties: false, description: 'Why it is owed. Absent for a reward opened before eligibility followed the violation.' },
+            ),
+          ),
+          approvalRequired: Type.Boolean({
+            description: 'The payment waits for an amount another supervisor approved; false for a reward opened before the rule.',
+          }),
+          proposal: Type.Optional(
+            closed(
+              { amountYuan: Type.Integer({ description: 'Whole yuan.' }), basis: Type.String(), by: ActorId('Who proposed it.'), at: Instant() },
+              { description: 'The amount proposed (奖励金额) and its basis.' },
+            ),
+          ),
+          approval: Type.Optional(
+            closed(
+              { by: ActorId('The approving supervisor, not the proposer.'), at: Instant(), note: Type.Optional(Type.String()) },
+              { description: 'The approval that fixes the amount.' },
+            ),
+          ),
+          claimable: Type.Boolean({ description: 'An anonymous reporter holds a claim code (兑奖码) for it: `POST /rewards/claim`.' }),
+          claimedAt: Type.Optional(Instant('When the anonymous reporter claimed it with the claim code.')),
         },
-        { description: 'A reward owed for a substantiated report (有奖举报). Absent when archived.' },
+        { description: 'A reward owed for a report whose result found a violation (有奖举报). Absent when archived.' },
       ),
     ),
     closedAt: Type.Optional(Instant('When it was closed or otherwise ended.')),
@@ -470,6 +531,7 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
           },
         }
       : {}),
+    jointParts: (s.jointParts ?? []).map(jointPartView),
     callbacks: s.callbacks.map(attemptView),
     callbackRounds: s.callbackRounds.map((round) => round.map(attemptView)),
     reworkCount: s.reworkCount,
@@ -510,6 +572,19 @@ export function liveCaseView(s: CaseSnapshot): CaseView {
             dueAt: s.reward.dueAt,
             ...defined({ paidAt: s.reward.paidAt, reference: s.reward.reference }),
             overdue: s.reward.overdue,
+            ...defined({ eligibleBy: s.reward.eligibleBy && { ...s.reward.eligibleBy } }),
+            approvalRequired: s.reward.approvalRequired === true,
+            ...defined({
+              proposal: s.reward.proposal && {
+                amountYuan: s.reward.proposal.amountYuan,
+                basis: s.reward.proposal.basis,
+                by: s.reward.proposal.by,
+                at: s.reward.proposal.at,
+              },
+              approval: s.reward.approval && { by: s.reward.approval.by, at: s.reward.approval.at, ...defined({ note: s.reward.approval.note }) },
+            }),
+            claimable: s.complaint.claimCodeHash !== undefined,
+            ...defined({ claimedAt: s.reward.claimedAt }),
           },
         }
       : {}),
@@ -590,6 +665,22 @@ export function archivedCaseView(record: ArchivedCase): CaseView {
     ...defined({ closedAt: iso(row.closedAt) }),
     attachments: attachmentsOf(events.map(timelineEntryOf)),
     timeline: events.map(timelineEntryOf),
+  };
+}
+
+function jointPartView(p: JointPart): JointPartView {
+  return {
+    unit: { id: p.unit.id, name: p.unit.name, level: p.unit.level, ...defined({ version: p.unit.version }) },
+    task: p.task,
+    status: p.status,
+    workflowId: p.workflowId,
+    assignedAt: p.assignedAt,
+    assignedBy: p.assignedBy,
+    dueAt: p.dueAt,
+    warningLevel: p.warningLevel,
+    overdue: p.overdue,
+    ...defined({ acknowledgedAt: p.acknowledgedAt, reason: p.reason, endedAt: p.endedAt }),
+    ...(p.result ? { result: { ...p.result, actions: [...p.result.actions] } } : {}),
   };
 }
 

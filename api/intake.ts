@@ -36,6 +36,16 @@ export interface IntakeDeps {
   admission: AdmissionOptions;
 }
 
+/**
+ * A registration's outcome. `claimCode` only in the answer that registered an anonymous case: a
+ * repeat of the request finds the case, whose code is kept nowhere to be told again.
+ */
+export interface Registration {
+  view: CaseRecord;
+  created: boolean;
+  claimCode?: string;
+}
+
 /** Registration of complaints: one case, one workflow and one row per intake. */
 export class Intake {
   private readonly admission: Admission;
@@ -61,22 +71,23 @@ export class Intake {
    * Intakes beyond what can be served within the deadline are refused before any of this (503
    * overloaded, with Retry-After).
    */
-  register(complaint: Omit<Complaint, 'id'>, idempotency: { key: string; body: unknown } | undefined): Promise<{ view: CaseRecord; created: boolean }> {
+  register(complaint: Omit<Complaint, 'id'>, idempotency: { key: string; body: unknown } | undefined): Promise<Registration> {
     return this.admission.run(() => this.admitted(complaint, idempotency));
   }
 
-  private async admitted(
-    complaint: Omit<Complaint, 'id'>,
-    idempotency: { key: string; body: unknown } | undefined,
-  ): Promise<{ view: CaseRecord; created: boolean }> {
+  private async admitted(complaint: Omit<Complaint, 'id'>, idempotency: { key: string; body: unknown } | undefined): Promise<Registration> {
     let caseId = newCaseId(new Date(complaint.receivedAt));
     let created = true;
+    // An anonymous reporter can be paid a reward only by what they hold: the claim code, told once
+    // in this answer; the case keeps its hash (claimCodeHash), so no reader of the history holds it.
+    let claimCode = complaint.complainant.anonymous ? newClaimCode() : undefined;
+    let codeHash = claimCode !== undefined ? claimCodeHash(caseId, claimCode) : undefined;
     if (idempotency) {
       // Key order and spacing are the sender's JSON library's business, not a different request.
       const bodySha256 = createHash('sha256')
         .update(stableStringify(idempotency.body) ?? '')
         .digest('hex');
-      if (!(await claimIntakeKey(this.deps.db, { key: idempotency.key, bodySha256, caseId }))) {
+      if (!(await claimIntakeKey(this.deps.db, { key: idempotency.key, bodySha256, caseId, claimCodeHash: codeHash ?? null }))) {
         const existing = await intakeClaim(this.deps.db, idempotency.key);
         if (!existing) throw new Problem('database-unavailable', 'intake key vanished');
         if (existing.bodySha256 !== bodySha256) {
@@ -84,6 +95,9 @@ export class Intake {
         }
         caseId = existing.caseId;
         created = false;
+        // The first request's code is the case's, whichever request starts it; a repeat tells none.
+        claimCode = undefined;
+        codeHash = existing.claimCodeHash ?? undefined;
         // A repeat finds its case, live or archived; only a first attempt cut short starts it.
         const found = await this.deps.gateway.view(caseId).catch((err: unknown) => {
           if (err instanceof Problem && err.problem === 'case-not-found') return undefined;
@@ -93,7 +107,7 @@ export class Intake {
       }
     }
     const calendar = await loadCalendarYears(this.deps.db, yearsFor(complaint.receivedAt));
-    complaint = { ...complaint, queryCode: newQueryCode() };
+    complaint = { ...complaint, queryCode: newQueryCode(), ...(codeHash !== undefined ? { claimCodeHash: codeHash } : {}) };
     // The row is written under the category's lock, with repeat detection; the lock is held for a
     // few statements per intake, never across a call to Temporal.
     const { input, registered } = await this.byCategory.run(complaint.category, { complaint, caseId, calendar });
@@ -107,7 +121,7 @@ export class Intake {
     }
     // The workflow started: the answer is the case as registered, without waiting on a query
     // that could fail after the case exists.
-    return { view: view(registered, workflowIdFor(caseId)), created };
+    return { view: view(registered, workflowIdFor(caseId)), created, ...(claimCode !== undefined ? { claimCode } : {}) };
   }
 
   /** Repeat detection and the case's row, within the category's lock. */
@@ -162,6 +176,19 @@ const queryCodeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
  */
 function newQueryCode(): string {
   return Array.from({ length: 8 }, () => queryCodeAlphabet[randomInt(queryCodeAlphabet.length)]).join('');
+}
+
+/**
+ * A claim code (兑奖码): 12 of the query code's letters, about 60 bits, as it is worth money; asked
+ * for with the case number at POST /rewards/claim, limited per address.
+ */
+function newClaimCode(): string {
+  return Array.from({ length: 12 }, () => queryCodeAlphabet[randomInt(queryCodeAlphabet.length)]).join('');
+}
+
+/** What the case keeps of a claim code: its SHA-256 with the case id, so one hash never stands for a code of another case. */
+export function claimCodeHash(caseId: string, code: string): string {
+  return createHash('sha256').update(`${caseId}:${code.toUpperCase()}`).digest('hex');
 }
 
 /** From the year received to the year after now: every year a deadline of the case can touch. */

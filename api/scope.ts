@@ -9,7 +9,7 @@ import { holds, type CallerRole, type Principal } from '../lib/principal';
  *   (ops, administrators), and the legacy per-role API keys;
  * - `districts`: registrars, supervisors and leaders, the districts of their unit's jurisdiction
  *   (its own, or inherited from the units above it);
- * - `unit`: unit handlers, the cases with their unit;
+ * - `unit`: unit handlers, the cases with their unit, and those it holds a joint part of (联合办理);
  * - `submitted`: integrators, the cases they submitted.
  * Everything outside answers 404, as if it did not exist.
  */

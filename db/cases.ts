@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, exists, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, gte, ilike, inArray, isNotNull, isNull, like, lt, not, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { openStatuses } from '../workflows/case';
 import type { SpotCheckOutcome } from '../workflows/projection';
-import { caseEvents, complaints, leaderOwnerships } from './schema';
+import { caseEvents, complaints, jointParts, leaderOwnerships } from './schema';
 
 /** A case's row of the read side. */
 export type CaseRow = typeof complaints.$inferSelect;
@@ -52,7 +52,11 @@ export interface CaseFilter {
   /** Closed cases drawn for the spot check (随机抽查), by its outcome; `pending` awaits review. */
   spotCheck?: SpotCheckOutcome;
   /** Cases waiting for someone: any of these `onDuty` values, a queue by prefix, or open cases a leader owns. */
-  waitingFor?: { onDuty: readonly string[]; onDutyPrefix?: string; owner?: string };
+  waitingFor?: { onDuty: readonly string[]; onDutyPrefix?: string; owner?: string; partOf?: string };
+  /** A unit's own cases: those it handles and those it holds a joint part of (联合办理), the scope of a unit handler. */
+  unitOrPart?: string;
+  /** Cases with a joint part still being worked (联合办理), or without one. */
+  joint?: boolean;
   /** Oldest first (a work queue), instead of newest first. */
   oldestFirst?: boolean;
   /** The last case of the previous page: the page goes on after it, in (registered_at, id) order. */
@@ -74,12 +78,20 @@ function textMatch(text: string): SQL | undefined {
 const ownedBy = (leaderId: string) =>
   exists(sql`(select 1 from ${leaderOwnerships} where ${leaderOwnerships.caseId} = ${complaints.id} and ${leaderOwnerships.leaderId} = ${leaderId})`);
 
+/** A joint part of the case (联合办理): any, or one still being worked; of one unit, or of any. */
+const hasPart = (where: { unit?: string; working?: true }) =>
+  exists(
+    sql`(select 1 from ${jointParts} where ${jointParts.caseId} = ${complaints.id}${where.unit !== undefined ? sql` and ${jointParts.unitId} = ${where.unit}` : sql``}${where.working ? sql` and ${jointParts.status} = 'working'` : sql``})`,
+  );
+
 /** A case waits for someone while its workflow names them on duty; a leader's owned case, while it is open. */
 function waiting(w: NonNullable<CaseFilter['waitingFor']>): SQL | undefined {
   return or(
     w.onDuty.length > 0 ? inArray(complaints.onDuty, [...w.onDuty]) : undefined,
     w.onDutyPrefix !== undefined ? like(complaints.onDuty, `${w.onDutyPrefix.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
     w.owner ? and(ownedBy(w.owner), isNotNull(complaints.onDuty)) : undefined,
+    // A co-unit's part still being worked waits for it, whoever the case waits for.
+    w.partOf !== undefined ? hasPart({ unit: w.partOf, working: true }) : undefined,
     // No condition at all matches nothing, not everything.
     sql`false`,
   );
@@ -110,6 +122,8 @@ export async function listCases(db: Db, q: CaseFilter, limit: number): Promise<{
     q.warned !== undefined ? (q.warned ? gt(complaints.warningLevel, 0) : eq(complaints.warningLevel, 0)) : undefined,
     q.spotCheck ? eq(complaints.spotCheck, q.spotCheck) : undefined,
     q.waitingFor ? waiting(q.waitingFor) : undefined,
+    q.unitOrPart !== undefined ? or(eq(complaints.handlingUnit, q.unitOrPart), hasPart({ unit: q.unitOrPart })) : undefined,
+    q.joint !== undefined ? (q.joint ? hasPart({ working: true }) : not(hasPart({ working: true }))) : undefined,
   ];
   if (q.after) {
     const { registeredAt: at, id } = q.after;

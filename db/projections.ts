@@ -3,7 +3,7 @@ import type { TimelineEntry } from '../workflows/model';
 import type { CaseProjection } from '../workflows/projection';
 import { notifyCaseChange } from './case-changes';
 import type { Db, Tx } from './client';
-import { callbacks, caseEvents, complaints, leaderOwnerships, spotChecks } from './schema';
+import { callbacks, caseEvents, complaints, jointParts, leaderOwnerships, spotChecks } from './schema';
 
 /** On conflict, every column but the key takes the incoming value. */
 const excludedColumns = Object.fromEntries(
@@ -50,7 +50,7 @@ export async function projectCase(db: Db, { projection, events }: { projection: 
 export async function writeProjection(tx: Tx | Db, projection: CaseProjection, seq: number): Promise<void> {
   // The unit stays in the projection (the archived view reads it from the events); its row is
   // `complaints.handling_unit`, and `units` belongs to the organisation registry (db/organisation.ts).
-  const { unit: _unit, owners, callbacks: current, callbackRounds, spotCheckSelectedAt, ...row } = projection;
+  const { unit: _unit, owners, callbacks: current, callbackRounds, spotCheckSelectedAt, jointParts: parts, ...row } = projection;
   // Every round's attempts: a projection written before rounds were kept has only the current one.
   const attempts = [...(callbackRounds ?? []).flat(), ...current];
   // The unit before this write, for the change feed: a reassignment takes the case out of a unit's queue.
@@ -66,6 +66,10 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
       assignedAt: date(row.assignedAt),
       resultSubmittedAt: date(row.resultSubmittedAt),
       closedAt: date(row.closedAt),
+      rewardOpenedAt: date(row.rewardOpenedAt),
+      rewardDueAt: date(row.rewardDueAt),
+      rewardClaimedAt: date(row.rewardClaimedAt),
+      rewardPaidAt: date(row.rewardPaidAt),
       lastSeq: seq,
       updatedAt,
     })
@@ -111,6 +115,13 @@ export async function writeProjection(tx: Tx | Db, projection: CaseProjection, s
       .insert(callbacks)
       .values(attempts.map((c) => ({ caseId, at: new Date(c.at), outcome: c.outcome, by: c.by })))
       .onConflictDoNothing();
+  }
+  // A part never leaves a case (a refused or waived one stays, marked): rows are upserted, none deleted.
+  if (parts && parts.length > 0) {
+    await tx
+      .insert(jointParts)
+      .values(parts.map((p) => ({ caseId, unitId: p.unit, status: p.status, dueAt: new Date(p.dueAt) })))
+      .onConflictDoUpdate({ target: [jointParts.caseId, jointParts.unitId], set: { status: sql.raw('excluded.status'), dueAt: sql.raw('excluded.due_at') } });
   }
   if (spotCheckSelectedAt) {
     const passed = row.spotCheck === 'passed' ? true : row.spotCheck === 'failed' ? false : null;

@@ -38,7 +38,7 @@ const isOpen = inArray(complaints.status, [...openStatuses]);
 /** Reports cover the caller's jurisdiction (api/scope.ts): these districts, or every one when absent. */
 export type Districts = readonly string[] | undefined;
 
-function inDistricts(districts: Districts, column = sql`district`): SQL {
+export function inDistricts(districts: Districts, column = sql`district`): SQL {
   if (!districts) return sql`true`;
   if (districts.length === 0) return sql`false`;
   return sql`${column} in (${sql.join(

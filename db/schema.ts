@@ -69,6 +69,14 @@ export const complaints = pgTable(
     /** How often the clock stopped, and the working days its deadlines moved by in all. */
     pauseCount: integer('pause_count').notNull().default(0),
     pausedWorkingDays: integer('paused_working_days').notNull().default(0),
+    /** 有奖举报: the reward's dates, amount in yuan and approval (workflows/projection.ts rewardApprovals); null without one. */
+    rewardOpenedAt: timestamp('reward_opened_at', { withTimezone: true }),
+    rewardDueAt: timestamp('reward_due_at', { withTimezone: true }),
+    rewardAmountYuan: integer('reward_amount_yuan'),
+    rewardApproval: text('reward_approval'),
+    rewardClaimedAt: timestamp('reward_claimed_at', { withTimezone: true }),
+    rewardPaidAt: timestamp('reward_paid_at', { withTimezone: true }),
+    rewardOverdue: boolean('reward_overdue').notNull().default(false),
     /** Sequence of the last event applied; an event with a lower or equal one is a replay. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -86,6 +94,10 @@ export const complaints = pgTable(
     index('complaints_overdue_idx')
       .on(t.handlingUnit)
       .where(sql`${t.overdue}`),
+    // The rewards report: the few cases with a reward, by due date.
+    index('complaints_reward_due_idx')
+      .on(t.rewardDueAt)
+      .where(sql`${t.rewardOpenedAt} is not null`),
     index('complaints_escalated_idx')
       .on(t.escalationTier)
       .where(sql`${t.escalationTier} > 0`),
@@ -355,6 +367,8 @@ export const intakeKeys = pgTable('intake_keys', {
   key: text('key').primaryKey(),
   bodySha256: text('body_sha256').notNull(),
   caseId: text('case_id').notNull(),
+  /** An anonymous case's claim code hash (api/intake.ts): a repeat racing the first start starts the case with it, never a code of its own. */
+  claimCodeHash: text('claim_code_hash'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
@@ -441,6 +455,22 @@ export const leaderOwnerships = pgTable(
     tier: integer('tier').notNull(),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.leaderId] }), index('leader_ownerships_leader_idx').on(t.leaderId)],
+);
+
+/**
+ * 联合办理: the co-units' parts of joint cases, as the projection last wrote them. A co-unit sees
+ * and lists the cases it holds a part of; `GET /complaints?joint=true` lists those with a part open.
+ */
+export const jointParts = pgTable(
+  'joint_parts',
+  {
+    caseId: text('case_id').notNull(),
+    unitId: text('unit_id').notNull(),
+    /** working, done, refused or waived (workflows/model.ts jointPartStatuses). */
+    status: text('status').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.unitId] }), index('joint_parts_unit_idx').on(t.unitId, t.status)],
 );
 
 /** Every callback attempt (回访) and its outcome. */

@@ -6,6 +6,8 @@
  */
 import type { Count, Hotspot, Kpi, unassignedUnit, unknownIndustry } from '../db/reports';
 import type { Duty } from '../db/duty';
+import type { RewardRow } from '../db/reward-report';
+import type { RewardApproval } from '../workflows/projection';
 import type { ActionName } from '../workflows/actions';
 import type {
   AttachmentKind,
@@ -15,6 +17,7 @@ import type {
   EnforcementAction,
   Escalation,
   Finding,
+  JointPartStatus,
   LeaderOwner,
   NoticeKind,
   Pause,
@@ -143,8 +146,18 @@ export const timelineKindZh = {
   leader_progress: '包案进展',
   leader_review: '包案复核',
   reward_opened: '有奖举报立项',
+  reward_proposed: '拟定奖励金额',
+  reward_approved: '奖励金额审批通过',
+  reward_claimed: '举报人凭兑奖码兑奖',
   reward_paid: '奖励已兑付',
   reward_overdue: '奖励兑付超期',
+  joint_assigned: '联合办理交办',
+  joint_part_acknowledged: '协办单位签收',
+  joint_part_warning: '协办超时预警',
+  joint_part_overdue: '协办超期',
+  joint_part_done: '协办反馈',
+  joint_part_refused: '拒绝协办',
+  joint_parts_waived: '不再等待协办',
 } as const satisfies Record<TimelineKind, string>;
 
 /** The notices recorded for delivery (workflows/model.ts NoticeKind). */
@@ -169,7 +182,23 @@ export const noticeKindZh = {
   case_closed: '办结告知',
   information_requested: '补充材料告知',
   roster_gap: '值班空缺告警',
+  joint_part: '联合办理通知',
 } as const satisfies Record<NoticeKind, string>;
+
+/** A co-unit's actions on its part (联合办理, workflows/joint-part.ts partActions), as `part.<action>`. */
+export const partActionZh: Readonly<Record<string, string>> = {
+  'part.acknowledge': '协办签收',
+  'part.submit': '协办反馈',
+  'part.refuse': '拒绝协办',
+};
+
+/** Where a co-unit's part of a joint case stands (联合办理, workflows/model.ts jointPartStatuses). */
+export const jointPartStatusZh = {
+  working: '协办中',
+  done: '已反馈',
+  refused: '拒绝协办',
+  waived: '不再等待',
+} as const satisfies Record<JointPartStatus, string>;
 
 /** Who a stopped clock waits for (中止). */
 export const pausePartyZh = { complainant: '投诉人', third_party: '第三方' } as const satisfies Record<Pause['awaiting'], string>;
@@ -292,6 +321,9 @@ export const actionZh = {
   addEvidence: '补充材料',
   attach: '上传附件',
   recordSpotCheck: '抽查结果',
+  proposeReward: '拟定奖励金额',
+  approveReward: '审批奖励金额',
+  claimReward: '凭兑奖码兑奖',
   recordRewardPaid: '奖励兑付',
   returnForRework: '退回整改',
   reassign: '改派',
@@ -300,6 +332,8 @@ export const actionZh = {
   close: '结案',
   reopen: '重新打开',
   changeUrgency: '变更紧急程度',
+  jointAssign: '联合办理',
+  waiveJointParts: '不再等待协办',
 } as const satisfies Record<ActionName, string>;
 
 /**
@@ -339,6 +373,21 @@ export const reportPlaceholderZh = {
   '(unassigned)': '未交办',
   '(unknown)': '未知',
 } as const satisfies Record<typeof unassignedUnit | typeof unknownIndustry, string>;
+
+/** Where a reward's amount stands (workflows/projection.ts rewardApprovals). */
+export const rewardApprovalZh = {
+  not_required: '无需审批',
+  awaiting_proposal: '待拟定金额',
+  proposed: '待审批',
+  approved: '已审批',
+} as const satisfies Record<RewardApproval, string>;
+
+/** A reward in the rewards report (db/reward-report.ts). */
+export const rewardStateZh = {
+  due: '待兑付',
+  overdue: '已超期',
+  paid: '已兑付',
+} as const satisfies Record<RewardRow['state'], string>;
 
 /** The duties of the 7×24 roster (db/duty.ts). */
 export const dutyZh = {
@@ -385,8 +434,12 @@ const systemReasonZh: Record<string, string> = {
   'dispatch deadline passed': '交办期限已过',
   'handling deadline passed': '办理期限已过',
   'reward payment overdue': '奖励兑付已逾期',
+  'reward amount to approve': '奖励金额已拟定，请另一名督办人员审批',
+  'reward claimed': '匿名举报人已凭兑奖码兑奖，可兑付奖励',
   'overdue past the escalation gap': '超期未办结，已到升级时限',
   'still overdue at leader review': '领导包案复核时仍超期',
+  'joint part deadline passed': '协办期限已过',
+  'the case ended': '案件已结束',
 };
 
 const systemReasonPatternsZh: [RegExp, (...parts: string[]) => string][] = [

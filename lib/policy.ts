@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { enforcementActions } from '../workflows/model';
 import { defaultPolicy, timeOfDayPattern, type Policy } from '../workflows/policy';
 
 /**
@@ -40,6 +41,13 @@ export function mergePolicy(overrides: unknown, origin = 'policy'): Policy {
   const night = policy.rapidResponseNightHours;
   if (night && !(timeOfDayPattern.test(String(night.from)) && timeOfDayPattern.test(String(night.to)))) {
     problems.push('"rapidResponseNightHours" must be { "from": "HH:MM", "to": "HH:MM" } (Asia/Shanghai)');
+  }
+  // The workflow compares these with a result's actions and a proposal's amount: a typo would reward nothing, or anything.
+  if (!(policy.rewardActions ?? []).every((a) => (enforcementActions as readonly string[]).includes(a))) {
+    problems.push(`"rewardActions" must hold enforcement actions (${enforcementActions.join(', ')})`);
+  }
+  if (policy.rewardMaxYuan !== undefined && !(Number.isInteger(policy.rewardMaxYuan) && policy.rewardMaxYuan >= 1)) {
+    problems.push('"rewardMaxYuan" must be a whole number of yuan, at least 1');
   }
   if (policy.version === defaultPolicy.version && Object.keys(overrides).length > 0) {
     problems.push('"version" must be set to a new name when anything is overridden, so cases say which rules they ran under');

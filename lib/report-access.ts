@@ -10,3 +10,8 @@ export const reportReaders = ['supervisor', 'leader', 'ops'] as const satisfies 
 
 /** Whether a caller holding `roles` may read the reports: any one role suffices, as at the API. */
 export const mayReadReports = (roles: readonly string[]): boolean => roles.some((role) => (reportReaders as readonly string[]).includes(role));
+
+/** Who reads the rewards due and overdue (有奖举报, GET /reports/rewards): those who see that they are paid. */
+export const rewardReportReaders = ['supervisor', 'ops'] as const satisfies readonly StaffRole[];
+
+export const mayReadRewardReport = (roles: readonly string[]): boolean => roles.some((role) => (rewardReportReaders as readonly string[]).includes(role));

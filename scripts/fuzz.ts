@@ -64,6 +64,8 @@ const keyIds: Record<Role, string> = {
 const routeRoles: [RegExp, Role[]][] = [
   [/^POST \/complaints$/, ['integrator', 'registrar']],
   [/^GET \/complaints\/\{id\}\/notices$/, ['integrator', 'registrar', 'unit', 'leader', 'supervisor', 'ops']],
+  // Before the other reports: the rewards due are for supervisors and ops alone (lib/report-access.ts).
+  [/^GET \/reports\/rewards/, ['supervisor', 'ops']],
   [/^GET \/reports\//, ['supervisor', 'leader', 'ops']],
   [/^GET \/leaders$/, ['supervisor', 'ops', 'leader']],
   [/^PUT \/leaders\//, ['supervisor', 'ops']],

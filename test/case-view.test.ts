@@ -12,7 +12,7 @@ import { getCase } from '../workflows/definitions';
 import type { CaseState } from '../workflows/model';
 import { projectionOf } from '../workflows/projection';
 import { credentials, keys, startApiHarness, submission, type ApiHarness } from './helpers/api';
-import { makeComplaint, uniqueId, unitA, workflowInput } from './helpers/cases';
+import { makeComplaint, uniqueId, unitA, unitB, workflowInput } from './helpers/cases';
 
 /**
  * Issue 13, item 6: the API answers with one documented CaseView, for live and archived cases
@@ -111,6 +111,35 @@ function richState(): CaseState {
     mergeUnconfirmed: true,
     repeatReports: [{ caseId: '20261125-cccccccccc', at: at(85), summary: '又排了', complainant: { anonymous: false, name: '王五' } }],
     dispatchOverdueAt: at(2),
+    jointParts: [
+      {
+        unit: unitB,
+        task: '街道办配合现场核查',
+        status: 'done',
+        workflowId: 'complaint-x-part-unit-b',
+        assignedAt: at(35),
+        assignedBy: 'reg-1',
+        dueAt: at(5_000),
+        acknowledgedAt: at(36),
+        warningLevel: 1,
+        overdue: false,
+        result: { finding: 'partly_substantiated', actions: ['inspection'], reply: '已配合核查', submittedAt: at(58), by: 'officer-b', onTime: true },
+        endedAt: at(58),
+      },
+      {
+        unit: { id: 'unit-c', name: '监测站', level: 'district' },
+        task: '采样',
+        status: 'refused',
+        workflowId: 'complaint-x-part-unit-c',
+        assignedAt: at(35),
+        assignedBy: 'reg-1',
+        dueAt: at(5_000),
+        warningLevel: 0,
+        overdue: false,
+        reason: '不在职责范围',
+        endedAt: at(40),
+      },
+    ],
   } satisfies Partial<CaseState>);
   state.deadlines.reviewWindow = { dueAt: at(10_000), provisional: false, basis: { from: at(80), minutes: 10_000 } };
   state.timeline.push(
@@ -133,6 +162,10 @@ function stored(state: CaseState): ArchivedCase {
     assignedAt: date(p.assignedAt),
     resultSubmittedAt: date(p.resultSubmittedAt),
     closedAt: date(p.closedAt),
+    rewardOpenedAt: date(p.rewardOpenedAt),
+    rewardDueAt: date(p.rewardDueAt),
+    rewardClaimedAt: date(p.rewardClaimedAt),
+    rewardPaidAt: date(p.rewardPaidAt),
     lastSeq: state.timeline.at(-1)!.seq,
     updatedAt: new Date(),
   };
@@ -329,9 +362,16 @@ describe('over HTTP', () => {
     // Unmasking the complainant is not an action on the case: it answers the complainant, not a view.
     // An upload answers the attachment it stored (201), which the case then lists.
     const notReceipts = ['/complaints/{id}/identity', '/complaints/{id}/attachments'];
-    const actions = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && !notReceipts.includes(p) && spec.paths[p]?.post);
+    // A co-unit's action on its joint part (联合办理) is an Update of the part's workflow: it answers the part.
+    const isPart = (p: string) => p.startsWith('/complaints/{id}/parts/');
+    const posts = Object.keys(spec.paths).filter((p) => p.startsWith('/complaints/{id}/') && !notReceipts.includes(p) && spec.paths[p]?.post);
+    const actions = posts.filter((p) => !isPart(p));
     expect(actions.length).toBeGreaterThan(20);
     for (const path of actions) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/ActionReceipt']);
+    const parts = posts.filter(isPart);
+    expect(parts).toHaveLength(3);
+    for (const path of parts) expect([path, refOf(path, 'post')]).toEqual([path, '#/components/schemas/JointPartState']);
+    expect(refOf('/complaints/{id}/parts/{unitId}', 'get')).toBe('#/components/schemas/JointPartState');
     const component = spec.components.schemas.CaseView!;
     expect(component.additionalProperties).toBe(false);
     expect(Object.keys(component.properties).sort()).toEqual(Object.keys(CaseViewSchema.properties).sort());

@@ -20,6 +20,11 @@ async function caseInProgress(overrides: Parameters<typeof makeComplaint>[0] = {
   return c;
 }
 
+/** A second supervisor: a reward's amount is approved by another than its proposer. */
+const otherSupervisor = { role: 'supervisor', id: 'sup-2' } as const;
+/** The anonymous reporter's claim through POST /rewards/claim. */
+const claimant = { role: 'system', id: 'reward-claim' } as const;
+
 const result = {
   finding: 'substantiated' as const,
   actions: ['inspection' as const, 'order_to_rectify' as const],
@@ -583,9 +588,71 @@ describe('complaint lifecycle', () => {
     expect(recorded.noticesOf(c.complaint.id).some((n) => n.kind === 'supervision' && n.params.reason === 'reward payment overdue')).toBe(true);
 
     expect(await c.rejected('recordRewardPaid', { actor: actors.registrar, reference: 'x' })).toMatch(/not allowed for role registrar/);
+    // The amount first: one supervisor proposes, another approves.
+    expect(await c.rejected('recordRewardPaid', { actor: actors.supervisor, reference: 'x' })).toMatch(/proposed and approved before/);
+    await c.act('proposeReward', { actor: actors.supervisor, amountYuan: 5000, basis: '查实危险废物倾倒' });
+    expect(await c.rejected('approveReward', { actor: actors.supervisor })).toMatch(/another supervisor/);
+    await c.act('approveReward', { actor: otherSupervisor, note: '同意' });
     const paid = await c.act('recordRewardPaid', { actor: actors.supervisor, reference: 'PAY-0042' });
-    expect(paid.timeline.at(-1)?.data).toEqual({ reference: 'PAY-0042', onTime: false });
+    expect(paid.timeline.at(-1)?.data).toEqual({ reference: 'PAY-0042', onTime: false, amountYuan: 5000 });
     expect((await c.finished(recorded.projectedSeq)).reward?.paidAt).toBeDefined();
+  });
+
+  it('opens a reward for the violation found (a penalty) whatever the category; the amount is approved and the anonymous reporter claims it with the code', async () => {
+    const claimCodeHash = 'a'.repeat(64);
+    const c = await caseInProgress({ category: 'water', complainant: { anonymous: true }, claimCodeHash });
+    const released = await c.act('submitResult', {
+      actor: actors.unitA,
+      finding: 'partly_substantiated',
+      actions: ['inspection', 'penalty'],
+      reply: '部分属实，已处罚',
+    });
+    expect(released.status).toBe('closed');
+    expect(released.reward).toMatchObject({ eligibleBy: { actions: ['penalty'] }, approvalRequired: true, overdue: false });
+    expect(released.timeline.find((e) => e.kind === 'reward_opened')?.data).toMatchObject({ actions: ['penalty'] });
+
+    // The policy's ceiling; a registrar may propose, and a new proposal replaces the last until approved.
+    expect(await c.rejected('proposeReward', { actor: actors.registrar, amountYuan: 100_001, basis: '超额' })).toMatch(/at most 100000 yuan/);
+    await c.act('proposeReward', { actor: actors.registrar, amountYuan: 1000, basis: '罚款十万元，按办法计奖' });
+    const proposed = await c.act('proposeReward', { actor: actors.supervisor, amountYuan: 3000, basis: '按罚款额的3%计奖' });
+    expect(proposed.reward?.proposal).toMatchObject({ amountYuan: 3000, by: actors.supervisor.id });
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.projectionOf(c.complaint.id)).toMatchObject({ rewardAmountYuan: 3000, rewardApproval: 'proposed', rewardPaidAt: null });
+    await c.act('approveReward', { actor: otherSupervisor });
+    expect(await c.rejected('proposeReward', { actor: actors.supervisor, amountYuan: 10, basis: '改' })).toMatch(/already approved/);
+
+    // An anonymous reporter is paid only once they claimed it with the code they were told.
+    expect(await c.rejected('recordRewardPaid', { actor: actors.supervisor, reference: 'PAY-1' })).toMatch(/not claimed/);
+    expect(await c.rejected('claimReward', { actor: claimant, codeSha256: 'b'.repeat(64) })).toMatch(/does not match/);
+    const claimed = await c.act('claimReward', { actor: claimant, codeSha256: claimCodeHash });
+    expect(claimed.reward?.claimedAt).toBeDefined();
+    expect(await c.rejected('claimReward', { actor: claimant, codeSha256: claimCodeHash })).toMatch(/already claimed/);
+
+    // Past its due date unpaid: overdue, on the read side too.
+    await c.advanceTo(released.reward!.dueAt, 1_000);
+    await c.until((v) => v.reward?.overdue === true, 'the overdue reward');
+    await c.settled(recorded.projectedSeq);
+    expect(recorded.projectionOf(c.complaint.id)).toMatchObject({ rewardOverdue: true, rewardApproval: 'approved' });
+    await c.act('recordRewardPaid', { actor: actors.supervisor, reference: 'PAY-1' });
+    const final = await c.finished(recorded.projectedSeq);
+    expect(c.kinds(final).filter((k) => k.startsWith('reward_'))).toEqual([
+      'reward_opened',
+      'reward_proposed',
+      'reward_proposed',
+      'reward_approved',
+      'reward_claimed',
+      'reward_overdue',
+      'reward_paid',
+    ]);
+    expect(recorded.noticesOf(c.complaint.id).map((n) => n.params.reason)).toEqual(expect.arrayContaining(['reward amount to approve', 'reward claimed']));
+  });
+
+  it('opens no reward for an order to rectify alone, nor for a case whose result found nothing', async () => {
+    const c = await caseInProgress({ category: 'water', complainant: { anonymous: true } });
+    expect(
+      (await c.act('submitResult', { actor: actors.unitA, finding: 'substantiated', actions: ['order_to_rectify'], reply: '已责令整改' })).reward,
+    ).toBeUndefined();
+    expect(await c.rejected('proposeReward', { actor: actors.supervisor, amountYuan: 100, basis: '无' })).toMatch(/no reward/);
   });
 
   it('opens no reward for a category outside the reward list', async () => {

@@ -29,7 +29,8 @@ beforeAll(async () => {
   const steps: [string, string, object][] = [
     ['accept', keys.registrar, {}],
     ['assign', keys.registrar, { unit: { id: 'unit-a', name: '南城分局', level: 'district' } }],
-    ['result', keys.unitA, { finding: 'substantiated', actions: ['penalty'], reply: `已回复 ${name}` }],
+    // An order to rectify: a penalty would earn a reward, whose reporter only the policy's readers may unmask.
+    ['result', keys.unitA, { finding: 'substantiated', actions: ['order_to_rectify'], reply: `已回复 ${name}` }],
   ];
   for (const [path, key, payload] of steps) {
     const response = await h.app.inject({ method: 'POST', url: `/complaints/${caseId}/${path}`, headers: credentials(key), payload });

@@ -78,12 +78,13 @@ describe('worker against the dev server and Postgres', () => {
         .map((n) => n.recipient)
         .sort(),
     ).toEqual(['superior-of:unit-a', ...owners.map((o) => `leader:${o.leaderId}`)].sort());
+    // The penalty earned the reporter a reward (有奖举报): the supervisors hear of it.
     expect(
       stored
         .filter((n) => n.kind !== 'escalation')
         .map((n) => n.kind)
         .sort(),
-    ).toEqual(['acceptance', 'assignment', 'case_assigned', 'case_closed', 'result_reply']);
+    ).toEqual(['acceptance', 'assignment', 'case_assigned', 'case_closed', 'result_reply', 'reward']);
     expect(stored.find((n) => n.kind === 'acceptance')?.text).toMatch(/已受理/);
     // The complainant's identity never reaches a notice text.
     expect(stored.map((n) => n.text).join('\n')).not.toMatch(/张三|13800000000/);

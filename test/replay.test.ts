@@ -29,14 +29,17 @@ describe('replay of recorded histories', () => {
         'escalated-in-answer-lean',
         'extension-approved',
         'happy-path',
+        'joint-handling',
         'merged-at-registration',
         'not-accepted',
         'not-substantiated-spot-checked',
         'overdue-escalated',
         'overdue-escalated-lean',
+        'penalty-before-reward-by-violation',
         'rapid-response-daytime',
         'rapid-response-old-worker',
         'refused-and-reassigned',
+        'reward-approved-and-paid',
         'repeat-escalated-at-assignment',
         'rework-twice',
       ].sort(),
@@ -49,6 +52,22 @@ describe('replay of recorded histories', () => {
     // replaying it exercises the old branch of patched('calendar-clears-overdue').
     expect(history).toContain('calendarPublished');
     expect(history).not.toContain('calendar-clears-overdue');
+  });
+
+  it('includes histories from before and after the reward-by-violation patch (issue 18 rule 9)', () => {
+    // Before: a penalty in a category outside the reward list, released without the patch's
+    // marker and without a reward: replaying it takes the old rule, which opens none (no timer,
+    // no wait for payment).
+    const before = readFileSync(path.join(fixtures, 'penalty-before-reward-by-violation.json'), 'utf8');
+    expect(before).toContain('"submitResult"');
+    const payloads = payloadsOf('penalty-before-reward-by-violation.json');
+    expect(payloads.some((text) => text.includes('"penalty"'))).toBe(true);
+    expect(payloads.some((text) => text.includes('reward-by-violation'))).toBe(false);
+    expect(payloads.some((text) => text.includes('"reward_opened"'))).toBe(false);
+    // After: the marker, and the reward's new actions, each an Update of its own.
+    const after = readFileSync(path.join(fixtures, 'reward-approved-and-paid.json'), 'utf8');
+    expect(payloadsOf('reward-approved-and-paid.json').some((text) => text.includes('reward-by-violation'))).toBe(true);
+    for (const update of ['"proposeReward"', '"approveReward"', '"recordRewardPaid"']) expect(after).toContain(update);
   });
 
   it('includes a history recorded before the result-review and spot-check-deadline patches: a not-substantiated result replied at once', () => {
@@ -140,6 +159,15 @@ describe('replay of recorded histories', () => {
       expect(after, file).toContain('"findLeaders"');
     }
     expect(readFileSync(path.join(fixtures, 'overdue-escalated-lean.json'), 'utf8')).toContain('EVENT_TYPE_TIMER_FIRED');
+  });
+
+  it('includes a joint case (联合办理): its parts as child workflows started and completed, their progress as signals', () => {
+    const history = readFileSync(path.join(fixtures, 'joint-handling.json'), 'utf8');
+    const count = (type: string) => history.split(`"EVENT_TYPE_${type}"`).length - 1;
+    expect(count('START_CHILD_WORKFLOW_EXECUTION_INITIATED')).toBe(2);
+    expect(count('CHILD_WORKFLOW_EXECUTION_COMPLETED')).toBe(2);
+    expect(history).toContain('"jointPartReported"');
+    expect(history).toContain('"jointAssign"');
   });
 
   for (const file of files) {

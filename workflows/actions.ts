@@ -14,7 +14,6 @@ import {
   markDispatched,
   newCase,
   notify,
-  openReward,
   openStatuses,
   openWindow,
   record,
@@ -30,6 +29,8 @@ import {
   type RegistrationRules,
 } from './case';
 import { clockStopped, firedKey, workingDeadline } from './deadlines';
+import { checkAmount, openEarnedReward, whyNoApproval, whyNoClaim, whyNoPayment, whyNoProposal } from './rewards';
+import { assignParts, checkCoUnit, waiveParts, workingParts } from './joint';
 import { dispatchWorkingDays } from './policy';
 import {
   CallbackOutcomeSchema,
@@ -82,6 +83,11 @@ interface ActionSpec<S extends TObject> {
   summary: string;
   /** A supervisor's override: supervisors only, whatever else the workflow would allow. */
   override?: true;
+  /**
+   * No route of its own under /complaints/{id}/: its public route (api/routes/rewards.ts) checks
+   * the caller and fills in the arguments, and the console never offers it.
+   */
+  internal?: true;
   /**
    * Its route takes a file, not JSON (api/routes/attachments.ts): the route stores the bytes and
    * fills in the arguments (id, hash, size, type) itself, so no caller names them.
@@ -167,9 +173,7 @@ function releaseResult(state: CaseState, now: string): 'callback' | 'closed' {
   const { finding, reply } = state.result!;
   notify(state, 'result_reply', 'complainant', { finding, reply });
   tellMergedComplainants(state, 'result_reply', { finding, reply });
-  if (finding === 'substantiated' && state.policy.rewardCategories.includes(state.complaint.category) && !state.reward) {
-    openReward(state, now);
-  }
+  openEarnedReward(state, now);
   if (state.complaint.complainant.anonymous) {
     close(state, 'anonymous complaint: callback skipped', 'system:policy', now);
     return 'closed';
@@ -187,6 +191,8 @@ function openSupervision(state: CaseFacts): CaseFacts['supervisions'][number] | 
 function checkUnit(state: CaseState, unit: { id: string; name: string }): string | undefined {
   if (!unit.id || !unit.name) return 'unit needs an id and a name';
   if (state.refusedBy.includes(unit.id)) return `unit ${unit.id} has already refused jurisdiction of this case`;
+  // 联合办理: a co-unit still working its part cannot lead the case too (a case without parts passes as before).
+  if (workingParts(state).some((p) => p.unit.id === unit.id)) return `unit ${unit.id} is working a joint part of this case`;
   return undefined;
 }
 
@@ -508,6 +514,14 @@ export const actions = {
     summary: 'Submit the handling result (办结反馈)',
     roles: ['unit'],
     from: ['assigned', 'in_progress', 'rework'],
+    // 联合办理: the lead unit consolidates the co-units' parts, so it waits for them (or for a
+    // supervisor who waives them). A case without parts passes as before: no patch is needed.
+    when: (state) => {
+      const working = workingParts(state).map((p) => p.unit.id);
+      return working.length > 0
+        ? `joint parts are still being worked by ${working.join(', ')}: wait for their results or refusals, or ask a supervisor to waive them`
+        : undefined;
+    },
     // A finding the bureau reviews waits for it; an anonymous complainant cannot be called back: the case closes at once.
     to: ['callback', 'closed', 'result_review'],
     apply(state, { actor, finding, actions: taken, reply }, now) {
@@ -712,6 +726,47 @@ export const actions = {
       }
     },
   }),
+  // Joint handling (联合办理). New Update handlers: nothing a running case has done changes, so no
+  // patched() is needed; a case without parts replays and runs as before.
+  jointAssign: action({
+    args: body({
+      coUnits: Type.Array(
+        Type.Object({ unit: UnitSchema, task: Text(500, { multiLine: true, example: '街道办配合现场核查油烟净化设施' }) }, { additionalProperties: false }),
+        { minItems: 1, maxItems: 10, description: 'The co-units (协办单位), each with its part; never the lead unit or one that refused jurisdiction.' },
+      ),
+    }),
+    path: 'joint-parts',
+    summary: 'Joint handling (联合办理): give co-units a part each, with its own deadline; the lead unit consolidates their results',
+    firstReceiver: true,
+    roles: ['registrar', 'supervisor'],
+    from: handlingStatuses,
+    check(state, { coUnits }) {
+      const seen = new Set<string>();
+      for (const { unit, task } of coUnits) {
+        const reason = checkCoUnit(state, unit, seen) ?? (task.trim() === '' ? 'coUnits: each part needs a task' : undefined);
+        if (reason) return reason;
+      }
+      return undefined;
+    },
+    apply(state, { actor, coUnits }, now) {
+      assignParts(state, coUnits, actor, now);
+    },
+  }),
+  waiveJointParts: action({
+    args: reasoned,
+    path: 'overrides/waive-joint-parts',
+    summary: "Go on without the co-units' parts still being worked (联合办理): the lead unit may submit the result",
+    override: true,
+    roles: ['supervisor'],
+    from: handlingStatuses,
+    when: (state) => (workingParts(state).length > 0 ? undefined : 'no joint part is being worked'),
+    apply(state, { actor, reason }, now) {
+      const waived = waiveParts(state, reason, now);
+      record(state, now, 'joint_parts_waived', actor, reason, { units: waived.map((p) => p.unit.id) });
+      for (const part of waived) notify(state, 'joint_part', `unit:${part.unit.id}`, { event: 'waived', unit: part.unit.name, reason });
+      notify(state, 'joint_part', unitRecipient(state), { event: 'waived', unit: waived.map((p) => p.unit.name).join('、'), reason });
+    },
+  }),
   // A new Update handler changes nothing a running case has done, so no patched() is needed:
   // histories recorded before it replay as they were, and a case carried across continue-as-new
   // without `attachments` starts one at its first file.
@@ -753,17 +808,65 @@ export const actions = {
       return 'rework';
     },
   }),
+  // New Update handlers (propose, approve, claim) change nothing a running case has done: no patched().
+  proposeReward: action({
+    args: body({
+      amountYuan: Type.Integer({ minimum: 1, description: 'the reward in whole yuan (at most the policy’s rewardMaxYuan)', examples: [2000] }),
+      basis: Text(2000, { multiLine: true, example: '依据《有奖举报办法》第八条，查实并处罚款' }),
+    }),
+    path: 'reward/proposal',
+    summary: 'Propose the reward amount and its basis (奖励金额): another supervisor approves it',
+    roles: ['registrar', 'supervisor'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    when: whyNoProposal,
+    check: (state, { amountYuan }) => checkAmount(state, amountYuan),
+    apply(state, { actor, amountYuan, basis }, now) {
+      state.reward!.proposal = { amountYuan, basis, by: actor.id, at: now };
+      record(state, now, 'reward_proposed', actor, basis, { amountYuan });
+      notify(state, 'supervision', 'supervisor', { reason: 'reward amount to approve', amountYuan });
+    },
+  }),
+  approveReward: action({
+    args: body({ note: Type.Optional(Note) }),
+    path: 'reward/approval',
+    summary: 'Approve the proposed reward amount (奖励审批): a supervisor other than its proposer',
+    roles: ['supervisor'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    when: whyNoApproval,
+    apply(state, { actor, note }, now) {
+      const reward = state.reward!;
+      reward.approval = { by: actor.id, at: now, ...(note !== undefined ? { note } : {}) };
+      record(state, now, 'reward_approved', actor, note, { amountYuan: reward.proposal!.amountYuan, proposedBy: reward.proposal!.by });
+    },
+  }),
+  claimReward: action({
+    args: body({ codeSha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the case id, a colon and the claim code' }) }),
+    path: 'reward/claim',
+    summary: 'The anonymous reporter claims the reward with the claim code (兑奖): POST /rewards/claim',
+    internal: true,
+    roles: ['system'],
+    from: [...openStatuses, 'closed', 'under_review'],
+    when: whyNoClaim,
+    check: (state, { codeSha256 }) => (codeSha256 === state.complaint.claimCodeHash ? undefined : 'the claim code does not match'),
+    apply(state, { actor }, now) {
+      state.reward!.claimedAt = now;
+      record(state, now, 'reward_claimed', actor);
+      notify(state, 'supervision', 'supervisor', { reason: 'reward claimed' });
+    },
+  }),
   recordRewardPaid: action({
     args: body({ reference: Text(200, { example: 'PAY-2026-0042' }) }),
     path: 'reward-payment',
-    summary: 'Record that the reward was paid (有奖举报)',
+    summary: 'Record that the reward was paid (有奖举报): an approved amount first, for a reward opened since amounts are approved',
     roles: ['supervisor'],
     from: [...openStatuses, 'closed', 'under_review'],
-    when: (state) => (!state.reward ? 'this case has no reward to pay' : state.reward.paidAt ? 'the reward was already paid' : undefined),
+    when: whyNoPayment,
     apply(state, { actor, reference }, now) {
-      Object.assign(state.reward!, { paidAt: now, reference });
+      const reward = state.reward!;
+      Object.assign(reward, { paidAt: now, reference });
       delete state.deadlines.rewardPayment;
-      record(state, now, 'reward_paid', actor, undefined, { reference, onTime: now < state.reward!.dueAt });
+      const amountYuan = reward.approval ? reward.proposal?.amountYuan : undefined;
+      record(state, now, 'reward_paid', actor, undefined, { reference, onTime: now < reward.dueAt, ...(amountYuan !== undefined ? { amountYuan } : {}) });
     },
   }),
   // Supervisor overrides: each needs a reason, kept in the timeline.

@@ -8,6 +8,7 @@ import type {
   Escalation,
   NoticeKind,
   Pause,
+  Reward,
   RepeatReport,
   Status,
   TimelineEntry,
@@ -307,8 +308,19 @@ export function escalate(state: CaseState, tier: Escalation['tier'], reason: str
 export const openStatuses: readonly Status[] = ['registered', 'accepted', 'assigned', 'in_progress', 'rework', 'result_review', 'callback'];
 export const handlingStatuses: readonly Status[] = ['assigned', 'in_progress', 'rework'];
 
+/**
+ * The case closes or ends: no joint part (联合办理) is waited for any longer; the workflow cancels
+ * their child workflows (workflows/joint-runner.ts). A case without parts is untouched.
+ */
+function endJointParts(state: CaseState, now: string): void {
+  for (const part of state.jointParts ?? []) {
+    if (part.status === 'working') Object.assign(part, { status: 'waived', reason: 'the case ended', endedAt: now });
+  }
+}
+
 /** Closes the case (办结): its deadlines end and the spot-check window opens. */
 export function close(state: CaseState, reason: string, actor: Actor | string, now: string): void {
+  endJointParts(state, now);
   state.closedAt = now;
   state.closeReason = reason;
   closeWindow(state);
@@ -329,6 +341,7 @@ export function close(state: CaseState, reason: string, actor: Actor | string, n
 
 /** Ends the case for good (not accepted, transferred, merged, withdrawn). */
 export function finish(state: CaseState, kind: TimelineKind, actor: Actor | string, now: string, note?: string): void {
+  endJointParts(state, now);
   state.closedAt = now;
   if (note !== undefined) state.closeReason = note;
   state.deadlines = {};
@@ -359,12 +372,16 @@ export function markDispatched(state: CaseState, now: string): void {
   delete state.deadlines.dispatch;
 }
 
-/** A reward to pay within the policy's months, watched like any other deadline. */
-export function openReward(state: CaseState, now: string): void {
+/**
+ * A reward to pay within the policy's months, watched like any other deadline. `eligibleBy`
+ * (patched('reward-by-violation')): why it is owed; such a reward is paid only once a second
+ * supervisor approved its amount.
+ */
+export function openReward(state: CaseState, now: string, eligibleBy?: Reward['eligibleBy']): void {
   const deadline = monthsLater(now, state.policy.rewardPaymentMonths);
   state.deadlines.rewardPayment = deadline;
-  state.reward = { openedAt: now, dueAt: deadline.dueAt, overdue: false };
-  record(state, now, 'reward_opened', 'system:policy', undefined, { dueAt: deadline.dueAt });
+  state.reward = { openedAt: now, dueAt: deadline.dueAt, overdue: false, ...(eligibleBy ? { eligibleBy, approvalRequired: true as const } : {}) };
+  record(state, now, 'reward_opened', 'system:policy', undefined, { dueAt: deadline.dueAt, ...(eligibleBy ?? {}) });
   notify(state, 'reward', 'supervisor', { dueAt: deadline.dueAt });
 }
 
@@ -476,6 +493,8 @@ export function resumed(state: CaseState): CaseState {
   state.pauses ??= [];
   // Before attachments: none.
   state.attachments ??= [];
+  // Before joint handling (联合办理): no parts.
+  state.jointParts ??= [];
   return state;
 }
 

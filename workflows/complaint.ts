@@ -20,6 +20,9 @@ import { actionNames, actionUpdate, calendarPublished, getCase, repeatReported, 
 import { type CaseState, type CaseSnapshot, type ComplaintWorkflowInput, type OutboxItem } from './model';
 import { actionOutcome, projectionOf, summaryOf } from './projection';
 import { DeadlineTimer } from './deadline-timer';
+import { partReported, workingParts } from './joint';
+import { jointPartReported } from './joint-part';
+import { runJointParts } from './joint-runner';
 import { reviewWindowOver, fireDeadline } from './timers';
 import { searchAttributesOf } from './visibility';
 
@@ -97,9 +100,14 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     applyCalendar(state, years, nowIso(), patched('calendar-clears-overdue'));
     changed();
   });
+  // 联合办理: a co-unit's part reports its progress (signed, warned, overdue); its end is its result.
+  setHandler(jointPartReported, (report) => {
+    if (partReported(state, report, nowIso())) changed();
+  });
 
   changed();
   const outbox = runOutbox(state, () => changed(), lean);
+  const parts = runJointParts(state, () => changed());
   const limit = input.continueAsNewAfterEvents ?? 10_000;
   const timer = lean ? new DeadlineTimer() : undefined;
 
@@ -112,7 +120,10 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       continue;
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength >= limit) {
+    // Not while joint parts run: their child workflows belong to this run, and the parent close
+    // policy would cancel them on continue-as-new. The case continues once they are done.
+    const partsSettled = parts.idle() && workingParts(state).length === 0;
+    if ((info.continueAsNewSuggested || info.historyLength >= limit) && partsSettled) {
       await outbox.drain();
       await condition(allHandlersFinished);
       return continueAsNew<typeof complaintWorkflow>({ ...input, resume: state });

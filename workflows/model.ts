@@ -94,6 +94,13 @@ export interface Complaint {
   collective?: { complainants: number };
   /** The hotline work order (工单) it came as: the platform's number, and its deadline as the platform wrote it. */
   workOrder?: { number: string; dueAt?: string };
+  /**
+   * An anonymous complainant's claim code (兑奖码), as SHA-256 (hex) of the case id, a colon and
+   * the code: the code itself is told once, in the registration's answer, and kept nowhere, so
+   * nobody reading the history (ops, through the codec) can claim a reward with it. Absent for a
+   * named complainant (paid as who they are) and in cases registered before it existed.
+   */
+  claimCodeHash?: string;
 }
 
 export interface ComplaintWorkflowInput {
@@ -280,6 +287,36 @@ export interface Pause {
   workingDays?: number;
 }
 
+/** A reward's amount (yuan) and who proposed it, on what basis (奖励金额及依据). */
+export interface RewardProposal {
+  amountYuan: number;
+  basis: string;
+  by: string;
+  at: string;
+}
+
+/**
+ * 有奖举报: a reward owed to the reporter. Opened when the result is released; paid within the
+ * policy's months. Rewards opened under patched('reward-by-violation') carry `approvalRequired`
+ * and `eligibleBy`; those opened before have neither and are paid as they always were.
+ */
+export interface Reward {
+  openedAt: string;
+  dueAt: string;
+  paidAt?: string;
+  reference?: string;
+  overdue: boolean;
+  /** What made the report eligible: the enforcement actions the policy rewards, or else the reward category. */
+  eligibleBy?: { actions: EnforcementAction[] } | { category: string };
+  /** The payment waits for an amount a second supervisor approved (四眼原则). Absent: a reward opened before the rule. */
+  approvalRequired?: true;
+  /** The amount proposed; a new proposal replaces it until one is approved, which fixes it. */
+  proposal?: RewardProposal;
+  approval?: { by: string; at: string; note?: string };
+  /** When the anonymous reporter presented the case number and claim code (兑奖). */
+  claimedAt?: string;
+}
+
 /** Every kind of timeline entry: what people did, what timers and policy did, what systems reported. */
 export const timelineKinds = [
   // Registration and intake decisions.
@@ -349,8 +386,19 @@ export const timelineKinds = [
   'leader_review',
   // Rewards (有奖举报).
   'reward_opened',
+  'reward_proposed',
+  'reward_approved',
+  'reward_claimed',
   'reward_paid',
   'reward_overdue',
+  // Joint handling (联合办理): co-units' parts, each a child workflow of the case.
+  'joint_assigned',
+  'joint_part_acknowledged',
+  'joint_part_warning',
+  'joint_part_overdue',
+  'joint_part_done',
+  'joint_part_refused',
+  'joint_parts_waived',
 ] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
@@ -364,6 +412,44 @@ export interface TimelineEntry {
   /** Short zh-CN/English-neutral note for people; structured detail sits in `data`. */
   note?: string;
   data?: Record<string, unknown>;
+}
+
+export const jointPartStatuses = ['working', 'done', 'refused', 'waived'] as const;
+export type JointPartStatus = (typeof jointPartStatuses)[number];
+
+/** What a co-unit found and did for its part: the lead unit consolidates it into the case's result. */
+export interface JointPartResult {
+  finding: Finding;
+  actions: EnforcementAction[];
+  reply: string;
+  submittedAt: string;
+  by: string;
+  onTime: boolean;
+}
+
+/**
+ * 联合办理: a co-unit's part of the case, worked as a child workflow (`jointPartWorkflow`,
+ * workflows/joint-part.ts) with its own deadline and warnings. The case keeps what the part
+ * reported; the child's own state is a Query away.
+ */
+export interface JointPart {
+  unit: Unit;
+  /** What the lead unit or first receiver asks of the co-unit (e.g. 街道办配合现场核查). */
+  task: string;
+  status: JointPartStatus;
+  /** The child workflow's id: `complaint-<id>-part-<unitId>`. */
+  workflowId: string;
+  assignedAt: string;
+  assignedBy: string;
+  dueAt: string;
+  acknowledgedAt?: string;
+  /** The highest warning raised on the part: 0 none, 1 and 2 as the case's (policy thresholds). */
+  warningLevel: 0 | 1 | 2;
+  overdue: boolean;
+  result?: JointPartResult;
+  /** Why the co-unit refused its part, or a supervisor went on without it (waived). */
+  reason?: string;
+  endedAt?: string;
 }
 
 export interface CaseState {
@@ -420,8 +506,8 @@ export interface CaseState {
   supervisions: Supervision[];
   escalation: Escalation;
   spotCheck?: { selectedAt: string; passed?: boolean; note?: string; decidedAt?: string };
-  /** 有奖举报: a substantiated report in a reward category; paid within the policy's months. */
-  reward?: { openedAt: string; dueAt: string; paidAt?: string; reference?: string; overdue: boolean };
+  /** 有奖举报: a report whose result found a violation the policy rewards; paid within the policy's months. */
+  reward?: Reward;
   closedAt?: string;
   closeReason?: string;
   mergedInto?: string;
@@ -433,6 +519,8 @@ export interface CaseState {
   repeatReports: RepeatReport[];
   /** Files attached (附件), by reference. Absent from cases that never had one, and from those carried across continue-as-new before it existed. */
   attachments?: AttachmentRef[];
+  /** 联合办理: the co-units' parts, oldest first. Absent from cases that never had one (resumed() defaults it). */
+  jointParts?: JointPart[];
   timeline: TimelineEntry[];
   /** Timeline entries up to this one are in Postgres. */
   projectedSeq: number;
@@ -462,6 +550,8 @@ export type NoticeKind =
   | 'case_closed'
   // To the complainant whenever the clock stops for what they must supply (补充材料).
   | 'information_requested'
+  // 联合办理: a co-unit's part assigned, done, refused, waived or late (params.event).
+  | 'joint_part'
   // Stored by the notice activity, never by the workflow: a duty recipient nobody was on duty for.
   | 'roster_gap';
 

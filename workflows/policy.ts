@@ -1,6 +1,6 @@
 import { shanghaiDate, startOfDay } from './calendar';
 import type { Channel } from './channels';
-import type { Finding } from './model';
+import type { EnforcementAction, Finding } from './model';
 
 /**
  * The rules a bureau may tune (docs/domain.md, numbers marked "policy"). A case is started with
@@ -33,6 +33,8 @@ export interface Policy {
   maxPauseWorkingDays?: number;
   /** Working days a unit has to answer a supervisor's supervision order (督办) (absent in policies before: 3). */
   supervisionReplyWorkingDays?: number;
+  /** Working days a co-unit has for its part of a joint case (联合办理) (absent in policies before: 10). */
+  jointPartWorkingDays?: number;
   callbackWorkingDays: number;
   callbackAttempts: number;
   reworkWorkingDays: number;
@@ -56,6 +58,14 @@ export interface Policy {
   /** Categories eligible for a reward when substantiated, and the payment deadline in months. */
   rewardCategories: string[];
   rewardPaymentMonths: number;
+  /**
+   * The violations that earn a reward whatever the category (有奖举报 follows what the handling
+   * found, not what the reporter called it): a substantiated or partly substantiated result whose
+   * enforcement actions include one of these. Absent in policies before: the categories alone.
+   */
+  rewardActions?: EnforcementAction[];
+  /** The largest reward a proposal may name, in whole yuan (absent in policies before: 100000). */
+  rewardMaxYuan?: number;
   /**
    * Who may unmask the complainant of a case in a reward category (有奖举报): the ids of the
    * accounts (or API keys) named here, and nobody else, whatever their role. Empty, the default,
@@ -102,6 +112,7 @@ export const defaultPolicy: Policy = {
   spotCheckWorkingDays: 5,
   supervisionReplyWorkingDays: 3,
   maxPauseWorkingDays: 15,
+  jointPartWorkingDays: 10,
   callbackWorkingDays: 5,
   callbackAttempts: 3,
   reworkWorkingDays: 10,
@@ -114,6 +125,8 @@ export const defaultPolicy: Policy = {
   reviewWindowDays: 30,
   rewardCategories: ['hidden_discharge_pipe', 'hazardous_waste_dumping', 'idle_treatment_facility', 'high_pollution_fuel', 'unlicensed_surface_treatment'],
   rewardPaymentMonths: 3,
+  rewardActions: ['penalty', 'case_filed'],
+  rewardMaxYuan: 100_000,
   rewardIdentityReaders: [],
   firstReceiverOnly: true,
   repeatWindowDays: 90,
@@ -129,6 +142,25 @@ export const defaultPolicy: Policy = {
 export function dispatchWorkingDays(policy: Policy, channel: Channel): number {
   return policy.dispatchWorkingDays[channel] ?? policy.dispatchWorkingDays.default;
 }
+
+/**
+ * Whether a released result earns the reporter a reward (patched('reward-by-violation')): a
+ * violation the policy rewards was found (penalty, case filed), or a substantiated report in a
+ * reward category, as before.
+ */
+export function rewardEligible(
+  policy: Pick<Policy, 'rewardActions' | 'rewardCategories'>,
+  category: string,
+  result: { finding: Finding; actions: readonly EnforcementAction[] },
+): { actions: EnforcementAction[] } | { category: string } | undefined {
+  if (result.finding === 'not_substantiated') return undefined;
+  const actions = result.actions.filter((a) => (policy.rewardActions ?? []).includes(a));
+  if (actions.length > 0) return { actions };
+  return result.finding === 'substantiated' && policy.rewardCategories.includes(category) ? { category } : undefined;
+}
+
+/** The largest reward a proposal may name, in yuan. */
+export const rewardMaxYuan = (policy: Pick<Policy, 'rewardMaxYuan'>): number => policy.rewardMaxYuan ?? 100_000;
 
 /** `HH:MM`, 00:00 to 23:59: what the policy file must give as a time of day. */
 export const timeOfDayPattern = /^([01]\d|2[0-3]):[0-5]\d$/;

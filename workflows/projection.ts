@@ -1,10 +1,14 @@
 import { dispatchMissed, dispatchOverdue, firstReceiverOf, handlingStatuses, onDuty } from './case';
 import { clockStopped, hasProvisionalDeadline } from './deadlines';
-import type { ActionOutcome, CallbackAttempt, CaseState, LeaderOwner, Status, Unit } from './model';
+import type { ActionOutcome, CallbackAttempt, CaseState, JointPartStatus, LeaderOwner, Status, Unit } from './model';
 
 /** Where a case drawn for the spot check (随机抽查) stands: `pending` awaits the supervisor's review. */
 export const spotCheckOutcomes = ['pending', 'passed', 'failed'] as const;
 export type SpotCheckOutcome = (typeof spotCheckOutcomes)[number];
+
+/** Where a reward's amount stands: `not_required` for a reward opened before amounts were approved. */
+export const rewardApprovals = ['not_required', 'awaiting_proposal', 'proposed', 'approved'] as const;
+export type RewardApproval = (typeof rewardApprovals)[number];
 
 /** The row the read side keeps per case (db/schema.ts `complaints`), as the workflow sees it. */
 export interface CaseProjection {
@@ -52,6 +56,14 @@ export interface CaseProjection {
   /** How often the clock stopped, and the working days its deadlines moved by in all (stops that ended). */
   pauseCount: number;
   pausedWorkingDays: number;
+  /** 有奖举报: the reward's dates, amount (yuan, proposed or approved) and approval; all null when none was opened. */
+  rewardOpenedAt: string | null;
+  rewardDueAt: string | null;
+  rewardAmountYuan: number | null;
+  rewardApproval: RewardApproval | null;
+  rewardClaimedAt: string | null;
+  rewardPaidAt: string | null;
+  rewardOverdue: boolean;
   registeredAt: string;
   acceptedAt: string | null;
   assignedAt: string | null;
@@ -63,6 +75,8 @@ export interface CaseProjection {
   callbacks: CallbackAttempt[];
   callbackRounds: CallbackAttempt[][];
   spotCheckSelectedAt: string | null;
+  /** 联合办理: the co-units' parts, for the `joint_parts` rows (a co-unit's list) and an archived case's view. Absent from projections before it. */
+  jointParts?: { unit: string; status: JointPartStatus; dueAt: string }[];
 }
 
 /** The deadline that matters to people now: dispatch, then handling/rework, then the result's review, the callback, the spot check. */
@@ -115,6 +129,7 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     paused: clockStopped(state),
     pauseCount: state.pauses.length,
     pausedWorkingDays: state.pauses.reduce((sum, p) => sum + (p.workingDays ?? 0), 0),
+    ...rewardColumns(state),
     registeredAt: state.registeredAt,
     acceptedAt: state.acceptedAt ?? null,
     assignedAt: state.dispatchedAt ?? null,
@@ -125,6 +140,31 @@ export function projectionOf(state: CaseState, workflowId: string): CaseProjecti
     callbacks: state.callbacks,
     callbackRounds: state.callbackRounds,
     spotCheckSelectedAt: state.spotCheck?.selectedAt ?? null,
+    jointParts: (state.jointParts ?? []).map((p) => ({ unit: p.unit.id, status: p.status, dueAt: p.dueAt })),
+  };
+}
+
+function rewardColumns(
+  state: CaseState,
+): Pick<CaseProjection, 'rewardOpenedAt' | 'rewardDueAt' | 'rewardAmountYuan' | 'rewardApproval' | 'rewardClaimedAt' | 'rewardPaidAt' | 'rewardOverdue'> {
+  const { reward } = state;
+  const approval: RewardApproval | null = !reward
+    ? null
+    : reward.approval
+      ? 'approved'
+      : reward.proposal
+        ? 'proposed'
+        : reward.approvalRequired
+          ? 'awaiting_proposal'
+          : 'not_required';
+  return {
+    rewardOpenedAt: reward?.openedAt ?? null,
+    rewardDueAt: reward?.dueAt ?? null,
+    rewardAmountYuan: reward?.proposal?.amountYuan ?? null,
+    rewardApproval: approval,
+    rewardClaimedAt: reward?.claimedAt ?? null,
+    rewardPaidAt: reward?.paidAt ?? null,
+    rewardOverdue: reward?.overdue ?? false,
   };
 }
 

@@ -98,6 +98,12 @@ const checks: { [K in ActionName]?: ReferenceCheck<K> } = {
   async reassign(app, args, caseId) {
     return { ...args, unit: await registeredUnit(app, caseId, args.unit) };
   },
+  // 联合办理: each co-unit as the registry has it, covering the case's district like a lead unit.
+  async jointAssign(app, args, caseId) {
+    const coUnits = [];
+    for (const part of args.coUnits) coUnits.push({ ...part, unit: await registeredUnit(app, caseId, part.unit) });
+    return { ...args, coUnits };
+  },
   async rapidDispatch(app, args, caseId) {
     await checkOnDuty(app, args.actor, caseId);
     return { ...args, unit: await registeredUnit(app, caseId, args.unit) };

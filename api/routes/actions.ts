@@ -2,6 +2,9 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { staffRoles, type CallerRole } from '../../lib/principal';
 import { actionNames, actions, whyNot, type ActionArgsByName, type ActionName } from '../../workflows/actions';
+import { partActions, type PartActionName } from '../../workflows/joint-part';
+import type { CaseSnapshot } from '../../workflows/model';
+import type { Principal } from '../../lib/principal';
 import { isArchived } from '../archived-case';
 import { actorOf } from '../auth';
 import { checkActionScope, loadVisibleCase, readVisibleCase } from '../case-access';
@@ -18,13 +21,28 @@ export const routeRoles = (name: ActionName): CallerRole[] =>
   (actions[name].override ? ['supervisor'] : actions[name].roles).filter((r): r is CallerRole => r !== 'system');
 
 const AvailableActionSchema = Type.Object({
-  name: Type.String({ examples: ['accept'] }),
-  path: Type.String({ description: 'POST /complaints/{id}/<path>', examples: ['accept'] }),
+  name: Type.String({ examples: ['accept'], description: "an action of the table, or `part.<action>` on the caller's joint part (联合办理)" }),
+  path: Type.String({ description: 'POST /complaints/{id}/<path> (`parts/{unitId}/…` for a joint part)', examples: ['accept'] }),
   summary: Type.String(),
   override: Type.Boolean({ description: "a supervisor's override: asks for a reason" }),
   upload: Type.Boolean({ description: 'takes a file, not JSON: `POST /complaints/{id}/attachments` (attach)' }),
   args: Type.Record(Type.String(), Type.Unknown(), { description: "the JSON Schema of the action's body" }),
 });
+
+/**
+ * 联合办理: what a co-unit may do on its part of the case now, as the console offers it: routes of
+ * the part's workflow (api/routes/joint-parts.ts), under the case's path like every action.
+ */
+function partActionsOf(record: CaseSnapshot, principal: Principal) {
+  const unitId = principal.roles.includes('unit') ? principal.unitId : undefined;
+  const part = (record.jointParts ?? []).find((p) => p.unit.id === unitId && p.status === 'working');
+  if (!part || unitId === undefined) return [];
+  const names: PartActionName[] = part.acknowledgedAt === undefined ? ['acknowledge', 'submit', 'refuse'] : ['submit', 'refuse'];
+  return names.map((name) => {
+    const { path, summary, args } = partActions[name];
+    return { name: `part.${name}`, path: `parts/${unitId}/${path}`, summary, override: false, upload: false, args: args as unknown as Record<string, unknown> };
+  });
+}
 
 /** One route per workflow action: path, body, roles and summary all come from the workflow's action table. */
 export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
@@ -49,18 +67,21 @@ export const actionRoutesPlugin: FastifyPluginAsync = async (app) => {
         return request.principal.roles.some((r) => roles.includes(r)) && whyNot(record, name, actorOf(request.principal, roles)) === undefined;
       });
       return {
-        actions: available.map((name) => {
-          const { path, summary, override, upload, args } = actions[name];
-          return { name, path, summary, override: override === true, upload: upload === true, args: args as unknown as Record<string, unknown> };
-        }),
+        actions: [
+          ...available.map((name) => {
+            const { path, summary, override, upload, args } = actions[name];
+            return { name, path, summary, override: override === true, upload: upload === true, args: args as unknown as Record<string, unknown> };
+          }),
+          ...partActionsOf(record, request.principal),
+        ],
       };
     },
   );
 
   for (const name of actionNames) {
     const spec = actions[name];
-    // Its route is the upload's (api/routes/attachments.ts), which makes the arguments itself.
-    if (spec.upload) continue;
+    // Its route is the upload's (api/routes/attachments.ts), or the reward claim's (api/routes/rewards.ts), which make the arguments themselves.
+    if (spec.upload || spec.internal) continue;
     const override = spec.override === true;
     const roles = routeRoles(name);
     app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(

@@ -26,6 +26,13 @@ export const RegisteredSchema = Type.Object({
   queryCode: Type.Optional(
     Type.String({ description: 'the query code (查询码) the complainant reads the progress with (`POST /status`), also in the acceptance notice' }),
   ),
+  claimCode: Type.Optional(
+    Type.String({
+      description:
+        'An anonymous complaint only, in the answer that registered it (never again: the case keeps only its hash): the claim code (兑奖码) to tell the reporter, who claims a reward with it and the case number (`POST /rewards/claim`).',
+      examples: ['K7MP3QXA9RTW'],
+    }),
+  ),
 });
 
 const ListQuery = Type.Object(
@@ -53,6 +60,7 @@ const ListQuery = Type.Object(
     open: Type.Optional(Type.Boolean({ description: 'open cases (someone still has to act), or finished ones' })),
     warned: Type.Optional(Type.Boolean({ description: 'a warning (预警) was raised in the open handling window' })),
     spotCheck: Type.Optional(Type.Enum(spotCheckOutcomes, { description: 'drawn for the spot check (随机抽查): `pending` awaits review' })),
+    joint: Type.Optional(Type.Boolean({ description: 'joint cases (联合办理) with a co-unit part still being worked, or cases without one' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 500, description: 'nextCursor of the previous page' })),
   },
@@ -177,7 +185,11 @@ export async function registerComplaint(
     ...(holds(principal, 'registrar') ? { firstReceiver: principal.id } : { submittedBy: principal.id }),
     repeatOf: [],
   };
-  const { view: record, created } = await app.intake.register(complaint, idempotency && { key: `${principal.id}:${idempotency.key}`, body: idempotency.body });
+  const {
+    view: record,
+    created,
+    claimCode,
+  } = await app.intake.register(complaint, idempotency && { key: `${principal.id}:${idempotency.key}`, body: idempotency.body });
   const view = caseView(record);
   return {
     created,
@@ -188,6 +200,7 @@ export async function registerComplaint(
       dispatchDueAt: view.deadlines.dispatch?.dueAt,
       mergedInto: view.mergedInto,
       queryCode: view.complaint.queryCode,
+      ...(claimCode !== undefined ? { claimCode } : {}),
     },
   };
 }
@@ -370,10 +383,12 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
           open: q.open,
           warned: q.warned,
           spotCheck: q.spotCheck,
+          joint: q.joint,
           ...(q.onDuty === 'me' ? { waitingFor: waitingFor(principal, scope) } : {}),
           status: q.status,
           district: q.district,
-          unit: scope.kind === 'unit' ? scope.unitId : q.unit,
+          // A unit handler's scope (its cases and its joint parts' cases) narrows whatever unit it asks for.
+          unit: q.unit,
           category: q.category,
           channel: q.channel,
           overdue: q.overdue,
@@ -406,7 +421,7 @@ export const complaintRoutes: FastifyPluginAsync = async (app) => {
         tags: ['complaints'],
         summary: 'My work (待办): the cases waiting for the caller, in every role it holds',
         description:
-          "A registrar: the cases it is first receiver of that wait for it, and its districts' queues of cases nobody has claimed; a unit handler: its unit's cases; a supervisor: the decisions waiting (unsatisfied callbacks, spot checks); a leader: the open cases it owns. Within the caller's jurisdiction, oldest first, at most 200.",
+          "A registrar: the cases it is first receiver of that wait for it, and its districts' queues of cases nobody has claimed; a unit handler: its unit's cases, and those whose joint part (联合办理) it still works; a supervisor: the decisions waiting (unsatisfied callbacks, spot checks); a leader: the open cases it owns. Within the caller's jurisdiction, oldest first, at most 200.",
         response: { 200: Type.Object({ items: Type.Array(CaseRowSchema) }), ...problemResponses },
       },
     },
@@ -432,7 +447,8 @@ function scopeFilter(scope: Scope): CaseFilter {
     case 'districts':
       return { districts: scope.districts };
     case 'unit':
-      return { unit: scope.unitId };
+      // Its own cases, and those it holds a joint part of (联合办理).
+      return { unitOrPart: scope.unitId };
   }
 }
 
@@ -445,7 +461,14 @@ function waitingFor(principal: Principal, scope: Scope): NonNullable<CaseFilter[
     if (scope.kind === 'districts') onDuty.push(...scope.districts.map((d) => `registrars-of:${d}`));
     else onDutyPrefix = 'registrars-of:';
   }
-  if (holds(principal, 'unit') && principal.unitId) onDuty.push(`unit:${principal.unitId}`);
+  const unitId = holds(principal, 'unit') ? principal.unitId : undefined;
+  if (unitId) onDuty.push(`unit:${unitId}`);
   if (holds(principal, 'supervisor')) onDuty.push('supervisor');
-  return { onDuty, ...(onDutyPrefix ? { onDutyPrefix } : {}), ...(holds(principal, 'leader') ? { owner: principal.id } : {}) };
+  return {
+    onDuty,
+    ...(onDutyPrefix ? { onDutyPrefix } : {}),
+    ...(holds(principal, 'leader') ? { owner: principal.id } : {}),
+    // A co-unit's part still being worked (联合办理) waits for it too.
+    ...(unitId ? { partOf: unitId } : {}),
+  };
 }

@@ -11,6 +11,7 @@ import {
   findingZh,
   labelZh,
   ownerKindZh,
+  partActionZh,
   pausePartyZh,
   roleZh,
   unitLevelZh,
@@ -47,6 +48,10 @@ export const fieldZh: Readonly<Record<string, string>> = {
   party: '第三方名称',
   question: '需补充的内容',
   answer: '补充结果',
+  amountYuan: '奖励金额（元）',
+  basis: '计奖依据',
+  coUnits: '协办单位',
+  task: '协办任务',
   for: '回访对象（并案的案件编号，空为首位投诉人）',
 };
 
@@ -65,7 +70,7 @@ export const fieldLabel = (name: string): string => fieldZh[name] ?? name;
 
 /** An action's button: its Chinese name, else the table's summary. */
 export function actionLabel(name: string, summary: string): string {
-  const label = labelZh(actionZh, name);
+  const label = labelZh(name.startsWith('part.') ? partActionZh : actionZh, name);
   return label === name ? summary : label;
 }
 

@@ -175,6 +175,7 @@ export interface UnitVersion {
 
 /** The reports (api/routes/reports.ts), as db/reports.ts returns them. */
 export type { Backlog, Count, Hotspot, Kpi, Rate } from '../../db/reports';
+export type { RewardReport, RewardRow } from '../../db/reward-report';
 
 /** `GET /reports/monthly`. */
 export interface MonthlyReport {

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { calendarYears, provisionalYear } from '../../lib/calendar-data';
 import { shanghaiDate, shanghaiYear, startOfDay } from '../../workflows/calendar';
 import { calendarPublished, selectedForSpotCheck } from '../../workflows/definitions';
+import { getPart, partUpdate, type PartActionName, type PartArgsByName } from '../../workflows/joint-part';
 import { actors, makeComplaint, unitA, unitB, workflowInput } from '../helpers/cases';
 import { CaseDriver } from '../helpers/workflow-driver';
 
@@ -52,6 +53,22 @@ async function toInProgress(c: CaseDriver) {
   await c.act('accept', { actor: actors.registrar });
   await c.act('assign', { actor: actors.registrar, unit: unitA });
   await c.act('acknowledge', { actor: actors.unitA });
+}
+
+/** A co-unit's part (联合办理) acted on, once the case has started its workflow. */
+async function actOnPart<K extends PartActionName>(env: TestWorkflowEnvironment, c: CaseDriver, unitId: string, name: K, args: PartArgsByName[K]) {
+  const part = env.client.workflow.getHandle(`complaint-${c.complaint.id}-part-${unitId}`);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (
+      await part.query(getPart).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return part.executeUpdate(partUpdate(name), { args: [args] });
 }
 
 /** Overdue on handling: escalated by the deadline, the leader found by the outbox, then closed. */
@@ -174,6 +191,55 @@ export const scenarios: Record<string, Scenario> = {
     await c.handle.signal(selectedForSpotCheck, { day: '2026-12-04' });
     await c.until((v) => v.status === 'under_review', 'under review');
     await c.act('recordSpotCheck', { actor: actors.supervisor, passed: true, note: '核查记录完整' });
+    return c;
+  },
+  // Recorded before patched('reward-by-violation') (issue 18 rule 9), by the code of then: a penalty
+  // in a category outside the reward list earned no reward, and the case completed after its
+  // review window. The new rule would open a reward (a timer, a wait for payment) it never had.
+  async 'penalty-before-reward-by-violation'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-penalty-no-reward');
+    await toInProgress(c);
+    await c.act('submitResult', { actor: actors.unitA, finding: 'substantiated', actions: ['penalty'], reply: '已立案处罚' });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    return c;
+  },
+  // Recorded with patched('reward-by-violation'): the penalty opens a reward, whose amount one
+  // supervisor proposes and another approves before it is paid; then the review window ends it.
+  async 'reward-approved-and-paid'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-reward-paid');
+    await toInProgress(c);
+    await c.act('submitResult', { actor: actors.unitA, finding: 'partly_substantiated', actions: ['case_filed'], reply: '已立案查处' });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
+    await c.act('proposeReward', { actor: actors.supervisor, amountYuan: 2000, basis: '查实立案，按办法第八条' });
+    await c.act('approveReward', { actor: { role: 'supervisor', id: 'sup-2' } });
+    await c.act('recordRewardPaid', { actor: actors.supervisor, reference: 'PAY-REPLAY' });
+    return c;
+  },
+  // 联合办理: two co-units' parts as child workflows; one warned then refused, the other submits;
+  // the lead unit's result once both have ended.
+  async 'joint-handling'(env, taskQueue) {
+    const c = await start(env, taskQueue, 'replay-joint');
+    await toInProgress(c);
+    const unitC = { id: 'unit-c', name: '南城环境监测站', level: 'district' } as const;
+    const assigned = await c.act('jointAssign', {
+      actor: actors.registrar,
+      coUnits: [
+        { unit: unitB, task: '街道办配合现场核查' },
+        { unit: unitC, task: '夜间采样监测' },
+      ],
+    });
+    await actOnPart(env, c, unitB.id, 'acknowledge', { actor: actors.unitB });
+    await actOnPart(env, c, unitC.id, 'acknowledge', { actor: { role: 'unit', id: 'officer-c', unitId: unitC.id } });
+    const part = assigned.jointParts![0]!;
+    // Past the first warning of the parts (half their time), which they report to the case.
+    const half = Date.parse(part.assignedAt) + (Date.parse(part.dueAt) - Date.parse(part.assignedAt)) * 0.6;
+    await c.advanceTo(new Date(half).toISOString());
+    await c.until((v) => v.jointParts?.every((p) => p.warningLevel === 1) === true, 'the parts warned');
+    await actOnPart(env, c, unitB.id, 'refuse', { actor: actors.unitB, reason: '不在本街道辖区' });
+    await actOnPart(env, c, unitC.id, 'submit', { actor: { role: 'unit', id: 'officer-c', unitId: unitC.id }, ...result, actions: [...result.actions] });
+    await c.until((v) => v.jointParts?.every((p) => p.status !== 'working') === true, 'both parts ended');
+    await c.act('submitResult', { actor: actors.unitA, ...result, actions: [...result.actions] });
+    await c.act('recordCallback', { actor: actors.registrar, outcome: 'satisfied' });
     return c;
   },
   // Recorded before patched('repeat-escalation-by-policy') (issue 18), by the code of then: a

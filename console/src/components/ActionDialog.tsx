@@ -1,4 +1,4 @@
-import { Alert, App, Form, Input, InputNumber, Modal, Select, Switch, Typography, type FormRule } from 'antd';
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Space, Switch, Typography, type FormRule } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, get, newIdempotencyKey, request } from '../api';
 import { actionLabel, fieldLabel, labelZh, ownerKindZh, problemZh, unitLevelZh } from '../labels';
@@ -57,6 +57,28 @@ function UnitSelect({ value, onChange, id }: { value?: UnitValue; onChange?: (va
   );
 }
 
+type CoUnit = { unit?: UnitValue; task?: string };
+
+/** 联合办理: the co-units, one row each, a unit of the registry and its task. */
+function CoUnitsInput({ value, onChange, id }: { value?: CoUnit[]; onChange?: (value: CoUnit[]) => void; id?: string }) {
+  const rows = value ?? [];
+  const change = (i: number, row: CoUnit) => onChange?.(rows.map((r, j) => (j === i ? row : r)));
+  return (
+    <Space id={id} orientation="vertical" style={{ width: '100%' }}>
+      {rows.map((row, i) => (
+        <Space key={i} align="start" wrap>
+          <div style={{ minWidth: 220 }}>
+            <UnitSelect value={row.unit} onChange={(unit) => change(i, { ...row, unit })} />
+          </div>
+          <Input placeholder="协办任务" value={row.task} onChange={(e) => change(i, { ...row, task: e.target.value })} />
+          <Button onClick={() => onChange?.(rows.filter((_, j) => j !== i))}>删除</Button>
+        </Space>
+      ))}
+      <Button onClick={() => onChange?.([...rows, {}])}>添加协办单位</Button>
+    </Space>
+  );
+}
+
 /** 包案领导: one, or two for dual ownership; a leader with a district owns territorially, one without systemwide. */
 function OwnersSelect({ value, onChange, id }: { value?: OwnerValue[]; onChange?: (value: OwnerValue[]) => void; id?: string }) {
   const { items, error } = useList('/leaders', leadersOf);
@@ -107,6 +129,7 @@ function valueType(field: Field): 'string' | 'number' | 'array' | 'object' {
       return 'number';
     case 'owners':
     case 'links':
+    case 'coUnits':
       return 'array';
     case 'unit':
       return 'object';
@@ -149,6 +172,16 @@ function rulesOf(field: Field): FormRule[] {
   }
   if (field.kind === 'owners' && schema.maxItems) {
     rules.push({ type: 'array', max: schema.maxItems, message: `${label}最多选择 ${schema.maxItems} 位` });
+  }
+  if (field.kind === 'coUnits') {
+    if (schema.minItems) rules.push({ type: 'array', min: schema.minItems, message: `请添加${label}` });
+    if (schema.maxItems) rules.push({ type: 'array', max: schema.maxItems, message: `${label}最多 ${schema.maxItems} 个` });
+    rules.push({
+      validator: async (_rule, value: unknown) => {
+        const rows = Array.isArray(value) ? (value as CoUnit[]) : [];
+        if (rows.some((r) => !r.unit || !r.task?.trim())) throw new Error('每个协办单位都须选择单位并填写协办任务');
+      },
+    });
   }
   if (field.kind === 'links') {
     if (schema.maxItems) rules.push({ type: 'array', max: schema.maxItems, message: `${label}最多 ${schema.maxItems} 个` });
@@ -196,6 +229,8 @@ function controlOf(field: Field) {
       return <UnitSelect />;
     case 'owners':
       return <OwnersSelect />;
+    case 'coUnits':
+      return <CoUnitsInput />;
     case 'links':
       return <Select mode="tags" open={false} placeholder="粘贴链接后按回车" tokenSeparators={[' ', '\n']} />;
     case 'json':

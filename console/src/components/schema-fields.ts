@@ -28,6 +28,8 @@ export type Field =
   | (Common & { kind: 'unit' })
   /** Owning leaders (LeaderOwnerSchema[]): chosen from GET /leaders. */
   | (Common & { kind: 'owners' })
+  /** Co-units of a joint case (联合办理): each a unit of the registry and its task. */
+  | (Common & { kind: 'coUnits' })
   /** Links (evidence): typed in, one per tag. */
   | (Common & { kind: 'links' })
   /** A shape the console has no widget for: its JSON, typed in. */
@@ -70,6 +72,7 @@ function fieldOf(name: string, schema: JsonSchema, required: boolean): Field {
       const itemValues = enumValues(items);
       if (itemValues) return { ...common, kind: 'select', options: optionsOf(name, itemValues), multiple: true };
       if (items.type === 'object' && items.properties && 'leaderId' in items.properties) return { ...common, kind: 'owners' };
+      if (items.type === 'object' && items.properties && 'unit' in items.properties && 'task' in items.properties) return { ...common, kind: 'coUnits' };
       if (items.type === 'string') return { ...common, kind: 'links' };
       break;
     }

@@ -36,6 +36,7 @@ import {
   enforcementActionZh,
   escalationTierZh,
   findingZh,
+  jointPartStatusZh,
   labelZh,
   noticeKindZh,
   onDutyLabel,
@@ -289,6 +290,46 @@ function handlingSections(view: CaseView): ReactNode[] {
       />,
     );
   }
+  if (view.jointParts && view.jointParts.length > 0) {
+    type Part = NonNullable<CaseView['jointParts']>[number];
+    sections.push(
+      <div key="joint">
+        <Typography.Title level={5}>联合办理</Typography.Title>
+        <Table<Part>
+          rowKey={(p) => p.unit.id}
+          size="small"
+          pagination={false}
+          dataSource={view.jointParts}
+          columns={[
+            { title: '协办单位', key: 'unit', render: (_: unknown, p) => p.unit.name },
+            { title: '协办任务', dataIndex: 'task' },
+            {
+              title: '状态',
+              key: 'status',
+              render: (_: unknown, p) => (
+                <Space size={4}>
+                  <Tag color={p.status === 'working' ? 'blue' : p.status === 'done' ? 'green' : 'default'}>{labelZh(jointPartStatusZh, p.status)}</Tag>
+                  {p.status === 'working' && p.acknowledgedAt ? <Tag>已签收</Tag> : null}
+                  {p.overdue ? <Tag color="red">超期</Tag> : p.warningLevel > 0 ? <Tag color="orange">预警{p.warningLevel}</Tag> : null}
+                </Space>
+              ),
+            },
+            { title: '反馈期限', dataIndex: 'dueAt', render: (dueAt: string) => formatDue(dueAt) },
+            {
+              title: '协办结果',
+              key: 'result',
+              render: (_: unknown, p) =>
+                p.result
+                  ? `${labelZh(findingZh, p.result.finding)}；${p.result.actions.map((a) => labelZh(enforcementActionZh, a)).join('、')}；${p.result.reply}${p.result.onTime ? '' : '（超期）'}`
+                  : p.reason
+                    ? reasonZh(p.reason)
+                    : '—',
+            },
+          ]}
+        />
+      </div>,
+    );
+  }
   if (view.pauses && view.pauses.length > 0) {
     sections.push(
       <div key="pauses">
@@ -380,11 +421,39 @@ function handlingSections(view: CaseView): ReactNode[] {
         items={[
           { label: '兑付期限', children: formatDue(reward.dueAt) },
           { label: '兑付', children: reward.paidAt ? `${formatTime(reward.paidAt)}（${reward.reference ?? ''}）` : '未兑付' },
+          ...rewardItems(reward),
         ]}
       />,
     );
   }
   return sections;
+}
+
+/** The reward's amount, its approval and the anonymous reporter's claim (兑奖), as far as the case has them. */
+function rewardItems(reward: NonNullable<CaseView['reward']>): { label: string; children: ReactNode; span?: number }[] {
+  const { proposal, approval } = reward;
+  const eligibleBy = reward.eligibleBy?.actions
+    ? reward.eligibleBy.actions.map((a) => labelZh(enforcementActionZh, a)).join('、')
+    : reward.eligibleBy?.category !== undefined
+      ? labelZh(categoryZh, reward.eligibleBy.category)
+      : undefined;
+  return [
+    ...(eligibleBy ? [{ label: '计奖事由', children: eligibleBy }] : []),
+    {
+      label: '奖励金额',
+      children: proposal ? `${proposal.amountYuan} 元（${proposal.by} 拟定）` : reward.approvalRequired ? '待拟定' : '—',
+    },
+    ...(proposal ? [{ label: '计奖依据', children: proposal.basis, span: 2 }] : []),
+    {
+      label: '审批',
+      children: approval
+        ? `${formatTime(approval.at)} ${approval.by} 批准${approval.note ? `（${approval.note}）` : ''}`
+        : reward.approvalRequired
+          ? '待审批'
+          : '无需审批',
+    },
+    ...(reward.claimable ? [{ label: '兑奖（匿名举报人）', children: reward.claimedAt ? `${formatTime(reward.claimedAt)} 凭兑奖码兑奖` : '尚未兑奖' }] : []),
+  ];
 }
 
 function HandlingCard({ view }: { view: CaseView }) {

@@ -8,10 +8,13 @@ import { downloadReport } from '../components/reports/download';
 import { HotspotsReport } from '../components/reports/HotspotsReport';
 import { KpiReport } from '../components/reports/KpiReport';
 import { dimensions, MonthlyReport, type Dimension } from '../components/reports/MonthlyReport';
+import { RewardsReport } from '../components/reports/RewardsReport';
 import { problemZh } from '../labels';
+import { mayReadRewardReport } from '../../../lib/report-access';
+import { useCaller } from '../session';
 import { zone } from '../time';
 
-const reports = { kpi: '四率', monthly: '月度分析', hotspots: '热点与聚集', backlog: '积案' } as const;
+const reports = { kpi: '四率', monthly: '月度分析', hotspots: '热点与聚集', backlog: '积案', rewards: '有奖举报' } as const;
 type Report = keyof typeof reports;
 const isReport = (value: string | null): value is Report => value !== null && Object.hasOwn(reports, value);
 
@@ -52,6 +55,7 @@ function urlOf(view: View, format?: 'csv' | 'xlsx'): string {
   switch (view.report) {
     case 'kpi':
     case 'hotspots':
+    case 'rewards':
       return `/reports/${view.report}${query({ from: view.from, to: view.to, format })}`;
     case 'monthly':
       return `/reports/monthly${query({ month: view.month, format })}`;
@@ -74,6 +78,9 @@ function rangePresets(): { label: string; value: [Dayjs, Dayjs] }[] {
 /** 报表: 四率, 月度分析, 热点与聚集 and 积案 as charts and tables, each for a period, each exportable. */
 export default function ReportsPage() {
   const [params, setParams] = useSearchParams();
+  // 有奖举报 is for those who see rewards paid (supervisors, ops), not for every reader of the reports.
+  const caller = useCaller();
+  const shown = (Object.keys(reports) as Report[]).filter((key) => key !== 'rewards' || mayReadRewardReport(caller.roles));
   const view = viewOf(params);
   const [exporting, setExporting] = useState<'csv' | 'xlsx'>();
   const [exportError, setExportError] = useState<unknown>();
@@ -101,6 +108,7 @@ export default function ReportsPage() {
     switch (view.report) {
       case 'kpi':
       case 'hotspots':
+      case 'rewards':
         return (
           <DatePicker.RangePicker
             aria-label="统计期间"
@@ -156,6 +164,8 @@ export default function ReportsPage() {
         return <HotspotsReport url={url} />;
       case 'backlog':
         return <BacklogReport url={url} />;
+      case 'rewards':
+        return <RewardsReport url={url} />;
     }
   };
 
@@ -167,7 +177,7 @@ export default function ReportsPage() {
       <Tabs
         activeKey={view.report}
         onChange={(report) => change({ report })}
-        items={(Object.keys(reports) as Report[]).map((key) => ({ key, label: reports[key] }))}
+        items={shown.map((key) => ({ key, label: reports[key] }))}
         tabBarExtraContent={
           <Space wrap>
             {picker()}
