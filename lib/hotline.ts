@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { patterns } from '../workflows/fields';
 
 /**
  * How a hotline platform (12345, 12369) writes its work orders (工单) and wants to hear back: the
@@ -109,7 +110,13 @@ export function readWorkOrder(mapping: HotlineMapping, order: Record<string, unk
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
   };
   const required = [fields.workOrderNo, fields.content, fields.address, fields.district, fields.type] as const;
-  const errors = required.filter((name) => text(name) === undefined).map((field) => ({ field, message: 'is required' }));
+  // Checked before anything is stored: the work-order number is the registration's idempotency
+  // key, and Postgres refuses a NUL (the fuzz stage found it as a 500).
+  const printable = new RegExp(patterns.text.pattern, 'u');
+  const unreadable = Object.values(fields)
+    .filter((name) => typeof order[name] === 'string' && !printable.test(order[name]))
+    .map((field) => ({ field, message: patterns.text.message }));
+  const errors = [...required.filter((name) => text(name) === undefined).map((field) => ({ field, message: 'is required' })), ...unreadable];
   if (errors.length > 0) return { errors };
   const type = text(fields.type)!;
   const district = text(fields.district)!;

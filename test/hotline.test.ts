@@ -167,6 +167,10 @@ describe('hotline work orders (12345)', () => {
     const refused = await platform.handOver({ ...withoutContent, 联系方式: '请拨打 138' });
     expect(refused.status).toBe(400);
     expect((refused.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['诉求内容']);
+    // A NUL in the number (the registration's key) is refused naming the field, not stored (was a 500).
+    const nul = await platform.handOver(workOrder({ 工单号: 'GD\u0000-1' }));
+    expect(nul.status).toBe(400);
+    expect((nul.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['工单号']);
     const badContact = await platform.handOver(workOrder({ 联系方式: '请拨打 138' }));
     expect(badContact.status).toBe(400);
     expect((badContact.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['联系方式']);
