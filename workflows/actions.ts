@@ -32,19 +32,7 @@ import { clockStopped, firedKey, workingDeadline } from './deadlines';
 import { checkAmount, openEarnedReward, whyNoApproval, whyNoClaim, whyNoPayment, whyNoProposal } from './rewards';
 import { assignParts, checkCoUnit, waiveParts, workingParts } from './joint';
 import { dispatchWorkingDays } from './policy';
-import {
-  CallbackOutcomeSchema,
-  CaseId,
-  caseIdPattern,
-  Days,
-  EnforcementActionSchema,
-  FindingSchema,
-  LeaderOwnerSchema,
-  Note,
-  Reason,
-  Text,
-  UnitSchema,
-} from './fields';
+import { CallbackOutcomeSchema, CaseId, caseIdPattern, Days, LeaderOwnerSchema, Note, Reason, resultFields, Text, UnitSchema } from './fields';
 import {
   attachmentKinds,
   attachmentTypes,
@@ -505,11 +493,7 @@ export const actions = {
     },
   }),
   submitResult: action({
-    args: body({
-      finding: FindingSchema,
-      actions: Type.Array(EnforcementActionSchema, { minItems: 1 }),
-      reply: Text(5000, { multiLine: true, example: '经现场核查，已责令整改' }),
-    }),
+    args: body(resultFields('经现场核查，已责令整改')),
     path: 'result',
     summary: 'Submit the handling result (办结反馈)',
     roles: ['unit'],

@@ -83,4 +83,11 @@ export const LeaderOwnerSchema = Type.Object({ leaderId: Text(100), kind: Type.E
 
 export const FindingSchema = Type.Enum(findings);
 export const EnforcementActionSchema = Type.Enum(enforcementActions);
+
+/** A handling result's facts: the finding, what was done, the reply. A unit's result and a co-unit's part share them. */
+export const resultFields = (example: string) => ({
+  finding: FindingSchema,
+  actions: Type.Array(EnforcementActionSchema, { minItems: 1 }),
+  reply: Text(5000, { multiLine: true, example }),
+});
 export const CallbackOutcomeSchema = Type.Enum(callbackOutcomes);

@@ -14,7 +14,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { Type, type Static, type TObject } from 'typebox';
 import type { CalendarYear } from './calendar';
 import { workingDeadline } from './deadlines';
-import { EnforcementActionSchema, FindingSchema, Reason, Text } from './fields';
+import { Reason, resultFields } from './fields';
 import type { Actor, Deadline, JointPartResult, Unit } from './model';
 
 /**
@@ -102,11 +102,7 @@ export const partActions = {
     },
   }),
   submit: partAction({
-    args: body({
-      finding: FindingSchema,
-      actions: Type.Array(EnforcementActionSchema, { minItems: 1 }),
-      reply: Text(5000, { multiLine: true, example: '街道办已配合现场核查，油烟净化器未开启' }),
-    }),
+    args: body(resultFields('街道办已配合现场核查，油烟净化器未开启')),
     path: 'result',
     summary: "The co-unit submits its part's result to the lead unit (协办反馈)",
     from: ['assigned', 'in_progress'],
