@@ -417,15 +417,8 @@ export interface TimelineEntry {
 export const jointPartStatuses = ['working', 'done', 'refused', 'waived'] as const;
 export type JointPartStatus = (typeof jointPartStatuses)[number];
 
-/** What a co-unit found and did for its part: the lead unit consolidates it into the case's result. */
-export interface JointPartResult {
-  finding: Finding;
-  actions: EnforcementAction[];
-  reply: string;
-  submittedAt: string;
-  by: string;
-  onTime: boolean;
-}
+/** What a co-unit found and did for its part, in the shape of a result: the lead unit consolidates it into the case's. */
+export type JointPartResult = Result;
 
 /**
  * 联合办理: a co-unit's part of the case, worked as a child workflow (`jointPartWorkflow`,
