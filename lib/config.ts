@@ -3,6 +3,7 @@
  * is declared here with its default and meaning; the README's table is checked against this list
  * by a test, so the docs cannot drift from the code.
  */
+import { parsePayloadKeys } from './codec';
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -64,6 +65,8 @@ interface Variable<K extends keyof Config> {
   default: string | undefined;
   description: string;
   parse: (raw: string) => Config[K];
+  /** A key or password: a bad value is reported without repeating it. */
+  secret?: true;
 }
 
 class ConfigError extends Error {
@@ -312,8 +315,13 @@ export const variables = [
     name: 'PAYLOAD_KEYS',
     key: 'payloadKeys',
     default: undefined,
-    description: 'AES-256 keys encrypting Temporal payloads, `id:base64key,…`, newest last; unset in development, one is made in `DATA_DIR/dev-payload-keys`',
-    parse: nonEmpty,
+    description:
+      'AES-256 keys encrypting Temporal payloads, `id:base64key,…`, newest last (`npm run payload-key` makes one); required in production; unset in development, one is made in `DATA_DIR/dev-payload-keys`',
+    parse: (raw) => {
+      parsePayloadKeys(raw);
+      return raw;
+    },
+    secret: true,
   }),
   variable({
     name: 'CODEC_CORS_ORIGINS',
@@ -494,7 +502,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       values[v.key] = v.parse(input);
     } catch (err) {
-      problems.push(`${v.name}=${JSON.stringify(input)} ${(err as Error).message}`);
+      problems.push(`${v.name}=${'secret' in v ? '(not shown)' : JSON.stringify(input)} ${(err as Error).message}`);
     }
   }
   for (const { what, names } of together) {
@@ -503,6 +511,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return values as Config;
+}
+
+/**
+ * What each entry point run on its own needs beyond the defaults: in production the secrets too,
+ * which development makes for itself (lib/secrets.ts). A container missing one stops at once
+ * with every missing name, before it connects anywhere.
+ */
+const requiredBy = {
+  api: { always: ['DATABASE_URL'], production: ['PAYLOAD_KEYS', 'API_KEYS_FILE'] },
+  worker: { always: ['DATABASE_URL'], production: ['PAYLOAD_KEYS'] },
+  migrate: { always: ['DATABASE_URL'], production: [] },
+} as const;
+
+export type ServicePart = keyof typeof requiredBy;
+
+/** The configuration of `npm run api`, `worker` or `db:migrate`: loadConfig, and what that part cannot start without. */
+export function loadConfigFor(part: ServicePart, env: NodeJS.ProcessEnv = process.env): Config {
+  const config = loadConfig(env);
+  const { always, production } = requiredBy[part];
+  const missing = [...always, ...(config.nodeEnv === 'production' ? production : [])].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((name) =>
+        name === 'DATABASE_URL'
+          ? 'DATABASE_URL is required here (or use `npm start`, which runs an embedded Postgres)'
+          : `${name} is required in production (${variables.find((v) => v.name === name)?.description ?? ''})`,
+      ),
+    );
+  }
+  return config;
 }
 
 /** For entry points that need Postgres from outside (`npm run api`, `npm run worker`). */

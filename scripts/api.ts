@@ -1,11 +1,11 @@
 /** `npm run api`: the HTTP API alone, against TEMPORAL_ADDRESS and DATABASE_URL. */
-import { loadConfig, requireDatabaseUrl } from '../lib/config';
+import { loadConfigFor, requireDatabaseUrl } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { onStopSignal } from '../lib/shutdown';
 import { startApi } from './services';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigFor('api');
   const logger = createLogger(config);
   const api = await startApi(config, logger, requireDatabaseUrl(config));
   onStopSignal((signal) => {

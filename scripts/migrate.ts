@@ -1,11 +1,11 @@
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL and exits. */
 import { createDatabase } from '../db/client';
 import { runMigrations } from '../db/migrate';
-import { loadConfig, requireDatabaseUrl } from '../lib/config';
+import { loadConfigFor, requireDatabaseUrl } from '../lib/config';
 import { createLogger } from '../lib/logger';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigFor('migrate');
   const logger = createLogger(config);
   const database = createDatabase(requireDatabaseUrl(config), { max: 2 });
   try {

@@ -1,11 +1,11 @@
 /** `npm run worker`: the Temporal worker alone, against TEMPORAL_ADDRESS and DATABASE_URL. */
-import { loadConfig, requireDatabaseUrl } from '../lib/config';
+import { loadConfigFor, requireDatabaseUrl } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { onStopSignal } from '../lib/shutdown';
 import { startWorker } from './services';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigFor('worker');
   const logger = createLogger(config);
   const worker = await startWorker(config, logger, requireDatabaseUrl(config));
   // The SDK's worker stops itself on SIGINT/SIGTERM, finishing the tasks in hand; this only

@@ -3,7 +3,8 @@ import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../lib/config';
+import { newKeyEntry } from '../lib/codec';
+import { loadConfig, loadConfigFor, type ServicePart } from '../lib/config';
 
 /**
  * No Docker engine runs here, so the compose file is checked the way `docker compose config`
@@ -49,7 +50,24 @@ function validator() {
   return ajv.compile(withoutLegacyIds(schema) as object);
 }
 
-const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
+/**
+ * Compose's variable interpolation, the first thing `docker compose up` does: `${VAR}`,
+ * `${VAR:-default}`, `${VAR:?message}` (refuses to start with the message), `$$` for a dollar.
+ */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\$|\$\{(\w+)(?::([-?])([^}]*))?\}/g, (match, name: string, op?: string, arg?: string) => {
+    if (match === '$$') return '$';
+    const value = env[name];
+    if (value) return value;
+    if (op === '?') throw new Error(arg || `${name} is required`);
+    return op === '-' ? (arg ?? '') : '';
+  });
+}
+
+const composeText = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+/** The `.env` a bureau writes beside the file (docs/docker.md). */
+const dotEnv = { PAYLOAD_KEYS: newKeyEntry('k1') };
+const compose = parse(interpolate(composeText, dotEnv), { merge: true }) as ComposeFile;
 
 describe('docker-compose.yml', () => {
   it('is valid against the Compose Specification schema', () => {
@@ -64,6 +82,34 @@ describe('docker-compose.yml', () => {
     broken.services.worker!.restarts = 'always';
     (broken.services.postgresql!.healthcheck as Record<string, unknown>).interval = 'five seconds';
     expect(validate(broken)).toBe(false);
+  });
+
+  it('refuses to start without the payload keys, saying how to make them', () => {
+    expect(() => interpolate(composeText, {})).toThrow(/PAYLOAD_KEYS is required: run npm run payload-key .* \.env/);
+  });
+
+  it('gives each part of the service an environment its own configuration loader accepts', () => {
+    const parts: Record<string, ServicePart> = { migrate: 'migrate', worker: 'worker', api: 'api' };
+    for (const [name, part] of Object.entries(parts)) {
+      const service = compose.services[name];
+      // The part the container runs is the one its command starts (package.json: db:migrate, worker, api).
+      expect(service?.command?.at(-1), name).toBe(part === 'migrate' ? 'db:migrate' : part);
+      expect(() => loadConfigFor(part, service?.environment), name).not.toThrow();
+    }
+    // The same check fails where a production secret is missing, as the container would.
+    const { PAYLOAD_KEYS: _keys, ...withoutKeys } = compose.services.worker?.environment ?? {};
+    expect(() => loadConfigFor('worker', withoutKeys)).toThrow(/PAYLOAD_KEYS is required in production/);
+    const { API_KEYS_FILE: _file, ...withoutApiKeys } = compose.services.api?.environment ?? {};
+    expect(() => loadConfigFor('api', withoutApiKeys)).toThrow(/API_KEYS_FILE is required in production/);
+  });
+
+  it('points the Web UI at the codec of the published API, which lets the UI origin call it', () => {
+    const ui = compose.services['temporal-ui'];
+    const uiOrigin = `http://localhost:${ui?.ports?.[0]?.split(':')[0]}`;
+    const apiOrigin = `http://localhost:${compose.services.api?.ports?.[0]?.split(':')[0]}`;
+    expect(ui?.environment?.TEMPORAL_CODEC_ENDPOINT).toBe(`${apiOrigin}/codec`);
+    expect(ui?.environment?.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+    expect(loadConfigFor('api', compose.services.api?.environment).codecCorsOrigins).toContain(uiOrigin);
   });
 
   it('runs the whole stack: Postgres, Temporal, its UI, MinIO, migrate, worker and API', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, variables } from '../lib/config';
+import { ConfigError, loadConfig, loadConfigFor, variables } from '../lib/config';
 import { mergePolicy } from '../lib/policy';
 import { defaultPolicy } from '../workflows/policy';
 
@@ -34,6 +34,16 @@ describe('configuration', () => {
     expect(problems.join('\n')).toMatch(/TEMPORAL_ADDRESS="localhost" must be host:port/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL="mysql:\/\/x" must use the postgres:\/\/ scheme/);
     expect(problems.join('\n')).toMatch(/LOG_LEVEL="loud" must be one of/);
+  });
+
+  it('checks the payload keys at startup without repeating them, and requires them in production', () => {
+    const short = `k1:${Buffer.alloc(16, 7).toString('base64')}`;
+    expect(() => loadConfig({ PAYLOAD_KEYS: short })).toThrow(/PAYLOAD_KEYS=\(not shown\) key k1 must be 32 bytes/);
+    expect(() => loadConfig({ PAYLOAD_KEYS: short })).not.toThrow(new RegExp(short.slice(3, 12)));
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/complaints' };
+    expect(() => loadConfigFor('worker', production)).toThrow(/PAYLOAD_KEYS is required in production/);
+    expect(() => loadConfigFor('worker', { ...production, PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` })).not.toThrow();
+    expect(() => loadConfigFor('worker', { NODE_ENV: 'development' })).toThrow(/DATABASE_URL is required here/);
   });
 
   it('is documented in the README table, variable by variable, with the same defaults', () => {
