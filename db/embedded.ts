@@ -23,6 +23,8 @@ export interface EmbeddedOptions {
   dataDir: string;
   port: number;
   database: string;
+  /** Server settings beyond the defaults (`max_connections` for a Temporal cluster's pools). */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -78,7 +80,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: true,
     createPostgresUser: isRoot(),
     // Listen on loopback only; fsync stays on because `npm start` keeps real cases here.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      ...[
+        'listen_addresses=127.0.0.1',
+        'unix_socket_directories=',
+        ...Object.entries(options.settings ?? {}).map(([name, value]) => `${name}=${value}`),
+      ].flatMap((setting) => ['-c', setting]),
+    ],
     onLog: (message) => log(String(message).trim()),
     onError: (message) => log(String(message instanceof Error ? message.message : message).trim()),
   });
@@ -104,7 +112,8 @@ function isInitialised(databaseDir: string): boolean {
   }
 }
 
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+/** Creates `database` unless it exists, through the cluster's `postgres` database at `adminUrl`. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   keepProcessOnConnectionLoss(client);
   await client.connect();

@@ -192,7 +192,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceUnde
 }
 
 /** The development keys as Authorization headers, and each development account signed in: its session cookie. */
-async function signInEveryone(api: string, dataDir: string, keys: Record<string, string>): Promise<Record<string, Record<string, string>>> {
+export async function signInEveryone(api: string, dataDir: string, keys: Record<string, string>): Promise<Record<string, Record<string, string>>> {
   const credentials: Record<string, Record<string, string>> = Object.fromEntries(
     Object.entries(keys).map(([id, key]) => [id, { authorization: `Bearer ${key}` }]),
   );

@@ -4,6 +4,10 @@ import { createActivities } from '../activities';
 import { defaultDeliveryRetry } from '../activities/delivery';
 import { buildApp } from '../api/app';
 import { createDatabase } from '../db/client';
+import { seedDevelopmentAccounts } from '../db/development-accounts';
+import { seedDevelopmentLeaders } from '../db/development-leaders';
+import { seedDevelopmentOrganisation } from '../db/development-organisation';
+import { runMigrations } from '../db/migrate';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { forwardTemporalLogs } from '../lib/logger';
@@ -28,6 +32,26 @@ export interface RunningPart {
   stop(): Promise<void>;
   /** Settles when the part stops by itself (a worker that failed, for one). */
   done: Promise<void>;
+}
+
+/**
+ * Applies the migrations; with `development`, also adds what the development keys and accounts
+ * name where it is missing: leaders 1 to 3, the units unit-a and unit-b, one account per role.
+ */
+export async function prepareDatabase(databaseUrl: string, logger: Logger, development?: { password: string }): Promise<void> {
+  const database = createDatabase(databaseUrl, { max: 1 });
+  try {
+    await runMigrations(database);
+    logger.info('migrations applied');
+    if (!development) return;
+    if (await seedDevelopmentLeaders(database.db)) logger.info('development leaders leader-1 to leader-3 added to the empty escalation directory');
+    const units = await seedDevelopmentOrganisation(database.db);
+    if (units.length > 0) logger.info({ units }, 'development units added to the organisation registry');
+    const accounts = await seedDevelopmentAccounts(database.db, development.password);
+    if (accounts.length > 0) logger.info({ accounts }, 'development accounts added, one per role');
+  } finally {
+    await database.close();
+  }
 }
 
 /** The worker with its activities, ready for `npm run worker` and `npm start`. */
