@@ -31,7 +31,7 @@ export interface ResolvedBinary {
 export const projectRoot = path.resolve(__dirname, '..');
 const toolsDir = path.join(projectRoot, '.tools', 'temporal');
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

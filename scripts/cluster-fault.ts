@@ -21,10 +21,9 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { keepProcessOnConnectionLoss } from '../db/client';
-import { freePort, freePortIn } from '../test/helpers/ports';
 import { ensureTemporalServer } from './cluster/binaries';
 import { startCluster, type Cluster } from './cluster/cluster';
-import { temporalServices, type ClusterPorts } from './cluster/config';
+import { freeClusterPorts } from './cluster/config';
 import { CaseDriver, checkClosed, complaintBody, eachCase, firstSteps, lastSteps, type Step } from './drive-cases';
 import { signInEveryone } from './service-under-test';
 
@@ -37,24 +36,6 @@ const HISTORY_DOWN_MS = (CLOCK_MINUTES * 60 + 15) * 1000;
 const started = Date.now();
 const log = (line: string) => console.log(`cluster-fault: [${Math.round((Date.now() - started) / 1000)} s] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePorts(apis: number): Promise<ClusterPorts> {
-  const grpc = {} as ClusterPorts['grpc'];
-  const membership = {} as ClusterPorts['membership'];
-  for (const service of temporalServices) {
-    grpc[service] = await freePort();
-    // Temporal keeps membership ports in a smallint column.
-    membership[service] = await freePortIn(20_000, 32_767);
-  }
-  return {
-    postgres: await freePort(),
-    grpc,
-    membership,
-    frontendHttp: await freePort(),
-    ui: await freePort(),
-    apis: await Promise.all(Array.from({ length: apis }, () => freePort())),
-  };
-}
 
 /** SIGKILLs a part, and starts it again after `downMs` (while `during` runs, if given). */
 async function outage(cluster: Cluster, name: string, downMs: number): Promise<void> {
@@ -97,7 +78,7 @@ async function main(dataDir: string): Promise<string[]> {
   writeFileSync(policyFile, JSON.stringify({ version: 'cluster-fault', rapidResponseMinutes: CLOCK_MINUTES }));
   const cluster = await startCluster({
     dataDir,
-    ports: await freePorts(2),
+    ports: await freeClusterPorts(2),
     workers: 2,
     env: { POLICY_FILE: policyFile, RATE_LIMIT_PER_MINUTE: '1000000' },
     log,
@@ -112,6 +93,7 @@ async function main(dataDir: string): Promise<string[]> {
     const urgent: Step = ['overrides/urgency', 'supervisor', { urgent: true, reason: '故障演练: 现场核查时限一分钟' }, 'assigned'];
 
     log(`phase 1: ${CASES} cases registered, accepted, assigned and marked urgent; worker-1 killed halfway`);
+    const phase1 = Date.now();
     const ids: string[] = [];
     let workerOutage: Promise<void> | undefined;
     await eachCase(
@@ -127,6 +109,8 @@ async function main(dataDir: string): Promise<string[]> {
     const clocksStarted = Date.now();
 
     log(`phase 2: history down for ${HISTORY_DOWN_MS / 1000} s, past every on-site clock (${CLOCK_MINUTES} min)`);
+    // The first clock started with phase 1: history must go down before it falls due.
+    if (Date.now() - phase1 > CLOCK_MINUTES * 60_000) findings.push('phase 1 outlasted the clocks: some fell due before history went down');
     const historyOutage = outage(cluster, 'temporal-history', HISTORY_DOWN_MS);
     await sleep(2_000);
     const during = await fetch(`${cluster.apis[0]}/complaints/${ids[0]}`, { headers: credentials.supervisor, signal: AbortSignal.timeout(30_000) });

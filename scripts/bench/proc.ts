@@ -93,3 +93,20 @@ export function cpuSpent(before: Record<string, Map<number, number>>, after: Rec
     }),
   );
 }
+
+/**
+ * CPU ms of a process tree that ends children as it goes (Postgres: a backend per connection):
+ * the process's own time, what it reaped from children that ended (cutime, cstime), and its live
+ * children's. A backend that ends between two readings moves from the last term to the second,
+ * so the difference of two readings keeps its time.
+ */
+export function treeCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond;
+    return own + descendants(pid).reduce((sum, child) => sum + cpuMs(child), 0);
+  } catch {
+    return 0;
+  }
+}

@@ -1,14 +1,14 @@
 /**
  * The real Temporal server, its SQL schema tool and its Web UI server, built from their Go modules
  * through the Go module proxy (no container, no download outside the module proxy) and kept under
- * `.tools/temporal-server-<version>/`. The first build compiles about 1,500 packages: minutes on
+ * `.tools/temporal-server-<version>/`. The first build compiles about 1,400 packages: minutes on
  * two cores. Go's own module and build caches (`go env GOMODCACHE GOCACHE`) are reused by later
  * builds, a fresh clone's among them, which then only link.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../lib/temporal-binaries';
+import { isExecutable, projectRoot } from '../../lib/temporal-binaries';
 
 /** The server of docker-compose.yml's `temporalio/auto-setup` image, so both stacks run one version. */
 export const serverVersion = 'v1.29.1';
@@ -40,19 +40,10 @@ function tools(): TemporalServerTools {
   };
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Go from GO, PATH or its usual install folder. */
 function findGo(): string | undefined {
-  const candidates = [process.env.GO, ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => dir && path.join(dir, 'go')), '/usr/local/go/bin/go'];
-  return candidates.find((file): file is string => Boolean(file) && isExecutable(file as string));
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).flatMap((dir) => (dir ? [path.join(dir, 'go')] : []));
+  return [...(process.env.GO ? [process.env.GO] : []), ...onPath, '/usr/local/go/bin/go'].find(isExecutable);
 }
 
 /** `go install -v`, printing how many packages it has compiled every 15 s (a first build is silent for minutes otherwise). */

@@ -204,10 +204,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     });
 
     const databaseUrl = `postgres://${database.user}:${database.password}@127.0.0.1:${ports.postgres}/complaints`;
-    const logger = createLogger(loadConfig({ LOG_LEVEL: 'warn' }));
-    const devConfig = loadConfig({ DATA_DIR: dataDir });
-    const password = developmentPassword(devConfig);
-    await prepareDatabase(databaseUrl, logger, { password });
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const password = developmentPassword(config);
+    await prepareDatabase(databaseUrl, createLogger(config), { password });
     // Bundled once here, so each worker (and each restart of one) loads it instead of bundling.
     await buildWorkflowBundle();
     const env = serviceEnvironment(dataDir, ports, databaseUrl, options.env ?? {});

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { freePort, freePortIn } from '../../test/helpers/ports';
 
 /** The Temporal services, each a process of its own, as a Deployment each in the Helm chart. */
 export const temporalServices = ['frontend', 'history', 'matching', 'worker'] as const;
@@ -31,6 +32,25 @@ export function defaultPorts(apis: number): ClusterPorts {
     frontendHttp: 7243,
     ui: 8080,
     apis: Array.from({ length: apis }, (_, i) => 3000 + i),
+  };
+}
+
+/** Free ports for every part, for a cluster beside whatever else runs (the fault and scale scripts). */
+export async function freeClusterPorts(apis: number): Promise<ClusterPorts> {
+  const grpc = {} as ClusterPorts['grpc'];
+  const membership = {} as ClusterPorts['membership'];
+  for (const service of temporalServices) {
+    grpc[service] = await freePort();
+    // Temporal keeps membership ports in a smallint column.
+    membership[service] = await freePortIn(20_000, 32_767);
+  }
+  return {
+    postgres: await freePort(),
+    grpc,
+    membership,
+    frontendHttp: await freePort(),
+    ui: await freePort(),
+    apis: await Promise.all(Array.from({ length: apis }, () => freePort())),
   };
 }
 
