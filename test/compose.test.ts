@@ -119,6 +119,13 @@ describe('docker-compose.yml', () => {
     expect(compose.services.api?.command).toEqual(['npm', 'run', 'api']);
   });
 
+  it("checks the health of the service's own long-running parts: the API's /readyz, the worker's polling", () => {
+    expect(compose.services.api?.healthcheck?.test.join(' ')).toContain('/readyz');
+    expect(compose.services.worker?.healthcheck?.test).toEqual(['CMD', 'node', 'dist/scripts/worker-health.js']);
+    const built = readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8');
+    expect(built).toContain('"scripts/worker-health.ts"');
+  });
+
   it('names only services that exist in depends_on, and waits for health or completion', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {

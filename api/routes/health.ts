@@ -1,8 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { Client } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
 import type { FastifyPluginAsync } from 'fastify';
 import { ping } from '../../db/client';
+import { recentPollers, workerPollWindowMs } from '../../lib/temporal';
 import { ProblemSchema, sendProblem } from '../problem';
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -24,35 +23,6 @@ async function check(run: () => Promise<unknown>): Promise<string | undefined> {
     clearTimeout(timer);
   }
 }
-
-/**
- * A worker counts as polling when it started a poll within this window. Temporal records a
- * poller's lastAccessTime when a long poll begins, and an idle worker's poll lasts up to a minute
- * (measured: 50-60 s on the dev server), so a shorter window would call an idle, healthy worker
- * gone. A worker that stopped is therefore seen as gone 70 s after its last poll at most.
- */
-export const workerPollWindowMs = 70_000;
-
-/** The pollers of the task queue seen within the window: worker identities, and whether each task type has one. */
-async function recentPollers(temporal: Client, taskQueue: string, windowMs: number): Promise<{ identities: Set<string>; bothTypes: boolean }> {
-  const since = Date.now() - windowMs;
-  const identities = new Set<string>();
-  let bothTypes = true;
-  for (const taskQueueType of [proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
-    const { pollers } = await temporal.workflowService.describeTaskQueue({
-      namespace: temporal.options.namespace,
-      taskQueue: { name: taskQueue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType,
-    });
-    const recent = (pollers ?? []).filter((p) => p.lastAccessTime && millis(p.lastAccessTime) >= since);
-    recent.forEach((p) => identities.add(p.identity ?? ''));
-    if (recent.length === 0) bothTypes = false;
-  }
-  return { identities, bothTypes };
-}
-
-type Timestamp = NonNullable<proto.api.taskqueue.v1.IPollerInfo['lastAccessTime']>;
-const millis = (t: Timestamp): number => Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 
 const Check = Type.Object({ status: Type.Enum(['up', 'down']), error: Type.Optional(Type.String()) });
 /** The worker: up when workflow and activity tasks of the task queue both have a recent poller. */

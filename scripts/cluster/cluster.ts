@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import { keepProcessOnConnectionLoss } from '../../db/client';
 import { ensureDatabase, startEmbeddedPostgres } from '../../db/embedded';
@@ -20,7 +19,7 @@ import { loadConfig, variables } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { childrenNaming, startReaper } from '../../lib/reaper';
 import { developmentPassword } from '../../lib/secrets';
-import { ensureSearchAttributes } from '../../lib/temporal';
+import { ensureSearchAttributes, recentPollers, workerPollWindowMs } from '../../lib/temporal';
 import { buildWorkflowBundle } from '../../lib/worker';
 import { projectRoot } from '../../lib/temporal-binaries';
 import { prepareDatabase } from '../services';
@@ -114,12 +113,8 @@ async function ensureNamespace(address: string, log: (line: string) => void): Pr
 async function polling(address: string, pid: number): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: '2s' });
   try {
-    const { pollers } = await connection.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return (pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`));
+    const { identities } = await recentPollers(new Client({ connection, namespace }), taskQueue, workerPollWindowMs);
+    return [...identities].some((identity) => identity.startsWith(`${pid}@`));
   } finally {
     await connection.close();
   }
