@@ -37,7 +37,7 @@ const started = Date.now();
 const log = (line: string) => console.log(`cluster-fault: [${Math.round((Date.now() - started) / 1000)} s] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** SIGKILLs a part, and starts it again after `downMs` (while `during` runs, if given). */
+/** SIGKILLs a part, and starts it again after `downMs`. */
 async function outage(cluster: Cluster, name: string, downMs: number): Promise<void> {
   const part = cluster.part(name);
   log(`kill -9 ${name} (pid ${part.pid})`);

@@ -11,9 +11,9 @@ import path from 'node:path';
 import { isExecutable, projectRoot } from '../../lib/temporal-binaries';
 
 /** The server of docker-compose.yml's `temporalio/auto-setup` image, so both stacks run one version. */
-export const serverVersion = 'v1.29.1';
+const serverVersion = 'v1.29.1';
 /** The UI server of the Web UI the compose stack runs (`temporalio/ui`), as a Go module. */
-export const uiVersion = 'v2.35.0';
+const uiVersion = 'v2.35.0';
 
 const builds = [
   { name: 'temporal-server', pkg: 'go.temporal.io/server/cmd/server', version: serverVersion },
@@ -29,7 +29,7 @@ export interface TemporalServerTools {
   postgresSchema: string;
 }
 
-export const toolsDir = path.join(projectRoot, '.tools', `temporal-server-${serverVersion}`);
+const toolsDir = path.join(projectRoot, '.tools', `temporal-server-${serverVersion}`);
 
 function tools(): TemporalServerTools {
   return {

@@ -43,11 +43,9 @@ export interface Cluster {
   apis: string[];
   temporalAddress: string;
   databaseUrl: string;
-  /** The development keys of the machine roles (`integrator`, `ops`), and the development accounts' password. */
+  /** The development keys of the machine roles (`integrator`, `ops`); the accounts' password is in `<dataDir>/dev-password`. */
   keys: Record<string, string>;
-  password: string;
   namespace: string;
-  taskQueue: string;
   stop(): Promise<void>;
 }
 
@@ -151,7 +149,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (!tools) throw new Error('the Temporal server is not built');
   const reap = startReaper();
   const parts = new Map<string, Part>();
-  const stops: (() => Promise<unknown>)[] = [];
+  const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopOne of stops.splice(0).reverse()) await stopOne().catch((err: unknown) => log(`while stopping: ${(err as Error).message}`));
   };
@@ -200,8 +198,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
     const databaseUrl = `postgres://${database.user}:${database.password}@127.0.0.1:${ports.postgres}/complaints`;
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    const password = developmentPassword(config);
-    await prepareDatabase(databaseUrl, createLogger(config), { password });
+    await prepareDatabase(databaseUrl, createLogger(config), { password: developmentPassword(config) });
     // Bundled once here, so each worker (and each restart of one) loads it instead of bundling.
     await buildWorkflowBundle();
     const env = serviceEnvironment(dataDir, ports, databaseUrl, options.env ?? {});
@@ -230,9 +227,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       temporalAddress,
       databaseUrl,
       keys: JSON.parse(readFileSync(path.join(dataDir, 'dev-api-keys.json'), 'utf8')) as Record<string, string>,
-      password,
       namespace,
-      taskQueue,
       stop,
     };
   } catch (err) {

@@ -59,7 +59,7 @@ export async function freeClusterPorts(apis: number): Promise<ClusterPorts> {
  * Sixteen are light on a laptop yet let history write many cases at once; docs/cluster.md says
  * what to give a province.
  */
-export const historyShards = 16;
+const historyShards = 16;
 
 export interface ServerConfigFiles {
   /** `--root` and `--env` of `temporal-server`: it reads `<root>/config/<env>.yaml`. */

@@ -70,13 +70,12 @@ export class Part {
     await this.exit;
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`; true when it had to be killed. */
-  async stop(graceMs = 20_000): Promise<boolean> {
-    if (this.pid === undefined) return false;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  async stop(graceMs = 20_000): Promise<void> {
+    if (this.pid === undefined) return;
     this.child?.kill('SIGTERM');
     const stopped = await Promise.race([this.exit.then(() => true), sleep(graceMs).then(() => false)]);
     if (!stopped) await this.kill();
-    return !stopped;
   }
 }
 
